@@ -1,0 +1,1 @@
+"""Conformance runners: ``python -m workbench.conformance builtins DIR``."""

@@ -1,0 +1,194 @@
+"""The name -> function table of host-provided OPA builtins.
+
+Modelled on Burrego's ``builtins/mod.rs``: every category module
+(``strings.py``, ``time.py`` ...) decorates its functions with
+:func:`builtin`, and the table :data:`REGISTRY` maps the Rego name
+(exactly what a Wasm module lists in its ``builtins`` export) to a
+:class:`Builtin`.
+
+Value model (shared by every builtin):
+
+* JSON values as Python values: ``None``, ``bool``, ``int`` (integers, any
+  size), ``float`` (non-integral or float-literal numbers; may be a subclass
+  carrying the exact source text, see ``_values``), ``str``, ``list``,
+  ``dict`` (string keys, or any hashable-encoded key for Rego objects), and
+  :class:`RegoSet` for Rego sets.
+* A builtin returns a value, or :data:`UNDEFINED` when OPA's expression is
+  undefined (the host then returns 0 to the module).
+* A failure raises :class:`~workbench.core.errors.BuiltinError` whose message
+  is exactly OPA's (``"<name>: <detail>"``); use :func:`type_error` /
+  :func:`builtin_error` to build them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time as _time
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from workbench.core.errors import BuiltinError
+
+__all__ = [
+    "REGISTRY",
+    "UNDEFINED",
+    "Builtin",
+    "BuiltinContext",
+    "BuiltinOptions",
+    "RegoSet",
+    "builtin",
+    "builtin_error",
+    "type_error",
+]
+
+
+class _Undefined:
+    _instance: _Undefined | None = None
+
+    def __new__(cls) -> _Undefined:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "UNDEFINED"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+UNDEFINED: Any = _Undefined()
+
+
+class RegoSet:
+    """A Rego set of JSON values (which may be unhashable lists/dicts).
+
+    Elements are kept unique by value; iteration order is insertion order.
+    Encoded to JSON as an array sorted in OPA's value order (see ``_values``).
+    """
+
+    __slots__ = ("_items", "_keys")
+
+    def __init__(self, items: Iterable[Any] = ()) -> None:
+        self._items: list[Any] = []
+        self._keys: set[str] = set()
+        for item in items:
+            self.add(item)
+
+    @staticmethod
+    def _key(value: Any) -> str:
+        from workbench.core.engines.opa.builtins._values import canonical_key
+
+        return canonical_key(value)
+
+    def add(self, value: Any) -> None:
+        key = self._key(value)
+        if key not in self._keys:
+            self._keys.add(key)
+            self._items.append(value)
+
+    def __contains__(self, value: object) -> bool:
+        return self._key(value) in self._keys
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, RegoSet) and self._keys == other._keys
+
+    def __hash__(self) -> int:
+        return hash(frozenset(self._keys))
+
+    def __repr__(self) -> str:
+        return f"RegoSet({self._items!r})"
+
+
+@dataclasses.dataclass
+class BuiltinOptions:
+    """Switches for builtins that reach outside the sandbox (off by default)."""
+
+    allow_http_send: bool = False
+    allow_net_lookup: bool = False
+    http_timeout: float = 5.0
+
+
+@dataclasses.dataclass
+class BuiltinContext:
+    """Per-evaluation state.
+
+    OPA fixes ``time.now_ns`` once per evaluation and memoises ``rand.intn``
+    and ``uuid.rfc4122`` per evaluation: :attr:`cache` is that memo, and a new
+    context (or :meth:`reset`) starts a new evaluation.
+    """
+
+    options: BuiltinOptions = dataclasses.field(default_factory=BuiltinOptions)
+    log: Callable[[str], None] = lambda _message: None
+    now_ns: int = dataclasses.field(default_factory=_time.time_ns)
+    cache: dict[Any, Any] = dataclasses.field(default_factory=dict)
+
+    def reset(self) -> None:
+        self.now_ns = _time.time_ns()
+        self.cache.clear()
+
+
+BuiltinFn = Callable[..., Any]
+
+
+@dataclasses.dataclass(frozen=True)
+class Builtin:
+    name: str
+    fn: BuiltinFn
+    category: str
+    #: the function takes the BuiltinContext as first argument
+    needs_context: bool = False
+    #: False for builtins that are disabled unless an option enables them
+    enabled_by_default: bool = True
+    #: non-deterministic builtins (time.now_ns, rand.intn, http.send, ...)
+    deterministic: bool = True
+
+    def __call__(self, ctx: BuiltinContext, args: list[Any]) -> Any:
+        if self.needs_context:
+            return self.fn(ctx, *args)
+        return self.fn(*args)
+
+
+REGISTRY: dict[str, Builtin] = {}
+
+
+def builtin(
+    name: str,
+    *,
+    category: str,
+    needs_context: bool = False,
+    enabled_by_default: bool = True,
+    deterministic: bool = True,
+) -> Callable[[BuiltinFn], BuiltinFn]:
+    """Register ``fn`` as the host implementation of the OPA builtin ``name``."""
+
+    def decorate(fn: BuiltinFn) -> BuiltinFn:
+        if name in REGISTRY:
+            raise RuntimeError(f"builtin {name} registered twice")
+        REGISTRY[name] = Builtin(
+            name=name,
+            fn=fn,
+            category=category,
+            needs_context=needs_context,
+            enabled_by_default=enabled_by_default,
+            deterministic=deterministic,
+        )
+        return fn
+
+    return decorate
+
+
+def builtin_error(name: str, detail: str) -> BuiltinError:
+    """OPA's ``eval_builtin_error``: ``"<name>: <detail>"``."""
+    return BuiltinError(f"{name}: {detail}", code="eval_builtin_error")
+
+
+def type_error(name: str, detail: str) -> BuiltinError:
+    """OPA's ``eval_type_error``, e.g. ``"x: operand 1 must be string but got number"``."""
+    return BuiltinError(f"{name}: {detail}", code="eval_type_error")
