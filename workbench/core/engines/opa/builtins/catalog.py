@@ -1,13 +1,23 @@
 """Imports every builtin category module, filling :data:`REGISTRY`.
 
-Each category module registers its functions on import; add new modules here.
+Each public module of this package (``strings.py``, ``time.py`` ...) is one OPA
+category and registers its functions on import; this module imports them all.
 """
 
 from __future__ import annotations
 
 import importlib
+import pkgutil
 
-CATEGORY_MODULES: tuple[str, ...] = ()
+import workbench.core.engines.opa.builtins as _package
+
+CATEGORY_MODULES: tuple[str, ...] = tuple(
+    sorted(
+        info.name
+        for info in pkgutil.iter_modules(_package.__path__)
+        if not info.name.startswith("_") and info.name != "catalog"
+    )
+)
 
 for _name in CATEGORY_MODULES:
-    importlib.import_module(f"workbench.core.engines.opa.builtins.{_name}")
+    importlib.import_module(f"{_package.__name__}.{_name}")

@@ -1,0 +1,75 @@
+"""``policy-workbench`` command line: argparse front end over :mod:`workbench.core`.
+
+Each verb lives in its own module under :mod:`workbench.cli` exposing
+``register(subparsers)``; the module adds its sub-parser and sets
+``func=<callable(args) -> int>`` as default. This module only dispatches and
+maps :class:`~workbench.core.errors.WorkbenchError` to ``error: <message>`` on
+stderr with a non-zero exit code (never a traceback for a user error).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+from workbench import __version__
+from workbench.core.errors import WorkbenchError
+
+#: verb modules, in help order; each defines ``register(subparsers)``
+COMMAND_MODULES: tuple[str, ...] = (
+    "inspect_cmd",
+    "annotate_cmd",
+    "run_cmd",
+    "scaffold_cmd",
+)
+
+EXIT_USER_ERROR = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="policy-workbench",
+        description="Inspect, annotate, run and ship Kubernetes admission policies compiled to WebAssembly.",
+    )
+    parser.add_argument("--version", action="version", version=f"policy-workbench {__version__}")
+    parser.add_argument("--no-color", action="store_true", help="plain output")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"workbench.cli.{name}").register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(args_list)
+    func = getattr(args, "func", None)
+    if func is None:
+        if "gui_cmd" in COMMAND_MODULES:
+            args = parser.parse_args(["gui", *args_list])
+            func = args.func
+        else:
+            parser.print_help()
+            return EXIT_USAGE
+    try:
+        return int(func(args) or 0)
+    except WorkbenchError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # stdout closed early (e.g. piped into head): not an error worth a traceback
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

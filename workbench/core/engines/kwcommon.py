@@ -1,0 +1,163 @@
+"""Pieces shared by the Kubewarden-native engines (waPC and WASI).
+
+* parsing the policy's snake_case ``ValidationResponse`` / ``SettingsValidationResponse``
+  with serde's strictness (wrong types are errors, unknown keys are ignored);
+* a per-evaluation log collector that both forwards to the caller's
+  :data:`~workbench.core.engines.base.LogSink` and keeps the records for the outcome;
+* the timeout rejection policy-server produces (compat §2.3).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from workbench.core.engines.base import LogRecord, LogSink, SettingsOutcome, ValidationRequest
+from workbench.core.engines.response import (
+    AdmissionResponse,
+    from_policy_validation_response,
+    internal_error,
+)
+from workbench.core.errors import EvaluationError
+
+__all__ = [
+    "TIMEOUT_MESSAGE",
+    "LogCollector",
+    "OutputLines",
+    "parse_settings_response",
+    "timeout_rejection",
+    "validation_payload",
+    "validation_response",
+]
+
+TIMEOUT_MESSAGE = "Policy execution interrupted because it exceeded the allowed execution time"
+
+
+def timeout_rejection(uid: str) -> AdmissionResponse:
+    """What policy-server answers when the epoch deadline fires."""
+    return AdmissionResponse(uid=uid, allowed=False, status={"message": TIMEOUT_MESSAGE, "code": 500})
+
+
+def validation_payload(request: ValidationRequest, settings: dict[str, Any]) -> bytes:
+    """``{"request": ..., "settings": ...}`` as the SDKs expect it (compact, UTF-8)."""
+    return json.dumps(
+        {"request": request.request, "settings": settings}, separators=(",", ":"), ensure_ascii=False
+    ).encode()
+
+
+def _type_error(field: str, expected: str) -> EvaluationError:
+    return EvaluationError(f"invalid type for field `{field}`: expected {expected}")
+
+
+def _check_policy_response(data: Any) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise EvaluationError("invalid type: expected struct ValidationResponse")
+    if "accepted" not in data:
+        raise EvaluationError("missing field `accepted`")
+    if not isinstance(data["accepted"], bool):
+        raise _type_error("accepted", "a boolean")
+    message = data.get("message")
+    if message is not None and not isinstance(message, str):
+        raise _type_error("message", "a string")
+    code = data.get("code")
+    if code is not None and (isinstance(code, bool) or not isinstance(code, int) or not 0 <= code <= 65535):
+        raise _type_error("code", "u16")
+    warnings = data.get("warnings")
+    if warnings is not None and (not isinstance(warnings, list) or not all(isinstance(w, str) for w in warnings)):
+        raise _type_error("warnings", "a sequence of strings")
+    annotations = data.get("audit_annotations")
+    if annotations is not None and (
+        not isinstance(annotations, dict) or not all(isinstance(v, str) for v in annotations.values())
+    ):
+        raise _type_error("audit_annotations", "a map of strings")
+    return data
+
+
+def validation_response(request: ValidationRequest, raw: bytes) -> tuple[AdmissionResponse, Any]:
+    """Turn the guest's reply into an AdmissionResponse; returns it with the decoded policy output."""
+    uid = request.uid
+    try:
+        decoded = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        text = raw.decode("utf-8", "replace")
+        return internal_error(uid, f"Cannot deserialize policy validation response: {exc}"), text
+    try:
+        policy_response = _check_policy_response(decoded)
+    except EvaluationError as exc:
+        return internal_error(uid, f"Cannot deserialize policy validation response: {exc}"), decoded
+    try:
+        response = from_policy_validation_response(
+            uid, request.original_object, policy_response, object_present=request.object_present
+        )
+    except EvaluationError as exc:
+        return internal_error(uid, f"Cannot convert policy validation response: {exc}"), decoded
+    return response, decoded
+
+
+def parse_settings_response(raw: bytes, error_prefix: str) -> SettingsOutcome:
+    """Parse ``{"valid": bool, "message"?: str}``; a malformed reply is an invalid-settings outcome."""
+    try:
+        decoded = json.loads(raw)
+        if not isinstance(decoded, dict):
+            raise ValueError("invalid type: expected struct SettingsValidationResponse")
+        if "valid" not in decoded:
+            raise ValueError("missing field `valid`")
+        if not isinstance(decoded["valid"], bool):
+            raise ValueError("invalid type for field `valid`: expected a boolean")
+        message = decoded.get("message")
+        if message is not None and not isinstance(message, str):
+            raise ValueError("invalid type for field `message`: expected a string")
+    except (UnicodeDecodeError, ValueError) as exc:
+        return SettingsOutcome(valid=False, message=f"{error_prefix}{exc}")
+    return SettingsOutcome(valid=decoded["valid"], message=message)
+
+
+class LogCollector:
+    """Collects the records of one evaluation and forwards each to the caller's sink."""
+
+    def __init__(self, sink: LogSink) -> None:
+        self._sink = sink
+        self.records: list[LogRecord] = []
+
+    def __call__(self, record: LogRecord) -> None:
+        self.records.append(record)
+        try:
+            self._sink(record)
+        except Exception:  # a broken UI sink must not break the evaluation
+            pass
+
+    def emit(self, level: str, message: str, source: str = "policy", **fields: Any) -> None:
+        self(LogRecord(level=level, message=message, source=source, fields=fields))
+
+
+class OutputLines:
+    """Line-buffers a guest's stdout/stderr writes into log records."""
+
+    def __init__(self, stream: str, level: str) -> None:
+        self.stream = stream
+        self.level = level
+        self.collector: LogCollector | None = None
+        self._buffer = bytearray()
+        self.captured = bytearray()
+        self.capture = False
+
+    def write(self, data: bytes) -> int:
+        if self.capture:
+            self.captured += data
+        else:
+            self._buffer += data
+            while b"\n" in self._buffer:
+                line, _, rest = bytes(self._buffer).partition(b"\n")
+                self._buffer = bytearray(rest)
+                self._emit(line)
+        return len(data)
+
+    def flush(self) -> None:
+        if self._buffer:
+            line = bytes(self._buffer)
+            self._buffer.clear()
+            self._emit(line)
+
+    def _emit(self, line: bytes) -> None:
+        if self.collector is not None:
+            self.collector.emit(self.level, line.decode("utf-8", "replace").rstrip("\r"), stream=self.stream)

@@ -1,0 +1,74 @@
+"""Parsing, formatting and converting the YAML/JSON text of the code editors (no Qt here).
+
+Parse errors carry a 1-based line number so the editor can mark the line.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import Any
+
+import yaml
+
+__all__ = ["ParseError", "ParseResult", "detect_language", "dump", "parse"]
+
+LANGUAGES = ("yaml", "json")
+
+
+@dataclasses.dataclass(frozen=True)
+class ParseError:
+    line: int  # 1-based
+    column: int  # 1-based
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}, column {self.column}: {self.message}"
+
+
+@dataclasses.dataclass(frozen=True)
+class ParseResult:
+    value: Any = None
+    error: ParseError | None = None
+    empty: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def detect_language(text: str) -> str:
+    stripped = text.lstrip()
+    return "json" if stripped.startswith(("{", "[")) else "yaml"
+
+
+def parse(text: str, language: str) -> ParseResult:
+    """Parse ``text`` as ``language``; an empty document is ``ParseResult(None, empty=True)``."""
+    if not text.strip():
+        return ParseResult(None, empty=True)
+    if language == "json":
+        try:
+            return ParseResult(json.loads(text))
+        except json.JSONDecodeError as exc:
+            return ParseResult(error=ParseError(exc.lineno, exc.colno, exc.msg))
+    try:
+        docs = list(yaml.safe_load_all(text))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else 1
+        column = mark.column + 1 if mark is not None else 1
+        problem = exc.problem or exc.context or "invalid YAML"
+        return ParseResult(error=ParseError(line, column, problem))
+    except yaml.YAMLError as exc:
+        return ParseResult(error=ParseError(1, 1, str(exc)))
+    docs = [d for d in docs if d is not None] or [None]
+    if len(docs) > 1:
+        return ParseResult(error=ParseError(1, 1, "expected a single YAML document, found several"))
+    return ParseResult(docs[0])
+
+
+def dump(value: Any, language: str) -> str:
+    """Pretty text of ``value``: JSON with 2-space indent, or block-style YAML in key order."""
+    if language == "json":
+        return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
+    return yaml.safe_dump(value, sort_keys=False, default_flow_style=False, allow_unicode=True)
