@@ -58,7 +58,7 @@ def emit(value: Any, fmt: str) -> None:
         raise ValueError(fmt)
 
 
-def stderr_log(verbose: bool):  # noqa: ANN201 - returns a LogSink
+def stderr_log(verbose: bool):
     def sink(record: LogRecord) -> None:
         if record.source == "app" or verbose or record.level in ("warning", "error"):
             fields = f" {json.dumps(record.fields, ensure_ascii=False)}" if record.fields and verbose else ""

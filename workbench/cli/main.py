@@ -24,6 +24,12 @@ COMMAND_MODULES: tuple[str, ...] = (
     "annotate_cmd",
     "run_cmd",
     "scaffold_cmd",
+    "demo_cmd",
+    "push_cmd",
+    "pull_cmd",
+    "policies_cmd",
+    "rm_cmd",
+    "digest_cmd",
 )
 
 EXIT_USER_ERROR = 1

@@ -17,9 +17,96 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_registry_flags(md)
     md.set_defaults(func=run_metadata)
 
+    mf = scaffold.add_parser("manifest", help="print a ClusterAdmissionPolicy or AdmissionPolicy for a module")
+    mf.add_argument("module", help="path, file:// URI or registry:// reference")
+    mf.add_argument(
+        "-t", "--type", dest="manifest_type", required=True, choices=("ClusterAdmissionPolicy", "AdmissionPolicy")
+    )
+    mf_settings = mf.add_mutually_exclusive_group()
+    mf_settings.add_argument("-s", "--settings-path", metavar="FILE", help="policy settings (YAML or JSON)")
+    mf_settings.add_argument("--settings-json", metavar="JSON", help="policy settings as a JSON string")
+    mf.add_argument("--title", help="metadata.name of the policy (default: the policy title annotation)")
+    mf.add_argument(
+        "--allow-context-aware", action="store_true", help="grant the context-aware resources the policy declares"
+    )
+    add_registry_flags(mf)
+    mf.set_defaults(func=run_manifest)
+
+    ar = scaffold.add_parser("admission-request", help="wrap a Kubernetes object into an AdmissionRequest")
+    ar.add_argument("-o", "--operation", required=True, choices=("CREATE", "UPDATE", "DELETE"))
+    ar.add_argument("--object", dest="object_path", required=True, metavar="FILE", help="object YAML/JSON (- = stdin)")
+    ar.add_argument("--old-object", dest="old_object_path", metavar="FILE", help="previous object (UPDATE, DELETE)")
+    ar.add_argument("--review", action="store_true", help="wrap the request into an AdmissionReview")
+    ar.set_defaults(func=run_admission_request)
+
 
 def run_metadata(args: argparse.Namespace) -> int:
     from workbench.core.scaffold.metadata import scaffold_metadata
 
     sys.stdout.write(scaffold_metadata(resolve_module(args.module, args)))
+    return 0
+
+
+def _read_document(path: str, what: str) -> object:
+    from workbench.core.yamlio import load_json_or_yaml, read_text
+
+    text = sys.stdin.read() if path == "-" else read_text(path, what)
+    return load_json_or_yaml(text, what if path == "-" else path)
+
+
+def run_manifest(args: argparse.Namespace) -> int:
+    import json
+
+    from workbench.core.errors import SettingsError
+    from workbench.core.scaffold.manifest import scaffold_manifest
+
+    settings: object = {}
+    if args.settings_path is not None:
+        settings = _read_document(args.settings_path, "settings file")
+    elif args.settings_json is not None:
+        try:
+            settings = json.loads(args.settings_json)
+        except json.JSONDecodeError as exc:
+            raise SettingsError(f"--settings-json is not valid JSON: {exc}") from None
+    if settings is None:
+        settings = {}
+    if not isinstance(settings, dict):
+        raise SettingsError("settings must be a mapping (an object)")
+    module = resolve_module(args.module, args)
+    source = args.module if "://" in args.module else (module.path or args.module)
+    result = scaffold_manifest(
+        module.metadata,
+        source,
+        args.manifest_type,
+        settings=settings,
+        title=args.title,
+        allow_context_aware=args.allow_context_aware,
+    )
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    sys.stdout.write(result.text)
+    return 0
+
+
+def run_admission_request(args: argparse.Namespace) -> int:
+    import json
+
+    from workbench.core.scaffold.admission_request import (
+        resource_for_kind,
+        scaffold_admission_request,
+        wrap_admission_review,
+    )
+
+    obj = _read_document(args.object_path, "object file")
+    old = _read_document(args.old_object_path, "old object file") if args.old_object_path else None
+    request = scaffold_admission_request(args.operation, obj, old)
+    info = resource_for_kind(request["kind"]["group"], request["kind"]["kind"])
+    if not info.known:
+        print(
+            f"warning: {request['kind']['kind']} is not a built-in Kubernetes kind; its resource name was "
+            f"guessed as {info.plural!r}: edit resource.resource if it is wrong",
+            file=sys.stderr,
+        )
+    document = wrap_admission_review(request) if args.review else request
+    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     return 0

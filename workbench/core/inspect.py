@@ -37,8 +37,17 @@ def _opa_facts(module: PolicyModule) -> dict[str, Any] | None:
         return None
     from workbench.core.engines.opa import preflight
 
-    report = preflight.preflight(module)
-    return report.to_dict()
+    info = preflight.inspect_opa_module(module)
+    warnings: list[str] = []
+    if module.metadata is not None:
+        warnings.extend(preflight.mode_warnings(module, module.metadata.execution_mode))
+    return {
+        "abi_version": info.abi_version_text,
+        "entrypoints": dict(info.entrypoints),
+        "required_builtins": sorted(info.required_builtins),
+        "missing_builtins": sorted(preflight.missing_builtins(module)),
+        "warnings": warnings,
+    }
 
 
 def inspect_module(module: PolicyModule) -> dict[str, Any]:

@@ -79,7 +79,7 @@ def _yaml_error(exc: yaml.YAMLError, source: str) -> InputError:
 
 def load_yaml(text: str, source: str = "input") -> Any:
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - our loader is a SafeLoader
+        return yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         raise _yaml_error(exc, source) from None
     except RecursionError:
@@ -88,7 +88,7 @@ def load_yaml(text: str, source: str = "input") -> Any:
 
 def load_yaml_all(text: str, source: str = "input") -> list[Any]:
     try:
-        return [doc for doc in yaml.load_all(text, Loader=_Loader) if doc is not None]  # noqa: S506
+        return [doc for doc in yaml.load_all(text, Loader=_Loader) if doc is not None]
     except yaml.YAMLError as exc:
         raise _yaml_error(exc, source) from None
     except RecursionError:

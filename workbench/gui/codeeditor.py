@@ -46,10 +46,10 @@ class _LineNumberArea(QWidget):
         self.editor = editor
         self.setAccessibleName("Line numbers")
 
-    def sizeHint(self) -> QSize:  # noqa: N802
+    def sizeHint(self) -> QSize:
         return QSize(self.editor.line_number_width(), 0)
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+    def paintEvent(self, event: QPaintEvent) -> None:
         self.editor.paint_line_numbers(event)
 
 
@@ -83,7 +83,7 @@ class CodeEditor(QPlainTextEdit):
         else:
             self._gutter.update(0, rect.y(), self._gutter.width(), rect.height())
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         cr = self.contentsRect()
         self._gutter.setGeometry(QRect(cr.left(), cr.top(), self.line_number_width(), cr.height()))
@@ -228,7 +228,7 @@ class DocumentEditor(QWidget):
         if not self._loading:
             self.undo_stack.push(_DocumentEdit(self.editor, f"Edit {self.title.lower()}"))
 
-    def eventFilter(self, obj: Any, event: Any) -> bool:  # noqa: N802
+    def eventFilter(self, obj: Any, event: Any) -> bool:
         from PySide6.QtCore import QEvent
 
         if obj is self.editor and event.type() == QEvent.Type.KeyPress:

@@ -62,7 +62,7 @@ class PygmentsHighlighter(QSyntaxHighlighter):
         self._formats[token] = fmt
         return fmt
 
-    def highlightBlock(self, text: str) -> None:  # noqa: N802 - Qt override
+    def highlightBlock(self, text: str) -> None:
         if not text:
             return
         position = 0

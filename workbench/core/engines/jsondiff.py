@@ -42,10 +42,7 @@ def json_equal(left: Any, right: Any) -> bool:
     if isinstance(left, dict):
         if not isinstance(right, dict) or len(left) != len(right):
             return False
-        for key, value in left.items():
-            if key not in right or not json_equal(value, right[key]):
-                return False
-        return True
+        return all(key in right and json_equal(value, right[key]) for key, value in left.items())
     if isinstance(left, list):
         if not isinstance(right, list) or len(left) != len(right):
             return False

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 from typing import Any
 
-from workbench.core.errors import InputError, ModuleError
+from workbench.core.errors import InputError
 
 __all__ = [
     "CONFIG_BLOB",
@@ -77,34 +76,12 @@ class ModuleFacts:
 
 
 def module_facts(data: bytes) -> ModuleFacts:
-    """Read metadata and the Rego marker from module bytes (raises ModuleError / MetadataError-free)."""
-    try:
-        from workbench.core.module import load_module  # the lead's PolicyModule, when present
-    except ImportError:
-        load_module = None  # type: ignore[assignment]
-    if load_module is not None:
-        module = load_module(data)
-        metadata = module.metadata.to_dict() if module.metadata is not None else None
-        is_rego = any(name.startswith("opa_") for name in module.info.export_names())
-        return ModuleFacts(metadata, is_rego)
-    return _module_facts_raw(data)
+    """Metadata and the Rego marker of module bytes (ModuleError / MetadataError when unreadable)."""
+    from workbench.core.module import PolicyModule
 
-
-def _module_facts_raw(data: bytes) -> ModuleFacts:
-    from workbench.core.wasm.reader import parse_module
-
-    info = parse_module(data)
-    is_rego = any(name.startswith("opa_") for name in info.export_names())
-    section = info.custom_section(METADATA_SECTION)
-    if section is None:
-        return ModuleFacts(None, is_rego)
-    try:
-        metadata = json.loads(section.payload)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ModuleError(f"the {METADATA_SECTION} custom section is not valid JSON: {exc}") from exc
-    if not isinstance(metadata, dict):
-        raise ModuleError(f"the {METADATA_SECTION} custom section is not a JSON object")
-    return ModuleFacts(metadata, is_rego)
+    module = PolicyModule.from_bytes(data)
+    metadata = module.metadata.to_dict() if module.metadata is not None else None
+    return ModuleFacts(metadata, module.is_rego)
 
 
 def check_pushable(facts: ModuleFacts, *, force: bool) -> None:

@@ -83,7 +83,9 @@ class DockerConfig:
     path: Path | None = None
 
     def __repr__(self) -> str:  # never show auth blobs
-        return f"DockerConfig(path={self.path!s}, hosts={sorted(self.auths)}, creds_store={self.creds_store!r})"
+        return (
+            f"DockerConfig(path={self.path!s}, hosts={sorted(self.auths)}, creds_store={self.creds_store!r})"
+        )
 
     def _auth_entry(self, host: str) -> dict[str, Any] | None:
         for key in _host_keys(host):
@@ -124,7 +126,9 @@ def _decode_entry(entry: dict[str, Any], host: str) -> Credentials | None:
         try:
             decoded = base64.b64decode(auth, validate=False).decode("utf-8")
         except (binascii.Error, UnicodeDecodeError) as exc:
-            raise InputError(f"Docker config: the 'auth' entry for {host} is not valid base64 'user:password'") from exc
+            raise InputError(
+                f"Docker config: the 'auth' entry for {host} is not valid base64 'user:password'"
+            ) from exc
         user, sep, password = decoded.partition(":")
         if not sep:
             raise InputError(f"Docker config: the 'auth' entry for {host} is not of the form 'user:password'")

@@ -50,9 +50,7 @@ _TAG_RE = re.compile(r"[\w][\w.-]{0,127}")
 _DIGEST_RE = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}")
 _SHA256_RE = re.compile(r"sha256:[0-9a-f]{64}")
 _HOST_LABEL = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
-_HOST_RE = re.compile(
-    rf"(?:{_HOST_LABEL}(?:\.{_HOST_LABEL})*|\[[0-9a-fA-F:.]+\])(?::[0-9]{{1,5}})?"
-)
+_HOST_RE = re.compile(rf"(?:{_HOST_LABEL}(?:\.{_HOST_LABEL})*|\[[0-9a-fA-F:.]+\])(?::[0-9]{{1,5}})?")
 _MAX_NAME = 255
 _SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
 
@@ -161,7 +159,9 @@ def parse_oci_reference(text: str) -> OciReference:
     if raw.startswith("registry://"):
         raw = raw[len("registry://") :]
     elif _SCHEME_RE.match(raw):
-        raise InputError(f"'{original}' is not a registry reference (expected registry://host/repository:tag)")
+        raise InputError(
+            f"'{original}' is not a registry reference (expected registry://host/repository:tag)"
+        )
     if not raw:
         raise InputError("empty registry reference")
     if any(ch.isspace() for ch in raw):
@@ -185,7 +185,9 @@ def parse_oci_reference(text: str) -> OciReference:
     if sep and _looks_like_registry_host(first):
         registry, remainder = first, rest
         if not _HOST_RE.fullmatch(registry):
-            raise InputError(f"invalid registry reference '{original}': '{registry}' is not a valid registry host")
+            raise InputError(
+                f"invalid registry reference '{original}': '{registry}' is not a valid registry host"
+            )
     tag: str | None = None
     last_slash = remainder.rfind("/")
     colon = remainder.rfind(":")
@@ -207,7 +209,9 @@ def parse_oci_reference(text: str) -> OciReference:
             "path components of letters and digits separated by '.', '_', '__' or '-'"
         )
     if len(f"{registry}/{repository}") > _MAX_NAME:
-        raise InputError(f"invalid registry reference '{original}': the name is longer than {_MAX_NAME} characters")
+        raise InputError(
+            f"invalid registry reference '{original}': the name is longer than {_MAX_NAME} characters"
+        )
     if tag is None and digest is None:
         tag = DEFAULT_TAG
     return OciReference(registry=registry, repository=repository, tag=tag, digest=digest, original=original)
@@ -255,7 +259,9 @@ def parse_reference(text: str) -> PolicyReference:
             if path.endswith("/"):
                 raise InputError(f"'{text}': the URL must name a .wasm file, not a directory")
             return HttpReference(url=stripped, scheme=scheme, host=host, path=path, original=text)  # type: ignore[arg-type]
-        raise InputError(f"'{text}': unknown scheme '{scheme}' (use registry://, https://, http:// or file://)")
+        raise InputError(
+            f"'{text}': unknown scheme '{scheme}' (use registry://, https://, http:// or file://)"
+        )
     if _is_local_path(stripped):
         return FileReference(Path(stripped).expanduser(), original=text)
     return parse_oci_reference(stripped)

@@ -100,7 +100,10 @@ class Sources:
         system = Path(certifi.where()).read_bytes()
         bundle = system.rstrip(b"\n") + b"\n" + b"".join(extra)
         digest = hashlib.sha256(bundle).hexdigest()[:16]
-        target = Path(tempfile.gettempdir()) / f"policy-workbench-ca-{os.getuid() if hasattr(os, 'getuid') else 0}-{digest}.pem"
+        target = (
+            Path(tempfile.gettempdir())
+            / f"policy-workbench-ca-{os.getuid() if hasattr(os, 'getuid') else 0}-{digest}.pem"
+        )
         if not target.exists():
             fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".ca-", suffix=".pem")
             with os.fdopen(fd, "wb") as handle:
@@ -128,7 +131,9 @@ class Sources:
             for index, entry in enumerate(entries):
                 label = f"{where}: source_authorities.{host}[{index}]"
                 if not isinstance(entry, dict) or entry.get("type") not in {"Path", "Data"}:
-                    raise InputError(f"{label}: expected {{type: Path, path: FILE}} or {{type: Data, data: PEM}}")
+                    raise InputError(
+                        f"{label}: expected {{type: Path, path: FILE}} or {{type: Data, data: PEM}}"
+                    )
                 if entry["type"] == "Path":
                     if not isinstance(entry.get("path"), str):
                         raise InputError(f"{label}: 'path' is missing")

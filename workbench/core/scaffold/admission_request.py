@@ -143,7 +143,7 @@ def _metadata_str(obj: dict[str, Any], key: str) -> str | None:
 
 
 def scaffold_admission_request(
-    operation: str, object: Any, old_object: Any = None  # noqa: A002 - the Kubernetes field name
+    operation: str, object: Any, old_object: Any = None
 ) -> dict[str, Any]:
     """An ``admission/v1`` AdmissionRequest for ``object`` under ``operation``.
 

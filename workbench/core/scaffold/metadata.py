@@ -52,9 +52,9 @@ def scaffold_metadata(module: PolicyModule) -> str:
         mode = "opa"
         comment = "   # Rego: opa (kube-mgmt style) or gatekeeper (violation rules)"
         try:
-            from workbench.core.engines.opa.preflight import preflight
+            from workbench.core.engines.opa.preflight import entrypoints as opa_entrypoints
 
-            entrypoints = preflight(module).entrypoints
+            entrypoints = opa_entrypoints(module)
             first = min(entrypoints.items(), key=lambda kv: kv[1])[0] if entrypoints else ""
             if first.endswith("violation"):
                 mode = "gatekeeper"

@@ -31,10 +31,11 @@ from collections.abc import Callable
 from typing import Any
 
 import wasmtime
+import wasmtime._bindings as _ffi
 
-from workbench.core.engines.opa import runtime
 from workbench.core.engines.opa.builtins._registry import UNDEFINED, RegoSet
 from workbench.core.engines.opa.builtins._values import dumps, loads
+from workbench.core.engines.runtime import Watchdog
 from workbench.core.errors import (
     BuiltinError,
     EvaluationCancelled,
@@ -105,6 +106,69 @@ def _load_memchr() -> Any:
 _memchr = _load_memchr()
 
 
+_VAL_RAW = _ffi.wasmtime_val_raw_t
+_TRAP_PTR = ctypes.POINTER(_ffi.wasm_trap_t)
+_UNCHECKED_CALLBACK = _ffi.wasmtime_func_unchecked_callback_t
+_NO_FINALIZER = ctypes.CFUNCTYPE(None, ctypes.c_void_p)()
+_EXPECTED_ARITY: dict[str, tuple[int, int]] = {
+    "opa_malloc": (1, 1),
+    "opa_json_parse": (2, 1),
+    "opa_value_parse": (2, 1),
+    "opa_json_dump": (1, 1),
+    "opa_value_dump": (1, 1),
+    "opa_heap_ptr_get": (0, 1),
+    "opa_heap_ptr_set": (1, 0),
+    "opa_eval_ctx_new": (0, 1),
+    "opa_eval_ctx_set_input": (2, 0),
+    "opa_eval_ctx_set_data": (2, 0),
+    "opa_eval_ctx_set_entrypoint": (2, 0),
+    "opa_eval_ctx_get_result": (1, 1),
+    "eval": (1, 1),
+    "opa_eval": (7, 1),
+    "builtins": (0, 1),
+    "entrypoints": (0, 1),
+}
+
+
+class _Call:
+    """An i32-only guest export called without wasmtime-py's per-call type conversion.
+
+    The signature is checked once (all i32, expected arity), which is what makes
+    ``wasmtime_func_call_unchecked`` safe here. Costs a few µs instead of tens.
+    """
+
+    __slots__ = ("_func", "_nparams", "_ref", "_size", "name")
+
+    def __init__(self, name: str, func: wasmtime.Func, store: wasmtime.Store) -> None:
+        ty = func.type(store)
+        params, results = ty.params, ty.results
+        expected = _EXPECTED_ARITY[name]
+        i32 = wasmtime.ValType.i32()
+        if (len(params), len(results)) != expected or any(t != i32 for t in (*params, *results)):
+            raise UnsupportedAbiError(
+                f"unsupported OPA ABI: export {name} has an unexpected signature "
+                f"({len(params)} params, {len(results)} results; expected {expected[0]} i32 params and "
+                f"{expected[1]} i32 result)"
+            )
+        self.name = name
+        self._func = func  # keeps the wasmtime_func_t alive
+        self._ref = ctypes.byref(func._func)
+        self._nparams = len(params)
+        self._size = max(len(params), len(results), 1)
+
+    def __call__(self, ctx: Any, *args: int) -> int:
+        buf = (_VAL_RAW * self._size)()
+        for i, arg in enumerate(args):
+            buf[i].i32 = arg
+        trap = _TRAP_PTR()
+        error = _ffi.wasmtime_func_call_unchecked(ctx, self._ref, buf, self._size, ctypes.byref(trap))
+        if error:
+            raise wasmtime.WasmtimeError._from_ptr(error)
+        if trap:
+            raise wasmtime.Trap._from_ptr(trap)
+        return buf[0].i32 & 0xFFFFFFFF
+
+
 def check_opa_exports(export_names: set[str] | frozenset[str]) -> None:
     """Raise :class:`UnsupportedAbiError` unless the module speaks OPA Wasm ABI 1.x."""
     if "entrypoints" not in export_names or "opa_wasm_abi_version" not in export_names:
@@ -154,21 +218,22 @@ class OpaInstance:
         dispatcher: BuiltinDispatcher | None = None,
         log: LogFn | None = None,
         memory_limit: int | None = None,
-        is_cancelled: Callable[[], bool] = lambda: False,
+        watchdog: Watchdog | None = None,
     ) -> None:
         export_names = {e.name for e in module.exports}
         check_opa_exports(export_names)
-        self._engine = engine
         self._dispatcher = dispatcher
         self._log = log or (lambda _level, _message: None)
         self._memory_limit = memory_limit
         self._pending: BaseException | None = None
+        self._callbacks: list[Any] = []  # ctypes callbacks must outlive the store
         self.broken = False
         self.store = wasmtime.Store(engine)
+        self._ctx = self.store._context()
         if memory_limit is not None:
             self.store.set_limits(memory_size=memory_limit)
-        self._watchdog = runtime.Watchdog(self.store, is_cancelled)
-        self._ticker = runtime.ticker(engine)
+        self._watchdog = watchdog or Watchdog(engine)
+        self._watchdog.attach(self.store)
 
         min_pages = 2
         for imp in module.imports:
@@ -180,53 +245,54 @@ class OpaInstance:
                 f"memory limit of {memory_limit} bytes"
             )
         self.memory = wasmtime.Memory(self.store, wasmtime.MemoryType(wasmtime.Limits(min_pages, None)))
+        self._mem_ref = ctypes.byref(self.memory._memory)
         linker = wasmtime.Linker(engine)
         linker.define(self.store, "env", "memory", self.memory)
-        linker.define_func("env", "opa_abort", wasmtime.FuncType([_I32], []), self._abort, access_caller=True)
-        linker.define_func("env", "opa_println", wasmtime.FuncType([_I32], []), self._println, access_caller=True)
+        linker.define(self.store, "env", "opa_abort", self._host_func(1, 0, self._abort))
+        linker.define(self.store, "env", "opa_println", self._host_func(1, 0, self._println))
         for arity in range(5):
-            linker.define_func(
-                "env",
-                f"opa_builtin{arity}",
-                wasmtime.FuncType([_I32] * (arity + 2), [_I32]),
-                self._make_builtin(arity),
-                access_caller=True,
-            )
+            linker.define(self.store, "env", f"opa_builtin{arity}", self._host_func(arity + 2, 1, self._builtin))
         instance = self._guard(lambda: linker.instantiate(self.store, module), None)
         exports = instance.exports(self.store)
 
+        major = exports["opa_wasm_abi_version"]
+        minor = exports["opa_wasm_abi_minor_version"] if "opa_wasm_abi_minor_version" in export_names else None
         self.abi_version = (
-            int(exports["opa_wasm_abi_version"].value(self.store)),  # type: ignore[union-attr]
-            int(exports["opa_wasm_abi_minor_version"].value(self.store))  # type: ignore[union-attr]
-            if "opa_wasm_abi_minor_version" in export_names
-            else 0,
+            int(major.value(self.store)) if isinstance(major, wasmtime.Global) else 0,
+            int(minor.value(self.store)) if isinstance(minor, wasmtime.Global) else 0,
         )
         if self.abi_version[0] != 1:
             raise UnsupportedAbiError(
                 f"unsupported OPA ABI: version {self.abi_version[0]}.{self.abi_version[1]} (only 1.x is supported)"
             )
-        ex: dict[str, Any] = {name: exports[name] for name in export_names if isinstance(exports[name], wasmtime.Func)}
-        self._malloc = ex["opa_malloc"]
-        self._json_parse = ex["opa_json_parse"]
-        self._json_dump = ex["opa_json_dump"]
-        self._value_parse = ex.get("opa_value_parse")
-        self._value_dump = ex.get("opa_value_dump")
-        self._heap_get = ex["opa_heap_ptr_get"]
-        self._heap_set = ex["opa_heap_ptr_set"]
-        self._ctx_new = ex["opa_eval_ctx_new"]
-        self._ctx_set_input = ex["opa_eval_ctx_set_input"]
-        self._ctx_set_data = ex["opa_eval_ctx_set_data"]
-        self._ctx_set_entrypoint = ex["opa_eval_ctx_set_entrypoint"]
-        self._ctx_get_result = ex["opa_eval_ctx_get_result"]
-        self._eval = ex["eval"]
-        self._opa_eval = ex.get("opa_eval") if self.abi_version[1] >= 2 else None
+        calls: dict[str, _Call] = {}
+        for name in _EXPECTED_ARITY:
+            func = exports[name] if name in export_names else None
+            if isinstance(func, wasmtime.Func):
+                calls[name] = _Call(name, func, self.store)
+        self._malloc = calls["opa_malloc"]
+        self._json_parse = calls["opa_json_parse"]
+        self._json_dump = calls["opa_json_dump"]
+        self._value_parse = calls.get("opa_value_parse")
+        self._value_dump = calls.get("opa_value_dump")
+        self._heap_get = calls["opa_heap_ptr_get"]
+        self._heap_set = calls["opa_heap_ptr_set"]
+        self._ctx_new = calls["opa_eval_ctx_new"]
+        self._ctx_set_input = calls["opa_eval_ctx_set_input"]
+        self._ctx_set_data = calls["opa_eval_ctx_set_data"]
+        self._ctx_set_entrypoint = calls["opa_eval_ctx_set_entrypoint"]
+        self._ctx_get_result = calls["opa_eval_ctx_get_result"]
+        self._eval = calls["eval"]
+        self._opa_eval = calls.get("opa_eval") if self.abi_version[1] >= 2 else None
         #: "opa_eval" (ABI >= 1.2 fast path) or "context" (1.0/1.1 calls)
         self.flow = "opa_eval" if self._opa_eval is not None else "context"
 
-        def read_maps() -> tuple[dict[str, int], dict[str, int]]:
+        ctx = self._ctx
+
+        def read_maps() -> tuple[Any, Any]:
             return (
-                self._dump_json(self.store, ex["builtins"](self.store)),
-                self._dump_json(self.store, ex["entrypoints"](self.store)),
+                self._dump_json(ctx, calls["builtins"](ctx)),
+                self._dump_json(ctx, calls["entrypoints"](ctx)),
             )
 
         builtins_map, entrypoints_map = self._guard(read_maps, None)
@@ -237,68 +303,36 @@ class OpaInstance:
         self.builtin_names: dict[int, str] = {v: k for k, v in self.builtins.items()}
         #: entrypoint name -> id
         self.entrypoints: dict[str, int] = {str(k): int(v) for k, v in entrypoints_map.items()}
-        self.base_heap_ptr: int = self._guard(lambda: self._heap_get(self.store), None)
+        self.base_heap_ptr: int = self._guard(lambda: self._heap_get(ctx), None)
         self.data_addr = 0
         self.data_heap_ptr = self.base_heap_ptr
         self.data_json: bytes | None = None
 
-    # -- memory helpers -------------------------------------------------------
-    def _base(self, store: Any) -> int:
-        return ctypes.addressof(self.memory.data_ptr(store).contents)
+    # -- host functions (unchecked trampolines) --------------------------------
+    def _host_func(self, nparams: int, nresults: int, fn: Callable[..., int | None]) -> wasmtime.Func:
+        def callback(_env: Any, caller: Any, args: Any, _nargs: int) -> int:
+            try:
+                ctx = _ffi.wasmtime_caller_context(caller)
+                result = fn(ctx, *[args[i].i32 & 0xFFFFFFFF for i in range(nparams)])
+                if nresults:
+                    args[0].i32 = result
+                return 0
+            except BaseException as exc:
+                if self._pending is None:
+                    self._pending = exc
+                trap = wasmtime.Trap("host function failed")._consume()
+                return ctypes.cast(trap, ctypes.c_void_p).value or 0
 
-    def _read_cstr(self, store: Any, addr: int) -> bytes:
-        size = self.memory.data_len(store)
-        if addr <= 0 or addr >= size:
-            raise PolicyTrap(f"the policy returned an invalid string address {addr}")
-        base = self._base(store)
-        if _memchr is not None:
-            found = _memchr(base + addr, 0, size - addr)
-            if not found:
-                raise PolicyTrap("the policy returned an unterminated string")
-            return ctypes.string_at(base + addr, found - base - addr)
-        data = bytes(self.memory.read(store, addr, size))
-        end = data.find(b"\0")
-        if end < 0:
-            raise PolicyTrap("the policy returned an unterminated string")
-        return data[:end]
+        c_callback = _UNCHECKED_CALLBACK(callback)
+        self._callbacks.append(c_callback)
+        ty = wasmtime.FuncType([_I32] * nparams, [_I32] * nresults)
+        raw = _ffi.wasmtime_func_t()
+        _ffi.wasmtime_func_new_unchecked(self._ctx, ty.ptr(), c_callback, None, _NO_FINALIZER, ctypes.byref(raw))
+        return wasmtime.Func._from_raw(raw)
 
-    def _ensure_size(self, store: Any, end: int) -> None:
-        size = self.memory.data_len(store)
-        if end <= size:
-            return
-        pages = -(-(end - size) // PAGE_SIZE)
+    def _abort(self, ctx: Any, addr: int) -> None:
         try:
-            self.memory.grow(store, pages)
-        except wasmtime.WasmtimeError:
-            raise PolicyTrap(self._oom_message()) from None
-
-    def _write(self, store: Any, addr: int, data: bytes) -> None:
-        self._ensure_size(store, addr + len(data))
-        ctypes.memmove(self._base(store) + addr, data, len(data))
-
-    def _oom_message(self) -> str:
-        limit = self._memory_limit
-        if limit is None:
-            return "the policy ran out of memory"
-        return f"the policy exceeded its memory limit of {limit} bytes ({limit // (1024 * 1024)} MiB)"
-
-    def _dump_json(self, store: Any, value_addr: int) -> Any:
-        if value_addr == 0:
-            return None
-        text_addr = self._json_dump(store, value_addr)
-        return loads(self._read_cstr(store, text_addr))
-
-    def memory_size(self) -> int:
-        """Current linear memory size in bytes."""
-        return int(self.memory.data_len(self.store))
-
-    def heap_ptr(self) -> int:
-        return int(self._guard(lambda: self._heap_get(self.store), None))
-
-    # -- host functions ---------------------------------------------------------
-    def _abort(self, caller: wasmtime.Caller, addr: int) -> None:
-        try:
-            message = self._read_cstr(caller, addr).decode("utf-8", "replace")
+            message = self._read_cstr(ctx, addr).decode("utf-8", "replace")
         except WorkbenchError:
             message = "(unreadable message)"
         if message == "opa_malloc: failed":
@@ -306,40 +340,22 @@ class OpaInstance:
         else:
             error = PolicyTrap(f"the policy aborted: {message}")
         error.abort_message = message  # type: ignore[attr-defined]
-        self._pending = error
         raise error
 
-    def _println(self, caller: wasmtime.Caller, addr: int) -> None:
+    def _println(self, ctx: Any, addr: int) -> None:
         try:
-            message = self._read_cstr(caller, addr).decode("utf-8", "replace")
+            message = self._read_cstr(ctx, addr).decode("utf-8", "replace")
         except WorkbenchError as exc:
             message = f"(unreadable opa_println message: {exc})"
         self._log("info", message)
 
-    def _make_builtin(self, arity: int) -> Callable[..., int]:
-        def call(caller: wasmtime.Caller, builtin_id: int, _ctx: int, *addrs: int) -> int:
-            try:
-                return self._call_builtin(caller, builtin_id, addrs)
-            except BaseException as exc:
-                if self._pending is None:
-                    self._pending = exc
-                raise
-
-        call.__name__ = f"opa_builtin{arity}"
-        return call
-
-    def _read_arg(self, caller: wasmtime.Caller, addr: int) -> Any:
-        if self._value_dump is not None and _parse_rego_value is not None:
-            return _parse_rego_value(self._read_cstr(caller, self._value_dump(caller, addr)).decode("utf-8"))
-        return loads(self._read_cstr(caller, self._json_dump(caller, addr)))
-
-    def _call_builtin(self, caller: wasmtime.Caller, builtin_id: int, addrs: tuple[int, ...]) -> int:
+    def _builtin(self, ctx: Any, builtin_id: int, _unused_ctx: int, *addrs: int) -> int:
         name = self.builtin_names.get(builtin_id)
         if name is None:
             raise BuiltinError(f"not implemented: built-in function id {builtin_id} is not in the module's builtins map")
         if self._dispatcher is None:
             raise BuiltinError(f"{name}: builtins are not available while inspecting a module")
-        args = [self._read_arg(caller, addr) for addr in addrs]
+        args = [self._read_arg(ctx, addr) for addr in addrs]
         try:
             result = self._dispatcher(name, args)
         except WorkbenchError:
@@ -350,25 +366,85 @@ class OpaInstance:
             raise BuiltinError(f"{name}: {type(exc).__name__}: {exc}") from exc
         if result is UNDEFINED:
             return 0
-        if _contains_set(result) and self._value_parse is not None:
-            text, parse = rego_text(result).encode("utf-8"), self._value_parse
-        else:
-            text, parse = dumps(result).encode("utf-8"), self._json_parse
-        addr = self._malloc(caller, len(text))
-        self._write(caller, addr, text)
-        value = parse(caller, addr, len(text))
+        try:
+            if _contains_set(result) and self._value_parse is not None:
+                text, parse = rego_text(result).encode("utf-8"), self._value_parse
+            else:
+                text, parse = dumps(result).encode("utf-8"), self._json_parse
+        except (TypeError, ValueError) as exc:
+            raise BuiltinError(f"{name}: result cannot be encoded: {exc}") from exc
+        addr = self._malloc(ctx, len(text))
+        self._write(ctx, addr, text)
+        value = parse(ctx, addr, len(text))
         if value == 0:
             raise BuiltinError(f"{name}: the module could not parse the builtin's result")
-        return int(value)
+        return value
+
+    def _read_arg(self, ctx: Any, addr: int) -> Any:
+        if self._value_dump is not None and _parse_rego_value is not None:
+            return _parse_rego_value(self._read_cstr(ctx, self._value_dump(ctx, addr)))
+        return loads(self._read_cstr(ctx, self._json_dump(ctx, addr)))
+
+    # -- memory helpers -------------------------------------------------------
+    def _base(self, ctx: Any) -> int:
+        return ctypes.addressof(_ffi.wasmtime_memory_data(ctx, self._mem_ref).contents)
+
+    def _size(self, ctx: Any) -> int:
+        return int(_ffi.wasmtime_memory_data_size(ctx, self._mem_ref))
+
+    def _read_cstr(self, ctx: Any, addr: int) -> bytes:
+        size = self._size(ctx)
+        if addr <= 0 or addr >= size:
+            raise PolicyTrap(f"the policy returned an invalid string address {addr}")
+        base = self._base(ctx)
+        if _memchr is not None:
+            found = _memchr(base + addr, 0, size - addr)
+            if not found:
+                raise PolicyTrap("the policy returned an unterminated string")
+            return ctypes.string_at(base + addr, found - base - addr)
+        data = ctypes.string_at(base + addr, size - addr)
+        end = data.find(b"\0")
+        if end < 0:
+            raise PolicyTrap("the policy returned an unterminated string")
+        return data[:end]
+
+    def _write(self, ctx: Any, addr: int, data: bytes) -> None:
+        end = addr + len(data)
+        size = self._size(ctx)
+        if end > size:
+            pages = -(-(end - size) // PAGE_SIZE)
+            previous = ctypes.c_uint64()
+            error = _ffi.wasmtime_memory_grow(ctx, self._mem_ref, pages, ctypes.byref(previous))
+            if error:
+                wasmtime.WasmtimeError._from_ptr(error)  # takes ownership, freed with the object
+                raise PolicyTrap(self._oom_message())
+        ctypes.memmove(self._base(ctx) + addr, data, len(data))
+
+    def _oom_message(self) -> str:
+        limit = self._memory_limit
+        if limit is None:
+            return "the policy ran out of memory"
+        return f"the policy exceeded its memory limit of {limit} bytes ({limit // (1024 * 1024)} MiB)"
+
+    def _dump_json(self, ctx: Any, value_addr: int) -> Any:
+        if value_addr == 0:
+            return None
+        return loads(self._read_cstr(ctx, self._json_dump(ctx, value_addr)))
+
+    def memory_size(self) -> int:
+        """Current linear memory size in bytes."""
+        return self._size(self._ctx)
+
+    def heap_ptr(self) -> int:
+        return int(self._guard(lambda: self._heap_get(self._ctx), None))
 
     # -- guarded calls ----------------------------------------------------------
     def _guard(self, fn: Callable[[], Any], timeout: float | None) -> Any:
         """Run guest calls under the watchdog; map every failure to a WorkbenchError."""
         self._pending = None
-        self._watchdog.arm(timeout)
-        self._ticker.enter()
         try:
-            return fn()
+            with self._watchdog.guard(self.store, timeout):
+                return fn()
         except BaseException as exc:
             self.broken = True
             pending, self._pending = self._pending, None
@@ -377,9 +453,7 @@ class OpaInstance:
                 raise EvaluationCancelled("evaluation cancelled by the user") from None
             if reason == "timeout":
                 raise EvaluationTimeout(TIMEOUT_MESSAGE) from None
-            if pending is not None:
-                if pending is exc:
-                    raise
+            if pending is not None and pending is not exc:
                 raise pending.with_traceback(pending.__traceback__) from None
             if isinstance(exc, WorkbenchError):
                 raise
@@ -390,33 +464,36 @@ class OpaInstance:
             if isinstance(exc, wasmtime.WasmtimeError):
                 raise PolicyTrap(f"the policy failed: {exc}") from None
             raise
-        finally:
-            self._ticker.leave()
 
     def _near_memory_limit(self) -> bool:
         if self._memory_limit is None:
             return False
-        return self.memory.data_len(self.store) + PAGE_SIZE > self._memory_limit
+        return self._size(self._ctx) + PAGE_SIZE > self._memory_limit
 
     # -- data and evaluation ----------------------------------------------------
     def set_data(self, data_json: bytes, timeout: float | None = None) -> None:
         """Load ``data`` (JSON text) once; evaluations then reset the heap to just after it."""
         if self.broken:
             raise EvaluationError("internal: OPA instance used after a failure")
-        store = self.store
+        ctx = self._ctx
 
         def load() -> None:
-            self._heap_set(store, self.base_heap_ptr)
-            addr = self._malloc(store, len(data_json))
-            self._write(store, addr, data_json)
-            value = self._json_parse(store, addr, len(data_json))
+            self._heap_set(ctx, self.base_heap_ptr)
+            addr = self._malloc(ctx, len(data_json))
+            self._write(ctx, addr, data_json)
+            value = self._json_parse(ctx, addr, len(data_json))
             if value == 0:
                 raise InputError("the policy data is not valid JSON")
-            self.data_addr = int(value)
-            self.data_heap_ptr = int(self._heap_get(store))
+            self.data_addr = value
+            self.data_heap_ptr = self._heap_get(ctx)
 
         self.data_json = None
-        self._guard(load, timeout)
+        try:
+            self._guard(load, timeout)
+        except InputError:
+            self.broken = False
+            self.data_addr, self.data_heap_ptr = 0, self.base_heap_ptr
+            raise
         self.data_json = data_json
 
     def evaluate(self, input_json: bytes, entrypoint: int, timeout: float | None = None) -> bytes:
@@ -425,35 +502,35 @@ class OpaInstance:
             raise EvaluationError("internal: OPA instance used after a failure")
         if self.data_json is None:
             self.set_data(b"{}", timeout)
-        store = self.store
+        ctx = self._ctx
         n = len(input_json)
         addr = self.data_heap_ptr
+        data_addr = self.data_addr
         opa_eval = self._opa_eval
 
         if opa_eval is not None:
 
             def run() -> bytes:
-                self._write(store, addr, input_json)
-                result = opa_eval(store, 0, entrypoint, self.data_addr, addr, n, addr + n, 0)
-                return self._read_cstr(store, result)
+                self._write(ctx, addr, input_json)
+                return self._read_cstr(ctx, opa_eval(ctx, 0, entrypoint, data_addr, addr, n, addr + n, 0))
 
         else:
 
             def run() -> bytes:
-                self._write(store, addr, input_json)
-                self._heap_set(store, addr + n)
-                value = self._json_parse(store, addr, n)
+                self._write(ctx, addr, input_json)
+                self._heap_set(ctx, addr + n)
+                value = self._json_parse(ctx, addr, n)
                 if value == 0:
                     raise InputError("the policy input is not valid JSON")
-                ctx = self._ctx_new(store)
-                self._ctx_set_input(store, ctx, value)
-                self._ctx_set_data(store, ctx, self.data_addr)
-                self._ctx_set_entrypoint(store, ctx, entrypoint)
-                self._eval(store, ctx)
-                result = self._ctx_get_result(store, ctx)
+                eval_ctx = self._ctx_new(ctx)
+                self._ctx_set_input(ctx, eval_ctx, value)
+                self._ctx_set_data(ctx, eval_ctx, data_addr)
+                self._ctx_set_entrypoint(ctx, eval_ctx, entrypoint)
+                self._eval(ctx, eval_ctx)
+                result = self._ctx_get_result(ctx, eval_ctx)
                 if result == 0:
                     raise PolicyTrap("the policy produced no result set")
-                return self._read_cstr(store, self._json_dump(store, result))
+                return self._read_cstr(ctx, self._json_dump(ctx, result))
 
         try:
             return self._guard(run, timeout)  # type: ignore[no-any-return]

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 import wasmtime
 
-from workbench.core.engines.opa import runtime
+from workbench.core import cache
+from workbench.core.engines import runtime
 from workbench.core.engines.opa.abi import OpaInstance, check_opa_exports
 from workbench.core.errors import InputError, ModuleError
 
@@ -84,7 +85,7 @@ def compiled_module(module: PolicyModule | Any, *, use_cache: bool = True) -> wa
     """The module compiled for the shared OPA engine (memoised; ModuleError when not valid Wasm)."""
     data, sha = _data_and_hash(module)
     try:
-        return runtime.compile_module(runtime.shared_engine(), data, sha, use_cache=use_cache)
+        return cache.compile_module(runtime.shared_engine(), data, sha, use_cache=use_cache)
     except wasmtime.WasmtimeError as exc:
         raise ModuleError(f"the file is not a valid WebAssembly module: {exc}") from None
 

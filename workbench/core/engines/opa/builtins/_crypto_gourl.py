@@ -27,9 +27,8 @@ def _is_hex(c: str) -> bool:
 def _should_escape(c: str, mode: int) -> bool:
     if c.isascii() and (c.isalnum()):
         return False
-    if mode in (_ENC_HOST, _ENC_ZONE):
-        if c in "!$&'()*+,;=:[]<>\"":
-            return False
+    if mode in (_ENC_HOST, _ENC_ZONE) and c in "!$&'()*+,;=:[]<>\"":
+        return False
     if c in "-_.~":
         return False
     if c in "$&+,/:;=?@":
@@ -43,9 +42,7 @@ def _should_escape(c: str, mode: int) -> bool:
             return True
         if mode == _ENC_FRAGMENT:
             return False
-    if mode == _ENC_FRAGMENT and c in "!()*":
-        return False
-    return True
+    return not (mode == _ENC_FRAGMENT and c in "!()*")
 
 
 def _escape(s: str, mode: int) -> str:

@@ -15,11 +15,13 @@ import dataclasses
 
 __all__ = [
     "V4_IN_V6_PREFIX",
+    "AddrError",
     "GoPanic",
     "IPNet",
     "ParseError",
     "cidr_mask",
     "default_mask",
+    "go_quote",
     "ip_equal",
     "ip_mask",
     "ip_string",
@@ -27,6 +29,7 @@ __all__ = [
     "ipnet_string",
     "mask_size",
     "parse_addr",
+    "parse_addr_or_error",
     "parse_cidr",
     "parse_ip",
     "to4",
@@ -63,41 +66,79 @@ def _hex_value(c: str) -> int:
     return -1
 
 
-def _parse_ipv4_fields(text: str) -> bytes | None:
+class AddrError(ValueError):
+    """netip's ``parseAddrError`` (``ParseAddr("x"): msg (at "y")``)."""
+
+    def __init__(self, text: str, msg: str, at: str = "") -> None:
+        message = f"ParseAddr({go_quote(text)}): {msg}"
+        if at:
+            message += f" (at {go_quote(at)})"
+        super().__init__(message)
+
+
+def go_quote(text: str) -> str:
+    """Go's ``strconv.Quote`` of a string."""
+    out = ['"']
+    for ch in text:
+        code = ord(ch)
+        if ch == '"':
+            out.append('\\"')
+        elif ch == "\\":
+            out.append("\\\\")
+        elif ch in _GO_ESCAPES:
+            out.append(_GO_ESCAPES[ch])
+        elif 0xD800 <= code <= 0xDFFF:
+            out.append("".join(f"\\x{b:02x}" for b in ch.encode("utf-8", "surrogatepass")))
+        elif ch.isprintable() or ch == " ":
+            out.append(ch)
+        elif code < 0x80:
+            out.append(f"\\x{code:02x}")
+        elif code < 0x10000:
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(f"\\U{code:08x}")
+    out.append('"')
+    return "".join(out)
+
+
+_GO_ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v"}
+
+
+def _parse_ipv4_fields(whole: str, text: str) -> bytes:
     fields = [0, 0, 0, 0]
     val = pos = dig_len = 0
     for i, c in enumerate(text):
         if "0" <= c <= "9":
             if dig_len == 1 and val == 0:
-                return None  # leading zero
+                raise AddrError(whole, "IPv4 field has octet with leading zero")
             val = val * 10 + ord(c) - 48
             dig_len += 1
             if val > 255:
-                return None
+                raise AddrError(whole, "IPv4 field has value >255")
         elif c == ".":
             if i == 0 or i == len(text) - 1 or text[i - 1] == ".":
-                return None
+                raise AddrError(whole, "IPv4 field must have at least one digit", text[i:])
             if pos == 3:
-                return None
+                raise AddrError(whole, "IPv4 address too long")
             fields[pos] = val
             pos += 1
             val = dig_len = 0
         else:
-            return None
+            raise AddrError(whole, "unexpected character", text[i:])
     if pos < 3:
-        return None
+        raise AddrError(whole, "IPv4 address too short")
     fields[3] = val
     return bytes(fields)
 
 
-def _parse_ipv6(text: str) -> tuple[bytes, str] | None:
+def _parse_ipv6(text: str) -> tuple[bytes, str]:
     s = text
     zone = ""
     pct = s.find("%")
     if pct != -1:
         s, zone = s[:pct], s[pct + 1 :]
         if zone == "":
-            return None
+            raise AddrError(text, "zone must be a non-empty string")
     ip = bytearray(16)
     ellipsis = -1
     if len(s) >= 2 and s[0] == ":" and s[1] == ":":
@@ -115,19 +156,16 @@ def _parse_ipv6(text: str) -> tuple[bytes, str] | None:
                 break
             acc = (acc << 4) + digit
             if off > 3:
-                return None
+                raise AddrError(text, "each colon-separated field must have at most 4 hex digits", s)
             off += 1
         if off == 0:
-            return None
+            raise AddrError(text, "each colon-separated field must have at least one digit", s)
         if off < len(s) and s[off] == ".":
             if ellipsis < 0 and i != 12:
-                return None
+                raise AddrError(text, "embedded IPv4 address must replace the final 2 fields of the address", s)
             if i + 4 > 16:
-                return None
-            v4 = _parse_ipv4_fields(s)
-            if v4 is None:
-                return None
-            ip[i : i + 4] = v4
+                raise AddrError(text, "too many hex fields to fit an embedded IPv4 at the end of the address", s)
+            ip[i : i + 4] = _parse_ipv4_fields(text, s)
             i += 4
             s = ""
             break
@@ -137,42 +175,51 @@ def _parse_ipv6(text: str) -> tuple[bytes, str] | None:
         s = s[off:]
         if not s:
             break
-        if s[0] != ":" or len(s) == 1:
-            return None
+        if s[0] != ":":
+            raise AddrError(text, "unexpected character, want colon", s)
+        if len(s) == 1:
+            raise AddrError(text, "colon must be followed by more characters", s)
         s = s[1:]
         if s[0] == ":":
             if ellipsis >= 0:
-                return None
+                raise AddrError(text, "multiple :: in address", s)
             ellipsis = i
             s = s[1:]
             if not s:
                 break
     if s:
-        return None
+        raise AddrError(text, "trailing garbage after address", s)
     if i < 16:
         if ellipsis < 0:
-            return None
+            raise AddrError(text, "address string too short")
         n = 16 - i
         for j in range(i - 1, ellipsis - 1, -1):
             ip[j + n] = ip[j]
         ip[ellipsis : ellipsis + n] = bytes(n)
     elif ellipsis >= 0:
-        return None
+        raise AddrError(text, "the :: must expand to at least one field of zeros", s)
     return bytes(ip), zone
+
+
+def parse_addr_or_error(text: str) -> tuple[bytes, bool, str]:
+    """``netip.ParseAddr``: ``(16-byte address, is IPv4, zone)``; raises :class:`AddrError`."""
+    for c in text:
+        if c == ".":
+            return V4_IN_V6_PREFIX + _parse_ipv4_fields(text, text), True, ""
+        if c == ":":
+            ip, zone = _parse_ipv6(text)
+            return ip, False, zone
+        if c == "%":
+            raise AddrError(text, "missing IPv6 address")
+    raise AddrError(text, "unable to parse IP")
 
 
 def parse_addr(text: str) -> tuple[bytes, bool, str] | None:
     """``netip.ParseAddr``: ``(16-byte address, is IPv4, zone)`` or ``None``."""
-    for c in text:
-        if c == ".":
-            v4 = _parse_ipv4_fields(text)
-            return None if v4 is None else (V4_IN_V6_PREFIX + v4, True, "")
-        if c == ":":
-            v6 = _parse_ipv6(text)
-            return None if v6 is None else (v6[0], False, v6[1])
-        if c == "%":
-            return None
-    return None
+    try:
+        return parse_addr_or_error(text)
+    except AddrError:
+        return None
 
 
 def parse_ip(text: str) -> bytes | None:

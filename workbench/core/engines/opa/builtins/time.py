@@ -18,7 +18,7 @@ import dataclasses
 import datetime as _dt
 import re
 import zoneinfo
-from decimal import Decimal, InvalidOperation
+from decimal import InvalidOperation
 from fractions import Fraction
 from functools import lru_cache
 from typing import Any
@@ -840,9 +840,14 @@ def go_parse(layout_text: str, value_text: str) -> GoTime:
                     if len(value) < 5:
                         raise _Bad
                     sign, hh, mm, ss, value = value[:1], value[1:3], value[3:5], b"00", value[5:]
-                hr, _ = _getnum(hh, True)
-                mn, _ = _getnum(mm, True)
-                sc, _ = _getnum(ss, True)
+                hr = mn = sc = 0
+                bad = False
+                try:
+                    hr, _ = _getnum(hh, True)
+                    mn, _ = _getnum(mm, True)
+                    sc, _ = _getnum(ss, True)
+                except _Bad:
+                    bad = True
                 if hr > 24:
                     range_err = "time zone offset hour"
                 if mn > 60:
@@ -853,6 +858,8 @@ def go_parse(layout_text: str, value_text: str) -> GoTime:
                 if sign == b"-":
                     zone_offset = -zone_offset
                 elif sign != b"+":
+                    bad = True
+                if bad:
                     raise _Bad
             elif code == STD_TZ:
                 if value[:3] == b"UTC":
@@ -1259,7 +1266,3 @@ def diff(arg1: Any, arg2: Any) -> list[int]:
         month += 12
         year -= 1
     return [year, month, day, hour, minute, sec]
-
-
-def _unused_decimal_guard(value: Decimal) -> Decimal:  # pragma: no cover - keeps Decimal import explicit
-    return value

@@ -1,0 +1,58 @@
+"""``policy-workbench pull REF [-o FILE]`` (kwctl ``pull``): into the store, or to a file."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from workbench.cli._oci_common import add_oci_flags, client_from_args, store_from_args
+from workbench.core.errors import InputError
+from workbench.core.oci.fetch import fetch_module
+from workbench.core.oci.reference import FileReference, OciReference, parse_reference
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("pull", help="download a policy into the local store (or to a file with -o)")
+    p.add_argument("uri", metavar="REF", help="registry://host/repo:tag (scheme optional) or https:// URL")
+    p.add_argument("-o", "--output-path", metavar="FILE", help="write the module here instead of the store")
+    add_oci_flags(p)
+    p.set_defaults(func=run)
+
+
+def _write(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".partial-", suffix=".wasm")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def run(args: argparse.Namespace) -> int:
+    ref = parse_reference(args.uri)
+    if isinstance(ref, FileReference):
+        raise InputError(f"'{args.uri}' is a local file: pull takes a registry reference or an http(s) URL")
+    with client_from_args(args) as client:
+        if args.output_path is None:
+            path = fetch_module(args.uri, store=store_from_args(args), client=client)
+            print(f"pulled {ref.uri} into {path}", file=sys.stderr)
+            return 0
+        data = client.pull(ref) if isinstance(ref, OciReference) else client.download(ref)
+    target = Path(args.output_path).expanduser()
+    if target.is_dir():
+        name = (
+            ref.whole().rsplit("/", 1)[-1] if isinstance(ref, OciReference) else ref.path.rsplit("/", 1)[-1]
+        )
+        target = target / name
+    try:
+        _write(target, data)
+    except OSError as exc:
+        raise InputError(f"cannot write {target}: {exc.strerror or exc}") from exc
+    print(f"pulled {ref.uri} to {target}", file=sys.stderr)
+    return 0

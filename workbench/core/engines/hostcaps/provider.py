@@ -1,0 +1,331 @@
+"""The host-capability provider engines call for ``__host_call`` / ``host.call`` (compat §3).
+
+Dispatch (``crates/policy-evaluator/src/runtimes/callback.rs``): the binding must be
+``kubewarden``; ``tracing/log`` becomes a policy log record and is never gated nor
+recorded; every other ``namespace/operation`` must be allowed by the capability allow
+list, and Kubernetes list/get calls also need their ``(apiVersion, kind)`` in the
+context-aware allow list. Answers come, in this order, from a replay session, from the
+offline sources (cluster snapshot, ``cryptography``) or are refused with a clear
+message (OCI registries, DNS, ``can_i`` need a live environment). Every call is logged
+with source ``host`` and appended to :attr:`HostCapabilities.history`.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from workbench.core.engines.base import LogRecord, LogSink, null_log
+from workbench.core.engines.hostcaps.crypto import is_certificate_trusted
+from workbench.core.engines.hostcaps.patterns import CapabilityAllowList
+from workbench.core.engines.hostcaps.session import CallbackRequest, SessionRecorder, SessionReplayer
+from workbench.core.engines.hostcaps.snapshot import ClusterSnapshot
+from workbench.core.errors import HostCapabilityError
+
+__all__ = ["HostCapabilities", "build_host_capabilities", "parse_callback_request"]
+
+_LEVELS = {"trace": "trace", "debug": "debug", "info": "info", "warn": "warning", "warning": "warning", "error": "error"}
+_K8S_RESOURCE_CALLS = {"list_resources_by_namespace", "list_resources_all", "get_resource"}
+_V2_VERIFY = {
+    "SigstorePubKeyVerify": ("image", "pub_keys", "annotations"),
+    "SigstoreKeylessVerify": ("image", "keyless", "annotations"),
+    "SigstoreKeylessPrefixVerify": ("image", "keyless_prefix", "annotations"),
+    "SigstoreGithubActionsVerify": ("image", "owner", "repo", "annotations"),
+    "SigstoreCertificateVerify": ("image", "certificate", "certificate_chain", "require_rekor_bundle", "annotations"),
+}
+
+
+def _decode(path: str, payload: bytes) -> Any:
+    try:
+        return json.loads(payload)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise HostCapabilityError(f"Cannot decode the {path} request: {exc}") from None
+
+
+def _object(path: str, value: Any, required: Iterable[str]) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise HostCapabilityError(f"Cannot decode the {path} request: expected a JSON object")
+    for key in required:
+        if key not in value:
+            raise HostCapabilityError(f"Cannot decode the {path} request: missing field `{key}`")
+    return value
+
+
+def _string(path: str, value: Any) -> str:
+    if not isinstance(value, str):
+        raise HostCapabilityError(f"Cannot decode the {path} request: expected a JSON string")
+    return value
+
+
+def parse_callback_request(namespace: str, operation: str, payload: bytes) -> CallbackRequest:
+    """Decode a guest payload into kwctl's ``CallbackRequestType`` variant and fields."""
+    path = f"{namespace}/{operation}"
+    data = _decode(path, payload)
+    if namespace == "kubernetes":
+        if operation == "list_resources_by_namespace":
+            d = _object(path, data, ("api_version", "kind", "namespace"))
+            keys = ("api_version", "kind", "namespace", "label_selector", "field_selector", "field_masks")
+            return CallbackRequest("KubernetesListResourceNamespace", {k: d.get(k) for k in keys})
+        if operation == "list_resources_all":
+            d = _object(path, data, ("api_version", "kind"))
+            keys = ("api_version", "kind", "label_selector", "field_selector", "field_masks")
+            return CallbackRequest("KubernetesListResourceAll", {k: d.get(k) for k in keys})
+        if operation == "get_resource":
+            d = _object(path, data, ("api_version", "kind", "name"))
+            fields = {k: d.get(k) for k in ("api_version", "kind", "name", "namespace")}
+            fields["disable_cache"] = bool(d.get("disable_cache", False))
+            fields["field_masks"] = d.get("field_masks")
+            return CallbackRequest("KubernetesGetResource", fields)
+        if operation == "can_i":
+            d = _object(path, data, ("subject_access_review",))
+            return CallbackRequest(
+                "KubernetesCanI", {"request": d["subject_access_review"], "disable_cache": bool(d.get("disable_cache"))}
+            )
+    elif namespace == "oci":
+        if operation == "v1/manifest_digest":
+            return CallbackRequest("OciManifestDigest", {"image": _string(path, data)})
+        if operation == "v1/oci_manifest":
+            return CallbackRequest("OciManifest", {"image": _string(path, data)})
+        if operation == "v1/oci_manifest_config":
+            return CallbackRequest("OciManifestAndConfig", {"image": _string(path, data)})
+        if operation == "v1/verify":
+            d = _object(path, data, ())
+            if len(d) != 1 or next(iter(d)) not in ("SigstorePubKeyVerify", "SigstoreKeylessVerify"):
+                raise HostCapabilityError(f"Cannot decode the {path} request: unknown verification variant")
+            variant, body = next(iter(d.items()))
+            body = _object(path, body, ("image",))
+            return CallbackRequest(variant, {k: body.get(k) for k in _V2_VERIFY[variant]})
+        if operation == "v2/verify":
+            d = _object(path, data, ("type", "image"))
+            variant = d["type"]
+            if variant not in _V2_VERIFY:
+                raise HostCapabilityError(f"Cannot decode the {path} request: unknown variant `{variant}`")
+            return CallbackRequest(variant, {k: d.get(k) for k in _V2_VERIFY[variant]})
+    elif namespace == "net" and operation == "v1/dns_lookup_host":
+        return CallbackRequest("DNSLookupHost", {"host": _string(path, data)})
+    elif namespace == "crypto" and operation == "v1/is_certificate_trusted":
+        return CallbackRequest("CryptoIsCertificateTrusted", {"request": _object(path, data, ("cert",))})
+    raise HostCapabilityError(f"unknown operation: {path}")
+
+
+class HostCapabilities:
+    """Answers host calls for one policy run (see module docs)."""
+
+    def __init__(
+        self,
+        *,
+        context_aware_resources: Iterable[tuple[str, str]] = (),
+        allowed_capabilities: Iterable[str] = ("*",),
+        snapshot: ClusterSnapshot | None = None,
+        recorder: SessionRecorder | None = None,
+        replayer: SessionReplayer | None = None,
+        log: LogSink = null_log,
+    ) -> None:
+        self.context_aware = frozenset((str(a), str(k)) for a, k in context_aware_resources)
+        self.allow_list = CapabilityAllowList(allowed_capabilities)
+        self.snapshot = snapshot
+        self.recorder = recorder
+        self.replayer = replayer
+        self.log = log
+        self.history: list[dict[str, Any]] = []
+        self._lock = threading.Lock()
+
+    # -- entry point ----------------------------------------------------------------
+    def call(
+        self, binding: str, namespace: str, operation: str, payload: bytes, *, log: Callable[[LogRecord], None] | None = None
+    ) -> bytes:
+        """Answer one host call; raises :class:`HostCapabilityError` with Kubewarden's message."""
+        sink = log or self.log
+        if binding != "kubewarden":
+            return self._refuse(sink, binding, namespace, operation, payload, f"unknown binding: {binding}")
+        if namespace == "tracing":
+            if operation == "log":
+                self._trace(sink, payload)
+                return b""
+            return self._refuse(sink, binding, namespace, operation, payload, f"unknown operation: tracing/{operation}")
+        path = f"{namespace}/{operation}"
+        if not self.allow_list.allows(path):
+            return self._refuse(
+                sink, binding, namespace, operation, payload,
+                f"Policy has not been granted access to the '{path}' host capability. The violation has been reported.",
+            )  # fmt: skip
+        started = time.perf_counter()
+        try:
+            request = parse_callback_request(namespace, operation, payload)
+        except HostCapabilityError as exc:
+            return self._refuse(sink, binding, namespace, operation, payload, str(exc))
+        if namespace == "kubernetes" and operation in _K8S_RESOURCE_CALLS:
+            resource = (str(request.fields.get("api_version")), str(request.fields.get("kind")))
+            if resource not in self.context_aware:
+                return self._refuse(
+                    sink, binding, namespace, operation, payload,
+                    f"Policy has not been granted access to Kubernetes {resource[0]}/{resource[1]} resources. "
+                    "The violation has been reported.",
+                    request=request,
+                )  # fmt: skip
+        if self.replayer is not None:
+            try:
+                ok, data = self.replayer.next(request)
+            except HostCapabilityError as exc:
+                ok, data = False, str(exc)
+            source = "replay"
+        else:
+            source = "offline"
+            try:
+                data = self._answer(namespace, operation, request, payload).decode("utf-8")
+                ok = True
+            except HostCapabilityError as exc:
+                ok, data = False, str(exc)
+            if self.recorder is not None:
+                self.recorder.record(request, ok, data)
+        elapsed = time.perf_counter() - started
+        self._remember(sink, binding, namespace, operation, payload, ok, data, source, elapsed, request)
+        if not ok:
+            raise HostCapabilityError(data)
+        return data.encode("utf-8")
+
+    # -- helpers ----------------------------------------------------------------------
+    def _trace(self, sink: Callable[[LogRecord], None], payload: bytes) -> None:
+        try:
+            event = json.loads(payload)
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            sink(LogRecord(level="info", message=payload.decode("utf-8", "replace"), source="policy"))
+            return
+        if not isinstance(event, dict):
+            sink(LogRecord(level="info", message=json.dumps(event), source="policy"))
+            return
+        fields = dict(event)
+        level = _LEVELS.get(str(fields.pop("level", "info")).lower(), "info")
+        message = fields.pop("message", None)
+        sink(LogRecord(level=level, message="" if message is None else str(message), source="policy", fields=fields))
+
+    def _answer(self, namespace: str, operation: str, request: CallbackRequest, payload: bytes) -> bytes:
+        path = f"{namespace}/{operation}"
+        f = request.fields
+        if namespace == "kubernetes":
+            if operation == "can_i":
+                raise HostCapabilityError(
+                    "kubernetes/can_i needs a live cluster (RBAC is not part of a snapshot): "
+                    "replay a session recorded with kwctl --record-host-capabilities-interactions"
+                )
+            if self.snapshot is None:
+                raise HostCapabilityError(
+                    f"{path}: no cluster snapshot is loaded; give one (--cluster-snapshot) or replay a session"
+                )
+            if operation == "get_resource":
+                result = self.snapshot.get_resource(
+                    f["api_version"], f["kind"], _str(f, "name"), f.get("namespace"), f.get("field_masks")
+                )
+            elif operation == "list_resources_by_namespace":
+                result = self.snapshot.list_resources_by_namespace(
+                    f["api_version"], f["kind"], _str(f, "namespace"), f.get("label_selector"),
+                    f.get("field_selector"), f.get("field_masks"),
+                )  # fmt: skip
+            else:
+                result = self.snapshot.list_resources_all(
+                    f["api_version"], f["kind"], f.get("label_selector"), f.get("field_selector"), f.get("field_masks")
+                )
+            return json.dumps(result, separators=(",", ":"), ensure_ascii=False).encode()
+        if namespace == "crypto":
+            return is_certificate_trusted(payload)
+        what = "DNS" if namespace == "net" else "an OCI registry"
+        raise HostCapabilityError(
+            f"'{path}' needs {what}, which the workbench does not contact while evaluating offline: "
+            "replay a session recorded with kwctl (--replay-host-capabilities-interactions)"
+        )
+
+    def _refuse(
+        self, sink: Callable[[LogRecord], None], binding: str, namespace: str, operation: str, payload: bytes,
+        message: str, request: CallbackRequest | None = None,
+    ) -> bytes:  # fmt: skip
+        self._remember(sink, binding, namespace, operation, payload, False, message, "refused", 0.0, request)
+        raise HostCapabilityError(message)
+
+    def _remember(
+        self, sink: Callable[[LogRecord], None], binding: str, namespace: str, operation: str, payload: bytes,
+        ok: bool, data: str, source: str, elapsed: float, request: CallbackRequest | None,
+    ) -> None:  # fmt: skip
+        text = payload.decode("utf-8", "replace")
+        try:
+            decoded_request: Any = json.loads(text)
+        except json.JSONDecodeError:
+            decoded_request = text
+        entry: dict[str, Any] = {
+            "binding": binding,
+            "namespace": namespace,
+            "operation": operation,
+            "request": decoded_request,
+            "variant": request.variant if request else None,
+            "ok": ok,
+            "source": source,
+            "elapsed_s": elapsed,
+        }
+        if ok:
+            try:
+                entry["response"] = json.loads(data)
+            except json.JSONDecodeError:
+                entry["response"] = data
+        else:
+            entry["error"] = data
+        with self._lock:
+            self.history.append(entry)
+        outcome = "ok" if ok else f"error: {data}"
+        sink(
+            LogRecord(
+                level="info" if ok else "warning",
+                message=f"host call {namespace}/{operation} ({source}): {outcome}",
+                source="host",
+                fields={"binding": binding, "request": decoded_request},
+            )
+        )
+
+
+def _str(fields: dict[str, Any], key: str) -> str:
+    value = fields.get(key)
+    if not isinstance(value, str):
+        raise HostCapabilityError(f"`{key}` must be a string")
+    return value
+
+
+def build_host_capabilities(
+    *,
+    context_aware_resources: Iterable[Any],
+    allowed_capabilities: Iterable[str] = ("*",),
+    snapshot: ClusterSnapshot | str | Path | None = None,
+    record_path: str | Path | None = None,
+    replay_path: str | Path | None = None,
+    log: LogSink = null_log,
+) -> HostCapabilities:
+    """Build the provider the runner hands to engines through ``EngineOptions.host_capabilities``.
+
+    ``context_aware_resources``: ``(api_version, kind)`` pairs or objects with
+    ``api_version``/``kind`` attributes (metadata ``ContextAwareResource``) or dicts
+    (``apiVersion``/``kind``). ``snapshot``: a :class:`ClusterSnapshot` or a path.
+    Recording and replaying are mutually exclusive, like kwctl's flags.
+    """
+    from workbench.core.errors import InputError
+
+    if record_path is not None and replay_path is not None:
+        raise InputError("recording and replaying host capabilities interactions are mutually exclusive")
+    resources: list[tuple[str, str]] = []
+    for item in context_aware_resources:
+        if isinstance(item, dict):
+            resources.append((item.get("apiVersion") or item.get("api_version"), item.get("kind")))  # type: ignore[arg-type]
+        elif isinstance(item, (tuple, list)):
+            resources.append((item[0], item[1]))
+        else:
+            resources.append((item.api_version, item.kind))
+    if snapshot is not None and not isinstance(snapshot, ClusterSnapshot):
+        snapshot = ClusterSnapshot.from_path(snapshot)
+    return HostCapabilities(
+        context_aware_resources=resources,
+        allowed_capabilities=allowed_capabilities,
+        snapshot=snapshot,
+        recorder=SessionRecorder(record_path) if record_path is not None else None,
+        replayer=SessionReplayer(replay_path) if replay_path is not None else None,
+        log=log,
+    )

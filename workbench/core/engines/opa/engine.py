@@ -1,0 +1,369 @@
+"""OPA / Gatekeeper execution modes over the OPA Wasm ABI (Kubewarden's Rego runtime, compat §2.5/2.6).
+
+* **opa**: ``input = {"request": <request>}``, ``data = settings`` (+
+  ``data.kubernetes`` inventory); the result set's ``[0].result.response`` is
+  the AdmissionResponse (``uid`` overwritten with the request uid).
+* **gatekeeper**: ``input = {"parameters": settings, "review": <request>}``,
+  ``data = {}`` (+ ``data.inventory``); violations' ``msg`` joined with ``", "``.
+
+One warm :class:`~workbench.core.engines.opa.abi.OpaInstance` is reused across
+evaluations (data loaded once per distinct value, heap reset to the data mark
+by every evaluation) and rebuilt after a trap, timeout or cancellation.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from workbench.core.engines.base import (
+    EngineOptions,
+    LogRecord,
+    SettingsOutcome,
+    ValidationOutcome,
+    ValidationRequest,
+)
+from workbench.core.engines import runtime
+from workbench.core.engines.opa import preflight
+from workbench.core.engines.opa.abi import OpaInstance
+from workbench.core.engines.opa.inventory import gatekeeper_inventory, opa_inventory
+from workbench.core.engines.response import AdmissionResponse, internal_error
+from workbench.core.errors import (
+    BuiltinError,
+    EvaluationError,
+    InputError,
+    MissingBuiltinError,
+    ModuleError,
+    SettingsError,
+)
+
+if TYPE_CHECKING:
+    from workbench.core.module import PolicyModule
+
+__all__ = ["CANNOT_INTERPRET", "GATEKEEPER_RAW", "OpaEngine"]
+
+CANNOT_INTERPRET = "cannot interpret OPA policy result"
+GATEKEEPER_RAW = "Gatekeeper does not support raw validation requests"
+_OPTION_SWITCHES = {"http.send": "allow_http_send", "net.lookup_ip_addr": "allow_net_lookup"}
+
+
+def _encode(value: Any, what: str) -> bytes:
+    try:
+        return json.dumps(value, separators=(",", ":"), allow_nan=False).encode("ascii")
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"the {what} cannot be encoded as JSON: {exc}") from None
+
+
+class OpaEngine:
+    """:class:`~workbench.core.engines.base.Engine` for OPA ABI modules in ``opa`` or ``gatekeeper`` mode."""
+
+    def __init__(self, module: PolicyModule, execution_mode: str, options: EngineOptions | None = None) -> None:
+        if execution_mode not in ("opa", "gatekeeper"):
+            raise ModuleError(f"the OPA engine runs modes opa and gatekeeper, not {execution_mode!r}")
+        self.module = module
+        self.execution_mode = execution_mode
+        self.options = options or EngineOptions()
+        self._engine = runtime.shared_engine()
+        self._compiled = preflight.compiled_module(module, use_cache=self.options.use_cache)
+        self.info = preflight.inspect_opa_module(module)
+        self._builtins = self._resolve_builtins()
+        self.missing = sorted(name for name in self.info.builtins if name not in self._builtins)
+        self._default_entrypoint = self.options.entrypoint
+        self._static_warnings = preflight.mode_warnings(module, execution_mode, self.options.entrypoint)
+        self._dynamic_warnings: list[str] = []
+        self._instance: OpaInstance | None = None
+        self._lock = threading.RLock()
+        self._watchdog = runtime.Watchdog(self._engine)
+        self._logs: list[LogRecord] = []
+        self._builtin_ctx: Any = None
+        self._settings_key: bytes | None = None
+        self._data_json: bytes = b"{}"
+        self._inventory: dict[str, Any] | None = None
+        self._inventory_built = False
+        self._unregister_cancel: Callable[[], None] | None = None
+        if self.options.cancel is not None:
+            self._unregister_cancel = self.options.cancel.on_cancel(self.interrupt)
+
+    # -- introspection ------------------------------------------------------------
+    @property
+    def abi_version(self) -> tuple[int, int]:
+        return self.info.abi_version
+
+    def entrypoints(self) -> dict[str, int]:
+        return dict(self.info.entrypoints)
+
+    def required_builtins(self) -> list[str]:
+        return self.info.required_builtins
+
+    def missing_builtins(self) -> list[str]:
+        return list(self.missing)
+
+    def warnings(self) -> list[str]:
+        """Static mode/entrypoint warnings plus what evaluations revealed (deduplicated)."""
+        out = [*self._static_warnings]
+        if self.missing:
+            out.append(str(MissingBuiltinError(self.missing)))
+        out.extend(w for w in self._dynamic_warnings if w not in out)
+        return out
+
+    def resolve_entrypoint(self, entrypoint: str | int | None = None) -> int:
+        return preflight.resolve_entrypoint(
+            self.info, self._default_entrypoint if entrypoint is None else entrypoint
+        )
+
+    # -- builtins -------------------------------------------------------------------
+    def _resolve_builtins(self) -> dict[str, Callable[[list[Any]], Any]]:
+        import workbench.core.engines.opa.builtins.catalog  # noqa: F401  (fills REGISTRY)
+        from workbench.core.engines.opa.builtins._registry import REGISTRY, BuiltinOptions
+
+        options = self.options.builtin_options or BuiltinOptions()
+        table: dict[str, Callable[[list[Any]], Any]] = {}
+        for name in self.info.builtins:
+            extra = self.options.extra_builtins.get(name)
+            if extra is not None:
+                table[name] = lambda args, fn=extra: fn(*args)
+                continue
+            entry = REGISTRY.get(name)
+            if entry is None:
+                continue
+            switch = _OPTION_SWITCHES.get(name)
+            enabled = entry.enabled_by_default or (switch is not None and bool(getattr(options, switch, False)))
+            if enabled:
+                table[name] = lambda args, b=entry: b(self._builtin_ctx, args)
+            else:
+                table[name] = self._disabled(name, switch)
+        return table
+
+    @staticmethod
+    def _disabled(name: str, switch: str | None) -> Callable[[list[Any]], Any]:
+        hint = f" (enable it with the builtin option {switch})" if switch else ""
+
+        def refuse(_args: list[Any]) -> Any:
+            raise BuiltinError(f"{name}: disabled by the workbench, it reaches outside the sandbox{hint}")
+
+        return refuse
+
+    def _dispatch(self, name: str, args: list[Any]) -> Any:
+        fn = self._builtins.get(name)
+        if fn is None:
+            raise MissingBuiltinError([name])
+        return fn(args)
+
+    # -- instance management -------------------------------------------------------
+    def _emit(self, level: str, message: str) -> None:
+        record = LogRecord(level=level, message=message, source="policy")
+        self._logs.append(record)
+        self.options.log(record)
+
+    def _instance_ready(self) -> OpaInstance:
+        instance = self._instance
+        if instance is None or instance.broken:
+            self._instance = None
+            instance = OpaInstance(
+                self._engine,
+                self._compiled,
+                dispatcher=self._dispatch,
+                log=self._emit,
+                memory_limit=self.options.memory_limit,
+                watchdog=self._watchdog,
+            )
+            self._instance = instance
+        return instance
+
+    def _begin(self) -> None:
+        from workbench.core.engines.opa.builtins._registry import BuiltinContext, BuiltinOptions
+
+        if self.missing:
+            raise MissingBuiltinError(self.missing)
+        self._watchdog.reset_cancel()
+        if self.options.cancel is not None:
+            self.options.cancel.check_evaluation()
+        self._logs = []
+        self._builtin_ctx = BuiltinContext(
+            options=self.options.builtin_options or BuiltinOptions(),
+            log=lambda message: self._emit("info", message),
+        )
+
+    def _run(self, input_json: bytes, data_json: bytes, entrypoint_id: int) -> bytes:
+        """Evaluate with data reloaded only when it changed; one retry-free guarded call."""
+        instance = self._instance_ready()
+        if instance.data_json != data_json:
+            instance.set_data(data_json, self.options.timeout)
+        return instance.evaluate(input_json, entrypoint_id, self.options.timeout)
+
+    # -- data -----------------------------------------------------------------------
+    def _inventory_value(self) -> dict[str, Any] | None:
+        if self._inventory_built:
+            return self._inventory
+        snapshot = self.options.cluster_snapshot
+        inventory = None
+        if snapshot is not None:
+            objects = list(snapshot.objects())
+            allowed = self._allowed_resources()
+            if allowed is not None:
+                objects = [o for o in objects if (o.get("apiVersion"), o.get("kind")) in allowed]
+            if self.execution_mode == "opa":
+                inventory = opa_inventory(objects, snapshot.plural_name)
+            else:
+                inventory = gatekeeper_inventory(objects)
+        self._inventory, self._inventory_built = inventory, True
+        return inventory
+
+    def _allowed_resources(self) -> set[tuple[str, str]] | None:
+        """Context-aware resources declared in the metadata, or None (no filter) when none are declared."""
+        metadata = getattr(self.module, "metadata", None)
+        declared = getattr(metadata, "context_aware_resources", None) if metadata is not None else None
+        if not declared:
+            return None
+        return {(r.api_version, r.kind) for r in declared}
+
+    def _data_for(self, settings: dict[str, Any]) -> bytes:
+        if self.execution_mode == "gatekeeper":
+            inventory = self._inventory_value()
+            return b"{}" if inventory is None else _encode({"inventory": inventory}, "cluster inventory")
+        key = _encode(settings, "settings")
+        if key == self._settings_key:
+            return self._data_json
+        inventory = self._inventory_value()
+        if inventory is None:
+            data_json = key
+        else:
+            if "kubernetes" in settings:
+                self._emit(
+                    "warning",
+                    "the setting `kubernetes` is overwritten by the context-aware inventory (data.kubernetes)",
+                )
+            data_json = _encode({**settings, "kubernetes": inventory}, "settings")
+        self._settings_key, self._data_json = key, data_json
+        return data_json
+
+    # -- Engine protocol ------------------------------------------------------------
+    def validate(self, request: ValidationRequest, settings: dict[str, Any]) -> ValidationOutcome:
+        if not isinstance(settings, dict):
+            raise SettingsError("Invalid settings in CRD, not an object")
+        started = time.perf_counter()
+        with self._lock:
+            uid = request.uid
+            if self.execution_mode == "gatekeeper" and request.raw:
+                return ValidationOutcome(internal_error(uid, GATEKEEPER_RAW), elapsed_s=time.perf_counter() - started)
+            self._begin()
+            entrypoint_id = self.resolve_entrypoint()
+            request_json = _encode(request.request, "request")
+            if self.execution_mode == "gatekeeper":
+                input_json = b'{"parameters":' + _encode(settings, "settings") + b',"review":' + request_json + b"}"
+            else:
+                input_json = b'{"request":' + request_json + b"}"
+            data_json = self._data_for(settings)
+            output = json.loads(self._run(input_json, data_json, entrypoint_id))
+            if self.execution_mode == "gatekeeper":
+                response = self._gatekeeper_response(uid, output)
+            else:
+                response = self._opa_response(uid, output)
+            return ValidationOutcome(
+                response=response,
+                policy_output=output,
+                logs=list(self._logs),
+                elapsed_s=time.perf_counter() - started,
+            )
+
+    def _opa_response(self, uid: str, output: Any) -> AdmissionResponse:
+        try:
+            raw = output[0]["result"]["response"]
+        except (IndexError, KeyError, TypeError):
+            self._note(
+                f"opa mode: the result of entrypoint {self.resolve_entrypoint()} has no `response` object "
+                f"({CANNOT_INTERPRET})"
+            )
+            return internal_error(uid, CANNOT_INTERPRET)
+        try:
+            response = AdmissionResponse.from_dict(raw)
+        except EvaluationError as exc:
+            return internal_error(uid, str(exc))
+        response.uid = uid
+        return response
+
+    @staticmethod
+    def _gatekeeper_response(uid: str, output: Any) -> AdmissionResponse:
+        violations = None
+        if isinstance(output, list) and output and isinstance(output[0], dict):
+            violations = output[0].get("result")
+        if not isinstance(violations, list) or not violations:
+            return AdmissionResponse(uid=uid, allowed=True)
+        messages: list[str] = []
+        for violation in violations:
+            if not isinstance(violation, dict):
+                return AdmissionResponse(uid=uid, allowed=True)  # unreadable: Kubewarden falls back to "no violations"
+            msg = violation.get("msg")
+            if msg is None:
+                continue
+            if not isinstance(msg, str):
+                return AdmissionResponse(uid=uid, allowed=True)
+            messages.append(msg)
+        return AdmissionResponse(uid=uid, allowed=False, status={"message": ", ".join(messages)})
+
+    def _note(self, warning: str) -> None:
+        if warning not in self._dynamic_warnings:
+            self._dynamic_warnings.append(warning)
+
+    def validate_settings(self, settings: dict[str, Any]) -> SettingsOutcome:
+        """Rego policies have no settings validation: always valid (as Kubewarden)."""
+        return SettingsOutcome(valid=True)
+
+    def protocol_version(self) -> str:
+        return "Unknown"
+
+    def interrupt(self) -> None:
+        """Stop the running evaluation (it ends with EvaluationCancelled within one epoch tick)."""
+        self._watchdog.interrupt()
+
+    def close(self) -> None:
+        with self._lock:
+            self._instance = None
+        if self._unregister_cancel is not None:
+            self._unregister_cancel()
+            self._unregister_cancel = None
+
+    # -- raw evaluation API ---------------------------------------------------------
+    def evaluate(self, input: Any, data: Any = None, entrypoint: str | int | None = None) -> list[Any]:
+        """Evaluate an entrypoint on arbitrary ``input``/``data``; returns the OPA result set."""
+        data_json = b"{}" if data is None else _encode(data, "data")
+        input_json = _encode(input, "input")
+        with self._lock:
+            self._begin()
+            entrypoint_id = self.resolve_entrypoint(entrypoint)
+            result = json.loads(self._run(input_json, data_json, entrypoint_id))
+        if not isinstance(result, list):
+            raise EvaluationError(f"the policy returned a result set that is not an array: {result!r}")
+        return result
+
+    def evaluate_raw_input(
+        self, input_json: bytes, entrypoint: str | int | None = None, data_json: bytes | None = None
+    ) -> bytes:
+        """Bytes in, bytes out: the input JSON text goes straight into Wasm memory.
+
+        ``input_json`` must be valid JSON (ABI 1.2+ modules treat malformed input
+        as undefined). ``data_json`` defaults to the data of the previous
+        evaluation (``{}`` initially).
+        """
+        with self._lock:
+            self._begin()
+            entrypoint_id = self.resolve_entrypoint(entrypoint)
+            instance = self._instance_ready()
+            if data_json is not None and instance.data_json != data_json:
+                instance.set_data(data_json, self.options.timeout)
+            return instance.evaluate(input_json, entrypoint_id, self.options.timeout)
+
+    # -- tests and diagnostics -----------------------------------------------------
+    def memory_size(self) -> int:
+        """Linear memory size of the warm instance (0 before the first evaluation)."""
+        return 0 if self._instance is None else self._instance.memory_size()
+
+    def __enter__(self) -> OpaEngine:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+

@@ -1,0 +1,293 @@
+"""Kubewarden ``wasi`` engine: WASI command modules (compat §2.4).
+
+Every call instantiates the module afresh and runs ``_start`` with
+``argv = ["policy.wasm", "validate"]`` (request ``{"request", "settings"}`` on stdin)
+or ``["policy.wasm", "validate-settings"]`` (settings on stdin); the answer is read
+from stdout, stderr goes to the policy log (as warnings). ``proc_exit(0)`` or a normal
+return is success; any other exit status or trap fails the call: ``validate`` answers
+``allowed:false, code 500`` with stderr as the message, ``validate_settings`` answers
+``valid:false`` with it (the trap/exit text is used when stderr is empty).
+
+Host capabilities: ``host.call`` and ``kubewarden:javy/host``.``call``
+``(bd_ptr, bd_len, ns_ptr, ns_len, op_ptr, op_len, payload_ptr, payload_len) -> i32``
+return **0 on success and 1 on error** and append the reply (or the error text) to the
+guest's stdin.
+
+stdin: wasmtime-py 50 can only give WASI a stdin *file* (``WasiConfig.stdin_file``;
+the C API's ``wasi_config_set_stdin_bytes`` is not wrapped and is fixed at start
+anyway), while host calls must append to stdin during the run. So the engine shadows
+``wasi_snapshot_preview1.fd_read`` in the linker (``allow_shadowing``) with its own
+implementation over an in-memory buffer for fd 0; the rest of WASI is wasmtime's.
+Calling wasmtime's original ``fd_read`` from a host function is not possible (it needs
+the calling instance's memory export), but it is not needed either: with no preopened
+directories the only descriptors are 0, 1 and 2, and reading stdout/stderr or an
+unknown descriptor answers ``EBADF`` exactly as WASI does.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+import threading
+import time
+from typing import TYPE_CHECKING, Any
+
+import wasmtime
+from wasmtime import FuncType, ValType
+
+from workbench.core.cache import compile_module
+from workbench.core.engines.base import EngineOptions, SettingsOutcome, ValidationOutcome, ValidationRequest
+from workbench.core.engines.kwcommon import (
+    TIMEOUT_MESSAGE,
+    LogCollector,
+    OutputLines,
+    parse_settings_response,
+    timeout_rejection,
+    validation_payload,
+    validation_response,
+)
+from workbench.core.engines.response import AdmissionResponse
+from workbench.core.engines.runtime import Watchdog, shared_engine
+from workbench.core.engines.wapc import default_host_capabilities
+from workbench.core.errors import EvaluationCancelled, HostCapabilityError, ModuleError
+
+if TYPE_CHECKING:
+    from workbench.core.module import PolicyModule
+
+__all__ = ["WasiEngine"]
+
+_I32 = ValType.i32()
+_ERRNO_SUCCESS = 0
+_ERRNO_BADF = 8
+_ERRNO_FAULT = 21
+_WASM_PAGE = 65536
+
+
+class _Run:
+    """State of one WASI execution."""
+
+    def __init__(self, stdin: bytes, log: LogCollector) -> None:
+        self.stdin = bytearray(stdin)
+        self.stdin_pos = 0
+        self.stdout = OutputLines("stdout", "info")
+        self.stdout.capture = True
+        self.stderr = OutputLines("stderr", "warning")
+        self.stderr.capture = True
+        self.log = log
+        self.memory: wasmtime.Memory | None = None
+
+
+class _Failure(Exception):
+    def __init__(self, message: str, stderr: str) -> None:
+        super().__init__(message)
+        self.stderr = stderr
+
+    @property
+    def text(self) -> str:
+        return self.stderr or str(self)
+
+
+class _Stopped(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class WasiEngine:
+    """Runs a Kubewarden WASI policy (see module docs)."""
+
+    def __init__(self, module: PolicyModule, execution_mode: str = "wasi", options: EngineOptions | None = None) -> None:
+        self.module = module
+        self.execution_mode = execution_mode
+        self.options = options or EngineOptions()
+        self._engine = shared_engine()
+        self._compiled = compile_module(self._engine, module.data, module.sha256, use_cache=self.options.use_cache)
+        exports = {e.name for e in self._compiled.exports}
+        if "_start" not in exports:
+            raise ModuleError("not a WASI command module: it does not export `_start`")
+        self._provider = self.options.host_capabilities or default_host_capabilities(self.options.log)
+        self._watchdog = Watchdog(self._engine)
+        self._lock = threading.RLock()
+        self._run: _Run | None = None
+        self._linker = self._build_linker()
+        self._unregister = self.options.cancel.on_cancel(self.interrupt) if self.options.cancel else None
+
+    # -- public API -------------------------------------------------------------
+    def validate(self, request: ValidationRequest, settings: dict[str, Any]) -> ValidationOutcome:
+        started = time.perf_counter()
+        with self._lock:
+            log = self._begin()
+            history = getattr(self._provider, "history", None)
+            first_call = len(history) if history is not None else 0
+            policy_output: Any = None
+            try:
+                stdout = self._execute(["policy.wasm", "validate"], validation_payload(request, settings), log)
+            except _Stopped as stop:
+                if stop.reason == "cancelled":
+                    raise EvaluationCancelled("evaluation cancelled by the user") from None
+                response = timeout_rejection(request.uid)
+                log.emit("error", TIMEOUT_MESSAGE, source="app")
+            except _Failure as failure:
+                response = AdmissionResponse(
+                    uid=request.uid, allowed=False, status={"message": failure.text, "code": 500}
+                )
+                log.emit("error", f"policy failed: {failure}", source="app")
+            else:
+                response, policy_output = validation_response(request, stdout)
+            calls = list(history[first_call:]) if history is not None else []
+            return ValidationOutcome(
+                response=response,
+                policy_output=policy_output,
+                logs=log.records,
+                elapsed_s=time.perf_counter() - started,
+                host_calls=calls,
+            )
+
+    def validate_settings(self, settings: dict[str, Any]) -> SettingsOutcome:
+        with self._lock:
+            log = self._begin()
+            payload = json.dumps(settings, separators=(",", ":"), ensure_ascii=False).encode()
+            try:
+                stdout = self._execute(["policy.wasm", "validate-settings"], payload, log)
+            except _Stopped as stop:
+                if stop.reason == "cancelled":
+                    raise EvaluationCancelled("evaluation cancelled by the user") from None
+                return SettingsOutcome(valid=False, message=TIMEOUT_MESSAGE)
+            except _Failure as failure:
+                return SettingsOutcome(valid=False, message=failure.text)
+            return parse_settings_response(stdout, "Cannot deserialize settings validation response: ")
+
+    def protocol_version(self) -> str:
+        """WASI policies have no protocol-version call."""
+        return "Unknown"
+
+    def interrupt(self) -> None:
+        self._watchdog.interrupt()
+
+    def close(self) -> None:
+        if self._unregister is not None:
+            self._unregister()
+            self._unregister = None
+
+    # -- execution --------------------------------------------------------------
+    def _begin(self) -> LogCollector:
+        if self.options.cancel is not None and self.options.cancel.cancelled:
+            raise EvaluationCancelled("evaluation cancelled by the user")
+        self._watchdog.reset_cancel()
+        return LogCollector(self.options.log)
+
+    def _execute(self, argv: list[str], stdin: bytes, log: LogCollector) -> bytes:
+        run = _Run(stdin, log)
+        self._run = run
+        store = wasmtime.Store(self._engine)
+        store.set_limits(memory_size=self.options.memory_limit)
+        wasi = wasmtime.WasiConfig()
+        wasi.argv = argv
+        wasi.stdout_custom = run.stdout.write
+        wasi.stderr_custom = run.stderr.write
+        store.set_wasi(wasi)
+        self._watchdog.attach(store)
+        error: str | None = None
+        try:
+            with self._watchdog.guard(store, self.options.timeout):
+                instance = self._linker.instantiate(store, self._compiled)
+                exports = instance.exports(store)
+                memory = exports.get("memory")
+                run.memory = memory if isinstance(memory, wasmtime.Memory) else None
+                start = exports.get("_start")
+                if not isinstance(start, wasmtime.Func):
+                    raise ModuleError("not a WASI command module: `_start` is not a function")
+                start(store)
+        except wasmtime.ExitTrap as exc:
+            if exc.code != 0:
+                error = f"the policy exited with status {exc.code}"
+        except (wasmtime.Trap, wasmtime.WasmtimeError) as exc:
+            if self._watchdog.reason is not None:
+                raise _Stopped(self._watchdog.reason) from None
+            error = str(exc).strip() or type(exc).__name__
+            if run.memory is not None:
+                try:
+                    if run.memory.data_len(store) + _WASM_PAGE > self.options.memory_limit:
+                        limit = self.options.memory_limit // (1024 * 1024)
+                        error += f" (the policy reached its memory limit of {limit} MiB)"
+                except wasmtime.WasmtimeError:
+                    pass
+        finally:
+            self._run = None
+        stderr = bytes(run.stderr.captured).decode("utf-8", "replace").strip()
+        if stderr:
+            for line in stderr.splitlines():
+                log.emit("warning", line, stream="stderr")
+        if error is not None:
+            raise _Failure(error, stderr)
+        return bytes(run.stdout.captured)
+
+    # -- host functions ---------------------------------------------------------
+    def _memory(self, caller: Any) -> wasmtime.Memory:
+        run = self._run
+        if run is not None and run.memory is not None:
+            return run.memory
+        memory = caller.get("memory")
+        if not isinstance(memory, wasmtime.Memory):
+            raise HostCapabilityError("the policy does not export its memory")
+        return memory
+
+    def _build_linker(self) -> wasmtime.Linker:
+        linker = wasmtime.Linker(self._engine)
+        linker.allow_shadowing = True
+        linker.define_wasi()
+
+        def fd_read(caller: Any, fd: int, iovs: int, iovs_len: int, nread_ptr: int) -> int:
+            run = self._run
+            if fd != 0 or run is None:
+                return _ERRNO_BADF
+            memory = self._memory(caller)
+            try:
+                vectors = bytes(memory.read(caller, iovs, iovs + 8 * iovs_len))
+                total = 0
+                for i in range(iovs_len):
+                    ptr, length = struct.unpack_from("<II", vectors, 8 * i)
+                    chunk = bytes(run.stdin[run.stdin_pos : run.stdin_pos + length])
+                    if chunk:
+                        memory.write(caller, chunk, ptr)
+                    run.stdin_pos += len(chunk)
+                    total += len(chunk)
+                    if len(chunk) < length:
+                        break
+                memory.write(caller, struct.pack("<I", total), nread_ptr)
+            except (wasmtime.WasmtimeError, IndexError, ValueError):
+                return _ERRNO_FAULT
+            return _ERRNO_SUCCESS
+
+        def host_call(
+            caller: Any, bd_ptr: int, bd_len: int, ns_ptr: int, ns_len: int, op_ptr: int, op_len: int,
+            ptr: int, length: int,
+        ) -> int:  # fmt: skip
+            run = self._run
+            memory = self._memory(caller)
+
+            def read(p: int, n: int) -> bytes:
+                return bytes(memory.read(caller, p, p + n))
+
+            binding = read(bd_ptr, bd_len).decode("utf-8", "replace")
+            namespace = read(ns_ptr, ns_len).decode("utf-8", "replace")
+            operation = read(op_ptr, op_len).decode("utf-8", "replace")
+            payload = read(ptr, length)
+            log = run.log if run is not None else None
+            try:
+                reply = self._provider.call(binding, namespace, operation, payload, log=log)
+                status = 0
+            except HostCapabilityError as exc:
+                reply = str(exc).encode()
+                status = 1
+            if run is not None:
+                run.stdin += reply
+            return status
+
+        linker.define_func(
+            "wasi_snapshot_preview1", "fd_read", FuncType([_I32] * 4, [_I32]), fd_read, access_caller=True
+        )
+        host_type = FuncType([_I32] * 8, [_I32])
+        linker.define_func("host", "call", host_type, host_call, access_caller=True)
+        linker.define_func("kubewarden:javy/host", "call", host_type, host_call, access_caller=True)
+        return linker
