@@ -23,6 +23,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "inspect_cmd",
     "annotate_cmd",
     "run_cmd",
+    "eval_cmd",
+    "bench_cmd",
     "scaffold_cmd",
     "demo_cmd",
     "push_cmd",
@@ -30,6 +32,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "policies_cmd",
     "rm_cmd",
     "digest_cmd",
+    "builtins_cmd",
+    "gui_cmd",
 )
 
 EXIT_USER_ERROR = 1

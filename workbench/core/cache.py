@@ -33,7 +33,7 @@ import wasmtime
 from workbench.core.engines.runtime import ENGINE_CONFIG_ID, wasmtime_version
 from workbench.core.errors import ModuleError
 
-__all__ = ["cache_dir", "cache_key", "clear_cache", "compile_module"]
+__all__ = ["cache_dir", "cache_key", "clear_cache", "compile_module", "forget_compiled"]
 
 _MAGIC = b"PWBCWASM1\n"
 _KEY_FILE = "hmac.key"
@@ -53,6 +53,12 @@ def cache_key(sha256: str, config_id: str = ENGINE_CONFIG_ID) -> str:
     """File-name-safe key: sha256 of (wasm digest, wasmtime version, engine config)."""
     material = f"{sha256}\0wasmtime={wasmtime_version()}\0{config_id}".encode()
     return hashlib.sha256(material).hexdigest()
+
+
+def forget_compiled() -> None:
+    """Drop the in-process memo (the next :func:`compile_module` goes to disk or compiles)."""
+    with _memo_lock:
+        _memo.clear()
 
 
 def clear_cache() -> int:

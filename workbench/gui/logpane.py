@@ -87,12 +87,13 @@ class LogModel(QAbstractTableModel):
         return None
 
     def append(self, records: list[LogRecord]) -> None:
+        records = records[-self.MAX_RECORDS :]
         if not records:
             return
-        overflow = len(self.records) + len(records) - self.MAX_RECORDS
+        overflow = min(len(self.records) + len(records) - self.MAX_RECORDS, len(self.records))
         if overflow > 0:
-            self.beginRemoveRows(QModelIndex(), 0, min(overflow, len(self.records)) - 1)
-            del self.records[: min(overflow, len(self.records))]
+            self.beginRemoveRows(QModelIndex(), 0, overflow - 1)
+            del self.records[:overflow]
             self.endRemoveRows()
         first = len(self.records)
         self.beginInsertRows(QModelIndex(), first, first + len(records) - 1)
@@ -113,13 +114,19 @@ class LogFilterModel(QSortFilterProxyModel):
         self.text = ""
 
     def set_filter(self, min_level: str | None = None, source: str | None = None, text: str | None = None) -> None:
+        begin = getattr(self, "beginFilterChange", None)
+        if begin is not None:  # Qt >= 6.9
+            begin()
         if min_level is not None:
             self.min_level = min_level
         if source is not None:
             self.source = source
         if text is not None:
             self.text = text.lower()
-        self.invalidateFilter()
+        if begin is not None:
+            self.endFilterChange()
+        else:
+            self.invalidateFilter()
 
     def filterAcceptsRow(self, row: int, parent: QModelIndex | QPersistentModelIndex) -> bool:
         model = self.sourceModel()

@@ -104,7 +104,7 @@ class SetMetadataCommand(QUndoCommand):
     def id(self) -> int:
         return _MERGE_ID
 
-    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802
+    def mergeWith(self, other: QUndoCommand) -> bool:
         if not isinstance(other, SetMetadataCommand) or other.key != self.key or not self.key:
             return False
         self.after = other.after
@@ -282,7 +282,7 @@ class MetadataEditor(QWidget):
         self._yaml_timer.timeout.connect(self._yaml_edited)
 
         # form signals
-        self.rules.table.itemChanged.connect(lambda _i: self._form_edited("rules", "Edit rules"))
+        self.rules.table.itemChanged.connect(lambda _i: self._form_edited("rules", "Edit rules", merge=False))
         self.rules.add_button.clicked.connect(self._add_rule)
         self.rules.remove_button.clicked.connect(lambda: self._remove_row(self.rules, "rules", "Remove rule"))
         self.mutating.toggled.connect(lambda _v: self._form_edited("mutating", "Toggle mutating", merge=False))
@@ -302,20 +302,20 @@ class MetadataEditor(QWidget):
             lambda _t: self._form_edited("minimumKubewardenVersion", "Edit minimum version")
         )
         self.context_aware.table.itemChanged.connect(
-            lambda _i: self._form_edited("contextAwareResources", "Edit context-aware resources")
+            lambda _i: self._form_edited("contextAwareResources", "Edit context-aware resources", merge=False)
         )
         self.context_aware.add_button.clicked.connect(self._add_context_aware)
         self.context_aware.remove_button.clicked.connect(
             lambda: self._remove_row(self.context_aware, "contextAwareResources", "Remove context-aware resource")
         )
         self.host_caps.table.itemChanged.connect(
-            lambda _i: self._form_edited("hostCapabilities", "Edit host capabilities")
+            lambda _i: self._form_edited("hostCapabilities", "Edit host capabilities", merge=False)
         )
         self.host_caps.add_button.clicked.connect(self._add_host_capability)
         self.host_caps.remove_button.clicked.connect(
             lambda: self._remove_row(self.host_caps, "hostCapabilities", "Remove host capability")
         )
-        self.annotations.table.itemChanged.connect(lambda _i: self._form_edited("annotations", "Edit annotations"))
+        self.annotations.table.itemChanged.connect(lambda _i: self._form_edited("annotations", "Edit annotations", merge=False))
         self.annotations.add_button.clicked.connect(lambda: self.add_annotation("example.com/key", ""))
         self.annotations.remove_button.clicked.connect(
             lambda: self._remove_row(self.annotations, "annotations", "Remove annotation")

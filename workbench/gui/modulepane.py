@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QPushButton,
     QVBoxLayout,
@@ -72,6 +73,15 @@ def gather_report(module: PolicyModule, source: str) -> ModuleReport:
     return ModuleReport(module, source, tuple(warnings), entrypoints, tuple(needed), tuple(missing), abi_text)
 
 
+def _readonly_line(parent: QWidget) -> QLineEdit:
+    """Long single-line facts (paths, digests): selectable, scrolls instead of widening the pane."""
+    line = QLineEdit("—", parent)
+    line.setReadOnly(True)
+    line.setFrame(False)
+    line.setMinimumWidth(80)
+    return line
+
+
 def _selectable(label: QLabel) -> QLabel:
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     label.setWordWrap(True)
@@ -103,7 +113,7 @@ class ModulePane(QWidget):
 
         facts = QGroupBox("Module", self)
         form = QFormLayout(facts)
-        self.source = _selectable(QLabel("—", self))
+        self.source = _readonly_line(self)
         self.source.setAccessibleName("Module source")
         self.kind = _selectable(QLabel("—", self))
         self.kind.setAccessibleName("Module kind")
@@ -111,7 +121,7 @@ class ModulePane(QWidget):
         self.abi.setAccessibleName("OPA ABI")
         self.mode = QLabel("—", self)
         self.mode.setAccessibleName("Execution mode")
-        self.sha = _selectable(QLabel("—", self))
+        self.sha = _readonly_line(self)
         self.sha.setAccessibleName("SHA-256")
         self.size = QLabel("—", self)
         self.size.setAccessibleName("Module size")
@@ -164,12 +174,15 @@ class ModulePane(QWidget):
         module = report.module
         self.hint.hide()
         self.source.setText(report.source)
+        self.source.setCursorPosition(0)
+        self.source.setToolTip(report.source)
         self.kind.setText(f"<b>{module.kind}</b> — {module.kind_reason}")
         self.abi.setText(report.abi_text or "—")
         self.mode.setText(
             module.execution_mode + " (from metadata)" if module.execution_mode else "not annotated"
         )
         self.sha.setText(module.sha256)
+        self.sha.setCursorPosition(0)
         self.size.setText(f"{module.size:,} bytes")
         self.entrypoint.blockSignals(True)
         self.entrypoint.clear()

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from workbench.core.engines.base import ValidationOutcome
 from workbench.gui.errors import ErrorInfo
 
-__all__ = ["RunRecord", "ResultView", "classify", "mutation_diff"]
+__all__ = ["ResultView", "RunRecord", "classify", "mutation_diff"]
 
 ACCEPTED, REJECTED, ERROR = "accepted", "rejected", "error"
 _VERDICT_STYLE = {
@@ -72,8 +72,8 @@ def classify(outcome: ValidationOutcome | None, error: ErrorInfo | None) -> str:
     response = outcome.response
     if response.allowed:
         return ACCEPTED
-    message = response.message or ""
-    if response.code == 500 and message.startswith("internal server error"):
+    # policy-server answers 500 when it could not evaluate (internal error, deadline exceeded)
+    if response.code == 500:
         return ERROR
     return REJECTED
 
@@ -204,24 +204,25 @@ class ResultView(QWidget):
         self.tabs.addTab(self.raw, "Raw response")
         self.tabs.addTab(self.details, "Details")
 
-        right = QWidget(self)
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(self.verdict)
-        right_layout.addLayout(summary)
-        right_layout.addWidget(self.tabs, 1)
+        top = QWidget(self)
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(self.verdict)
+        top_layout.addLayout(summary)
+        top_layout.addWidget(self.tabs, 1)
 
-        left = QWidget(self)
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(QLabel("History", self))
-        left_layout.addWidget(self.history, 1)
+        bottom = QWidget(self)
+        bottom_layout = QVBoxLayout(bottom)
+        bottom_layout.setContentsMargins(0, 0, 0, 0)
+        bottom_layout.addWidget(QLabel("History (runs since the application started):", self))
+        bottom_layout.addWidget(self.history, 1)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.addWidget(left)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 3)
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.setObjectName("resultSplitter")
+        splitter.addWidget(top)
+        splitter.addWidget(bottom)
+        splitter.setStretchFactor(0, 4)
+        splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(splitter)

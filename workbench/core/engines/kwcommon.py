@@ -161,3 +161,18 @@ class OutputLines:
     def _emit(self, line: bytes) -> None:
         if self.collector is not None:
             self.collector.emit(self.level, line.decode("utf-8", "replace").rstrip("\r"), stream=self.stream)
+
+
+def describe_trap(error_text: str, memory_bytes: int, memory_limit: int) -> str:
+    """One-line description of a wasmtime failure (the backtrace goes to the log instead).
+
+    When the guest was using at least 3/4 of its memory cap the usage is appended, as the
+    cap is then the likely cause (wasmtime reports only the guest's reaction, e.g. a trap
+    after ``memory.grow`` returned -1).
+    """
+    lines = [line.strip() for line in error_text.strip().splitlines() if line.strip()]
+    summary = lines[-1] if lines else "the policy failed"
+    if memory_limit > 0 and memory_bytes * 4 >= memory_limit * 3:
+        mib = 1024 * 1024
+        summary += f" (memory: {memory_bytes / mib:.1f} MiB used of the {memory_limit // mib} MiB limit)"
+    return summary

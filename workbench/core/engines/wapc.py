@@ -39,6 +39,7 @@ from workbench.core.engines.base import (
 from workbench.core.engines.kwcommon import (
     LogCollector,
     OutputLines,
+    describe_trap,
     parse_settings_response,
     timeout_rejection,
     validation_payload,
@@ -61,7 +62,6 @@ if TYPE_CHECKING:
 __all__ = ["WapcEngine", "default_host_capabilities"]
 
 _I32 = ValType.i32()
-_WASM_PAGE = 65536
 
 
 class _GuestError(Exception):
@@ -241,16 +241,15 @@ class WapcEngine:
         reason = self._watchdog.reason
         if reason is not None:
             return _Stopped(reason)
-        message = str(exc).strip() or type(exc).__name__
         if isinstance(exc, wasmtime.ExitTrap):
-            message = f"the policy exited with status {exc.code}"
+            return _Trapped(f"the policy exited with status {exc.code}")
+        text = str(exc).strip() or type(exc).__name__
         try:
             size = instance.memory.data_len(instance.store)
-        except Exception:
+        except wasmtime.WasmtimeError:
             size = 0
-        if size + _WASM_PAGE > self.options.memory_limit:
-            message += f" (the policy reached its memory limit of {self.options.memory_limit // (1024 * 1024)} MiB)"
-        return _Trapped(message)
+        self._log.emit("debug", f"guest failure: {text}", source="app")
+        return _Trapped(describe_trap(text, size, self.options.memory_limit))
 
     def _instantiate(self) -> _Instance:
         store = wasmtime.Store(self._engine)

@@ -41,6 +41,7 @@ from workbench.core.engines.kwcommon import (
     TIMEOUT_MESSAGE,
     LogCollector,
     OutputLines,
+    describe_trap,
     parse_settings_response,
     timeout_rejection,
     validation_payload,
@@ -60,7 +61,6 @@ _I32 = ValType.i32()
 _ERRNO_SUCCESS = 0
 _ERRNO_BADF = 8
 _ERRNO_FAULT = 21
-_WASM_PAGE = 65536
 
 
 class _Run:
@@ -204,14 +204,15 @@ class WasiEngine:
         except (wasmtime.Trap, wasmtime.WasmtimeError) as exc:
             if self._watchdog.reason is not None:
                 raise _Stopped(self._watchdog.reason) from None
-            error = str(exc).strip() or type(exc).__name__
+            text = str(exc).strip() or type(exc).__name__
+            size = 0
             if run.memory is not None:
                 try:
-                    if run.memory.data_len(store) + _WASM_PAGE > self.options.memory_limit:
-                        limit = self.options.memory_limit // (1024 * 1024)
-                        error += f" (the policy reached its memory limit of {limit} MiB)"
+                    size = run.memory.data_len(store)
                 except wasmtime.WasmtimeError:
-                    pass
+                    size = 0
+            log.emit("debug", f"guest failure: {text}", source="app")
+            error = describe_trap(text, size, self.options.memory_limit)
         finally:
             self._run = None
         stderr = bytes(run.stderr.captured).decode("utf-8", "replace").strip()

@@ -35,7 +35,7 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -116,6 +116,9 @@ class PushResult:
     immutable_ref: str  # host/repository@sha256:...
     digest: str  # manifest digest
 
+
+#: (host, plans) -> index of the endpoint plan that answered last (process-wide)
+_RESOLVED: dict[tuple[str, tuple[tuple[str, bool | str], ...]], int] = {}
 
 # --------------------------------------------------------------------------- transfer helpers
 
@@ -347,11 +350,16 @@ class _OrasRegistry(oras.provider.Registry):
             _wait(self.options.backoff * (2 ** (attempt - 1)), self.cancel)
 
     def _tls_error(self, exc: BaseException) -> RegistryTLSError:
-        return RegistryTLSError(
-            f"TLS connection to registry {self.registry_name} failed ({_describe(exc)}). If the registry uses "
+        detail = _describe(exc)
+        error = RegistryTLSError(
+            f"TLS connection to registry {self.registry_name} failed ({detail}). If the registry uses "
             f"a private CA, list it under source_authorities for '{self.registry_name}' in sources.yaml "
             "(--sources-path); for a test registry without valid TLS add it to insecure_sources"
         )
+        lowered = detail.lower()
+        #: the server answered in plain text: it does not speak TLS at all
+        error.not_tls = "wrong version number" in lowered or "record layer failure" in lowered  # type: ignore[attr-defined]
+        return error
 
     def _unavailable(self, exc: BaseException) -> RegistryUnavailable:
         if _is_dns_failure(exc):
@@ -494,14 +502,31 @@ class RegistryClient:
         endpoint.cancel = cancel
         return endpoint
 
-    def _candidates(self, ref: OciReference, anonymous: bool = False) -> Iterator[_OrasRegistry]:
-        creds = None if anonymous else self._credentials_for(ref.registry)
-        verify = self.sources.ca_bundle_path(ref.registry)
-        plans: list[tuple[str, bool | str]] = [("https", verify)]
+    def _plans(self, ref: OciReference) -> list[tuple[str, bool | str]]:
+        """kwctl's order: HTTPS (system + sources.yaml CAs); for insecure sources then
+        HTTPS without verification, then plain HTTP."""
+        plans: list[tuple[str, bool | str]] = [("https", self.sources.ca_bundle_path(ref.registry))]
         if self.sources.is_insecure(ref.registry):
             plans += [("https", False), ("http", False)]
-        for scheme, tls in plans:
-            yield _OrasRegistry(
+        return plans
+
+    def _resolve(self, ref: OciReference, cancel: _Cancel | None) -> _OrasRegistry:
+        plans = self._plans(ref)
+        cache_key = (ref.host, tuple(plans))
+        # the plan that worked last time in this process goes first (fresh clients per worker
+        # would otherwise pay for failed TLS handshakes every time); the others still follow
+        known = _RESOLVED.get(cache_key)
+        order = (
+            [known, *[i for i in range(len(plans)) if i != known]] if known is not None else range(len(plans))
+        )
+        creds = self._credentials_for(ref.registry)
+        last_error: RegistryError | None = None
+        server_speaks_tls = True
+        for index in order:
+            scheme, tls = plans[index]
+            if scheme == "https" and not server_speaks_tls:
+                continue  # a plain-HTTP server fails every TLS variant the same way
+            endpoint = _OrasRegistry(
                 ref.host,
                 scheme=scheme,
                 verify=tls,
@@ -509,16 +534,14 @@ class RegistryClient:
                 options=self.options,
                 registry_name=ref.registry,
             )
-
-    def _resolve(self, ref: OciReference, cancel: _Cancel | None) -> _OrasRegistry:
-        last_error: RegistryError | None = None
-        for endpoint in self._candidates(ref):
             endpoint.cancel = cancel
             try:
                 response = endpoint.probe()
             except (RegistryTLSError, RegistryUnavailable) as exc:
                 endpoint.close()
                 last_error = exc
+                if getattr(exc, "not_tls", False):
+                    server_speaks_tls = False
                 continue
             if response.status_code == 401:
                 # learn the auth scheme now so that uploads carry credentials up front
@@ -529,12 +552,10 @@ class RegistryClient:
                     if response.status_code == 401:
                         endpoint.check_response(response, f"{ref.name}")
             response.close()
+            _RESOLVED[cache_key] = index
             return endpoint
+        _RESOLVED.pop(cache_key, None)
         assert last_error is not None
-        if self.sources.is_insecure(ref.registry) and isinstance(last_error, RegistryTLSError):
-            raise RegistryUnavailable(
-                f"cannot reach registry {ref.registry} over HTTPS, HTTPS without verification or HTTP: {last_error}"
-            )
         raise last_error
 
     # -- read side -----------------------------------------------------------------------
@@ -543,6 +564,8 @@ class RegistryClient:
         container = _container(ref)
         url = f"{endpoint.prefix}://{container.manifest_url(ref.reference)}"
         response = endpoint.do_request(url, "GET", headers={"Accept": ", ".join(ACCEPTED_MANIFEST_TYPES)})
+        if response.status_code == 404:
+            self._explain_missing(endpoint, ref)
         endpoint.check_response(response, f"{ref.whole()}")
         raw = response.content
         digest = sha256_digest(raw)
@@ -559,6 +582,29 @@ class RegistryClient:
         if not isinstance(manifest, dict):
             raise RegistryError(f"registry {ref.registry} returned a malformed manifest for {ref.whole()}")
         return manifest, raw, digest
+
+    def _explain_missing(self, endpoint: _OrasRegistry, ref: OciReference) -> None:
+        """Registries answer MANIFEST_UNKNOWN for unknown repositories too: tell the two apart."""
+        container = _container(ref)
+        response = endpoint.do_request(f"{endpoint.prefix}://{container.tags_url()}", "GET")
+        try:
+            if response.status_code == 404:
+                raise RegistryNotFound(
+                    f"repository not found: {ref.name} does not exist on {ref.registry} (check the name)"
+                )
+            if response.status_code != 200:
+                return
+            try:
+                tags = sorted(response.json().get("tags") or [])
+            except (ValueError, AttributeError):
+                return
+        finally:
+            response.close()
+        shown = ", ".join(tags[:10]) + (", …" if len(tags) > 10 else "")
+        what = f"digest {ref.digest}" if ref.digest else f"tag '{ref.tag}'"
+        raise RegistryNotFound(
+            f"{what} not found in repository {ref.name}" + (f" (available tags: {shown})" if tags else "")
+        )
 
     def manifest(self, ref: str | OciReference, *, cancel: _Cancel | None = None) -> dict[str, Any]:
         """The image manifest of ``ref`` as a dict."""
@@ -580,12 +626,8 @@ class RegistryClient:
                 "sha256:"
             ):
                 return response.headers["Docker-Content-Digest"]
-            if response.status_code not in (200, 405):
-                # HEAD answers carry no body: fetch it to get the registry's error code
-                response = endpoint.do_request(
-                    url, "GET", headers={"Accept": ", ".join(ACCEPTED_MANIFEST_TYPES)}
-                )
-                endpoint.check_response(response, oci.whole())
+            response.close()
+            # no digest header, or an error (HEAD answers carry no body): GET explains or hashes
             return self._get_manifest(oci, cancel)[2]
 
     def tags(self, ref: str | OciReference, *, cancel: _Cancel | None = None) -> list[str]:

@@ -51,10 +51,10 @@ class Credentials:
 def docker_config_dir(override: str | os.PathLike[str] | None = None) -> Path:
     """``DIR`` from ``--docker-config-json-path``, else ``$DOCKER_CONFIG``, else ``~/.docker``."""
     if override is not None:
-        return Path(override).expanduser()
+        return Path(os.path.expanduser(os.fspath(override)))
     env = os.environ.get("DOCKER_CONFIG")
     if env:
-        return Path(env).expanduser()
+        return Path(os.path.expanduser(env))
     return Path.home() / ".docker"
 
 

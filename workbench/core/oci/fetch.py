@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -53,7 +54,7 @@ def fetch_module(
                 return found.path
         ref = parse_reference(text)
     if isinstance(ref, FileReference):
-        path = ref.path.expanduser()
+        path = Path(os.path.expanduser(ref.path))
         if not path.is_file():
             raise InputError(f"policy module {path} does not exist (or is not a file)")
         return path

@@ -254,7 +254,8 @@ def parse_reference(text: str) -> PolicyReference:
                 port = parts.port
             except ValueError as exc:
                 raise InputError(f"'{text}': invalid port in the URL") from exc
-            host = parts.hostname + (f":{port}" if port is not None else "")
+            default_port = 443 if scheme == "https" else 80
+            host = parts.hostname + (f":{port}" if port is not None and port != default_port else "")
             path = parts.path or "/"
             if path.endswith("/"):
                 raise InputError(f"'{text}': the URL must name a .wasm file, not a directory")
@@ -263,5 +264,5 @@ def parse_reference(text: str) -> PolicyReference:
             f"'{text}': unknown scheme '{scheme}' (use registry://, https://, http:// or file://)"
         )
     if _is_local_path(stripped):
-        return FileReference(Path(stripped).expanduser(), original=text)
+        return FileReference(Path(os.path.expanduser(stripped)), original=text)
     return parse_oci_reference(stripped)

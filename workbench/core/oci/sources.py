@@ -137,7 +137,7 @@ class Sources:
                 if entry["type"] == "Path":
                     if not isinstance(entry.get("path"), str):
                         raise InputError(f"{label}: 'path' is missing")
-                    cert_path = Path(entry["path"]).expanduser()
+                    cert_path = Path(os.path.expanduser(entry["path"]))
                     if not cert_path.is_absolute() and base_dir is not None:
                         cert_path = base_dir / cert_path
                     try:

@@ -75,14 +75,14 @@ class Store:
     """kwctl-compatible policy store rooted at ``root``."""
 
     def __init__(self, root: str | os.PathLike[str] | None = None, *, windows: bool | None = None) -> None:
-        self.root = Path(root).expanduser() if root is not None else self.default_root()
+        self.root = Path(os.path.expanduser(os.fspath(root))) if root is not None else self.default_root()
         self.windows = sys.platform == "win32" if windows is None else windows
 
     @staticmethod
     def default_root() -> Path:
         env = os.environ.get(STORE_ENV)
         if env:
-            return Path(env).expanduser()
+            return Path(os.path.expanduser(env))
         return kubewarden_cache_dir() / "store"
 
     # -- paths ---------------------------------------------------------------------
@@ -232,6 +232,10 @@ class Store:
                 raise StoreError(f"no policy with SHA prefix '{text}' in the store at {self.root}") from None
             raise
         path = self.path_for(parsed)
+        if not path.is_file() and _HEX_RE.fullmatch(text):
+            raise StoreError(
+                f"no policy with SHA prefix '{text}' (nor {parsed.uri}) in the store at {self.root}"
+            )
         if not path.is_file():
             raise StoreError(
                 f"policy {parsed.uri} is not in the local store ({self.root}); pull it first "

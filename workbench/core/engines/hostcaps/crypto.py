@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import warnings
 from pathlib import Path
 from typing import Any
 
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature
 
 from workbench.core.errors import HostCapabilityError
 
@@ -57,7 +59,9 @@ def _system_anchors() -> list[x509.Certificate]:
         path = Path(bundle)
         if path.is_file():
             try:
-                return x509.load_pem_x509_certificates(path.read_bytes())
+                with warnings.catch_warnings():  # some distribution roots have non-positive serials
+                    warnings.simplefilter("ignore")
+                    return x509.load_pem_x509_certificates(path.read_bytes())
             except ValueError:
                 continue
     return []
@@ -72,7 +76,7 @@ def _issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
         return False
     try:
         cert.verify_directly_issued_by(issuer)
-    except (ValueError, TypeError, Exception):
+    except (ValueError, TypeError, InvalidSignature):
         return False
     return True
 

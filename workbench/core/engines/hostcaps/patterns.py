@@ -52,7 +52,9 @@ def _expand(pattern: str) -> set[str]:
     if wildcard:
         segments = segments[:-1]
     for segment in segments:
-        if not segment or "*" in segment:
+        if not segment:
+            raise InputError(f"invalid host capability pattern {pattern!r}: empty segment")
+        if "*" in segment:
             raise InputError(
                 f"invalid host capability pattern {pattern!r}: '*' is only allowed as the whole last segment"
             )

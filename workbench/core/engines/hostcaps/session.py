@@ -54,7 +54,10 @@ class CallbackRequest:
             raise InputError(f"recorded request is not tagged with a request type: {text[:60]!r}")
         first, _, rest = stripped.partition("\n")
         tag, _, inline = first[1:].partition(" ")
-        body = yaml.safe_load(inline + "\n" + rest) if (inline or rest.strip()) else {}
+        try:
+            body = yaml.safe_load(inline + "\n" + rest) if (inline or rest.strip()) else {}
+        except yaml.YAMLError as exc:
+            raise InputError(f"recorded {tag} request is not valid YAML: {exc}") from None
         if body is None:
             body = {}
         if not isinstance(body, dict):
@@ -66,6 +69,19 @@ class CallbackRequest:
             return False
         keys = set(self.fields) | set(other.fields)
         return all(self.fields.get(k) == other.fields.get(k) for k in keys)
+
+
+class _SessionDumper(yaml.SafeDumper):
+    """Writes multi-line strings (the tagged requests) as literal blocks, like kwctl."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    if "\n" in value:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+
+
+_SessionDumper.add_representer(str, _represent_str)
 
 
 class SessionRecorder:
@@ -84,7 +100,11 @@ class SessionRecorder:
             self._flush()
 
     def _flush(self) -> None:
-        text = yaml.safe_dump(self.entries, sort_keys=False, allow_unicode=True, width=100000) if self.entries else "[]\n"
+        text = (
+            yaml.dump(self.entries, Dumper=_SessionDumper, sort_keys=False, allow_unicode=True, width=100000)
+            if self.entries
+            else "[]\n"
+        )
         directory = self.path.parent if str(self.path.parent) else Path(".")
         try:
             fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{self.path.name}.")

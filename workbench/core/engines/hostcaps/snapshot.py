@@ -148,6 +148,11 @@ class ClusterSnapshot:
         return snapshot
 
     @classmethod
+    def load(cls, path: str | Path) -> ClusterSnapshot:
+        """Same as :meth:`from_path`."""
+        return cls.from_path(path)
+
+    @classmethod
     def from_yaml(cls, text: str, *, source: str = "<text>") -> ClusterSnapshot:
         snapshot = cls(source=source)
         snapshot.load_text(text, origin=source)

@@ -109,6 +109,7 @@ _memchr = _load_memchr()
 _VAL_RAW = _ffi.wasmtime_val_raw_t
 _TRAP_PTR = ctypes.POINTER(_ffi.wasm_trap_t)
 _UNCHECKED_CALLBACK = _ffi.wasmtime_func_unchecked_callback_t
+_call_unchecked = _ffi._wasmtime_func_call_unchecked  # the raw ctypes function (no wrapper frame)
 _NO_FINALIZER = ctypes.CFUNCTYPE(None, ctypes.c_void_p)()
 _EXPECTED_ARITY: dict[str, tuple[int, int]] = {
     "opa_malloc": (1, 1),
@@ -137,7 +138,7 @@ class _Call:
     ``wasmtime_func_call_unchecked`` safe here. Costs a few µs instead of tens.
     """
 
-    __slots__ = ("_func", "_nparams", "_ref", "_size", "name")
+    __slots__ = ("_buf", "_busy", "_func", "_nparams", "_ref", "_size", "name")
 
     def __init__(self, name: str, func: wasmtime.Func, store: wasmtime.Store) -> None:
         ty = func.type(store)
@@ -155,13 +156,20 @@ class _Call:
         self._ref = ctypes.byref(func._func)
         self._nparams = len(params)
         self._size = max(len(params), len(results), 1)
+        self._buf = (_VAL_RAW * self._size)()
+        self._busy = False
 
     def __call__(self, ctx: Any, *args: int) -> int:
-        buf = (_VAL_RAW * self._size)()
-        for i, arg in enumerate(args):
-            buf[i].i32 = arg
-        trap = _TRAP_PTR()
-        error = _ffi.wasmtime_func_call_unchecked(ctx, self._ref, buf, self._size, ctypes.byref(trap))
+        # the preallocated buffer is reused unless this export is re-entered from a host callback
+        buf = (_VAL_RAW * self._size)() if self._busy else self._buf
+        self._busy = True
+        try:
+            for i, arg in enumerate(args):
+                buf[i].i32 = arg
+            trap = _TRAP_PTR()
+            error = _call_unchecked(ctx, self._ref, buf, self._size, ctypes.byref(trap))
+        finally:
+            self._busy = False
         if error:
             raise wasmtime.WasmtimeError._from_ptr(error)
         if trap:
@@ -251,12 +259,16 @@ class OpaInstance:
         linker.define(self.store, "env", "opa_abort", self._host_func(1, 0, self._abort))
         linker.define(self.store, "env", "opa_println", self._host_func(1, 0, self._println))
         for arity in range(5):
-            linker.define(self.store, "env", f"opa_builtin{arity}", self._host_func(arity + 2, 1, self._builtin))
+            linker.define(
+                self.store, "env", f"opa_builtin{arity}", self._host_func(arity + 2, 1, self._builtin)
+            )
         instance = self._guard(lambda: linker.instantiate(self.store, module), None)
         exports = instance.exports(self.store)
 
         major = exports["opa_wasm_abi_version"]
-        minor = exports["opa_wasm_abi_minor_version"] if "opa_wasm_abi_minor_version" in export_names else None
+        minor = (
+            exports["opa_wasm_abi_minor_version"] if "opa_wasm_abi_minor_version" in export_names else None
+        )
         self.abi_version = (
             int(major.value(self.store)) if isinstance(major, wasmtime.Global) else 0,
             int(minor.value(self.store)) if isinstance(minor, wasmtime.Global) else 0,
@@ -327,7 +339,9 @@ class OpaInstance:
         self._callbacks.append(c_callback)
         ty = wasmtime.FuncType([_I32] * nparams, [_I32] * nresults)
         raw = _ffi.wasmtime_func_t()
-        _ffi.wasmtime_func_new_unchecked(self._ctx, ty.ptr(), c_callback, None, _NO_FINALIZER, ctypes.byref(raw))
+        _ffi.wasmtime_func_new_unchecked(
+            self._ctx, ty.ptr(), c_callback, None, _NO_FINALIZER, ctypes.byref(raw)
+        )
         return wasmtime.Func._from_raw(raw)
 
     def _abort(self, ctx: Any, addr: int) -> None:
@@ -352,7 +366,9 @@ class OpaInstance:
     def _builtin(self, ctx: Any, builtin_id: int, _unused_ctx: int, *addrs: int) -> int:
         name = self.builtin_names.get(builtin_id)
         if name is None:
-            raise BuiltinError(f"not implemented: built-in function id {builtin_id} is not in the module's builtins map")
+            raise BuiltinError(
+                f"not implemented: built-in function id {builtin_id} is not in the module's builtins map"
+            )
         if self._dispatcher is None:
             raise BuiltinError(f"{name}: builtins are not available while inspecting a module")
         args = [self._read_arg(ctx, addr) for addr in addrs]

@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from workbench.core.engines import runtime
 from workbench.core.engines.base import (
     EngineOptions,
     LogRecord,
@@ -26,7 +27,6 @@ from workbench.core.engines.base import (
     ValidationOutcome,
     ValidationRequest,
 )
-from workbench.core.engines import runtime
 from workbench.core.engines.opa import preflight
 from workbench.core.engines.opa.abi import OpaInstance
 from workbench.core.engines.opa.inventory import gatekeeper_inventory, opa_inventory
@@ -60,7 +60,9 @@ def _encode(value: Any, what: str) -> bytes:
 class OpaEngine:
     """:class:`~workbench.core.engines.base.Engine` for OPA ABI modules in ``opa`` or ``gatekeeper`` mode."""
 
-    def __init__(self, module: PolicyModule, execution_mode: str, options: EngineOptions | None = None) -> None:
+    def __init__(
+        self, module: PolicyModule, execution_mode: str, options: EngineOptions | None = None
+    ) -> None:
         if execution_mode not in ("opa", "gatekeeper"):
             raise ModuleError(f"the OPA engine runs modes opa and gatekeeper, not {execution_mode!r}")
         self.module = module
@@ -72,6 +74,7 @@ class OpaEngine:
         self._builtins = self._resolve_builtins()
         self.missing = sorted(name for name in self.info.builtins if name not in self._builtins)
         self._default_entrypoint = self.options.entrypoint
+        self._default_entrypoint_id: int | None = None
         self._static_warnings = preflight.mode_warnings(module, execution_mode, self.options.entrypoint)
         self._dynamic_warnings: list[str] = []
         self._instance: OpaInstance | None = None
@@ -110,9 +113,13 @@ class OpaEngine:
         return out
 
     def resolve_entrypoint(self, entrypoint: str | int | None = None) -> int:
-        return preflight.resolve_entrypoint(
-            self.info, self._default_entrypoint if entrypoint is None else entrypoint
-        )
+        if entrypoint is None:
+            if self._default_entrypoint_id is None:
+                self._default_entrypoint_id = preflight.resolve_entrypoint(
+                    self.info, self._default_entrypoint
+                )
+            return self._default_entrypoint_id
+        return preflight.resolve_entrypoint(self.info, entrypoint)
 
     # -- builtins -------------------------------------------------------------------
     def _resolve_builtins(self) -> dict[str, Callable[[list[Any]], Any]]:
@@ -130,7 +137,9 @@ class OpaEngine:
             if entry is None:
                 continue
             switch = _OPTION_SWITCHES.get(name)
-            enabled = entry.enabled_by_default or (switch is not None and bool(getattr(options, switch, False)))
+            enabled = entry.enabled_by_default or (
+                switch is not None and bool(getattr(options, switch, False))
+            )
             if enabled:
                 table[name] = lambda args, b=entry: b(self._builtin_ctx, args)
             else:
@@ -196,29 +205,32 @@ class OpaEngine:
 
     # -- data -----------------------------------------------------------------------
     def _inventory_value(self) -> dict[str, Any] | None:
+        """The context-aware inventory, or None when the policy is granted no resources.
+
+        Only objects of the granted ``context_aware_resources`` types are included
+        (Kubewarden fetches exactly those); granted types with no snapshot give an
+        empty inventory.
+        """
         if self._inventory_built:
             return self._inventory
-        snapshot = self.options.cluster_snapshot
+        allowed = {tuple(pair) for pair in self.options.context_aware_resources}
         inventory = None
-        if snapshot is not None:
-            objects = list(snapshot.objects())
-            allowed = self._allowed_resources()
-            if allowed is not None:
-                objects = [o for o in objects if (o.get("apiVersion"), o.get("kind")) in allowed]
+        if allowed:
+            snapshot = self.options.cluster_snapshot
+            objects = [] if snapshot is None else list(snapshot.objects())
+            objects = [
+                o for o in objects if isinstance(o, dict) and (o.get("apiVersion"), o.get("kind")) in allowed
+            ]
             if self.execution_mode == "opa":
-                inventory = opa_inventory(objects, snapshot.plural_name)
+                from workbench.core.engines.hostcaps.snapshot import plural_name
+
+                inventory = opa_inventory(
+                    objects, snapshot.plural_name if snapshot is not None else plural_name
+                )
             else:
                 inventory = gatekeeper_inventory(objects)
         self._inventory, self._inventory_built = inventory, True
         return inventory
-
-    def _allowed_resources(self) -> set[tuple[str, str]] | None:
-        """Context-aware resources declared in the metadata, or None (no filter) when none are declared."""
-        metadata = getattr(self.module, "metadata", None)
-        declared = getattr(metadata, "context_aware_resources", None) if metadata is not None else None
-        if not declared:
-            return None
-        return {(r.api_version, r.kind) for r in declared}
 
     def _data_for(self, settings: dict[str, Any]) -> bytes:
         if self.execution_mode == "gatekeeper":
@@ -248,12 +260,16 @@ class OpaEngine:
         with self._lock:
             uid = request.uid
             if self.execution_mode == "gatekeeper" and request.raw:
-                return ValidationOutcome(internal_error(uid, GATEKEEPER_RAW), elapsed_s=time.perf_counter() - started)
+                return ValidationOutcome(
+                    internal_error(uid, GATEKEEPER_RAW), elapsed_s=time.perf_counter() - started
+                )
             self._begin()
             entrypoint_id = self.resolve_entrypoint()
             request_json = _encode(request.request, "request")
             if self.execution_mode == "gatekeeper":
-                input_json = b'{"parameters":' + _encode(settings, "settings") + b',"review":' + request_json + b"}"
+                input_json = (
+                    b'{"parameters":' + _encode(settings, "settings") + b',"review":' + request_json + b"}"
+                )
             else:
                 input_json = b'{"request":' + request_json + b"}"
             data_json = self._data_for(settings)
@@ -273,10 +289,14 @@ class OpaEngine:
         try:
             raw = output[0]["result"]["response"]
         except (IndexError, KeyError, TypeError):
-            self._note(
+            warning = (
                 f"opa mode: the result of entrypoint {self.resolve_entrypoint()} has no `response` object "
                 f"({CANNOT_INTERPRET})"
             )
+            self._note(warning)
+            record = LogRecord(level="warning", message=warning, source="app")
+            self._logs.append(record)
+            self.options.log(record)
             return internal_error(uid, CANNOT_INTERPRET)
         try:
             response = AdmissionResponse.from_dict(raw)
@@ -295,7 +315,9 @@ class OpaEngine:
         messages: list[str] = []
         for violation in violations:
             if not isinstance(violation, dict):
-                return AdmissionResponse(uid=uid, allowed=True)  # unreadable: Kubewarden falls back to "no violations"
+                return AdmissionResponse(
+                    uid=uid, allowed=True
+                )  # unreadable: Kubewarden falls back to "no violations"
             msg = violation.get("msg")
             if msg is None:
                 continue
@@ -366,4 +388,3 @@ class OpaEngine:
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
-

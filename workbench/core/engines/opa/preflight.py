@@ -145,7 +145,9 @@ def missing_builtins(module: PolicyModule | Any, extra_builtins: Iterable[str] =
 def resolve_entrypoint(info: OpaModuleInfo, entrypoint: str | int | None) -> int:
     """Entrypoint id from a name, an id, a numeric string, or None (id 0, like Kubewarden)."""
     ids = set(info.entrypoints.values())
-    listing = ", ".join(f"{name} ({value})" for name, value in sorted(info.entrypoints.items(), key=lambda i: i[1]))
+    listing = ", ".join(
+        f"{name} ({value})" for name, value in sorted(info.entrypoints.items(), key=lambda i: i[1])
+    )
     if entrypoint is None:
         entrypoint = 0
     if isinstance(entrypoint, str):
@@ -165,16 +167,22 @@ def resolve_entrypoint(info: OpaModuleInfo, entrypoint: str | int | None) -> int
     return entrypoint
 
 
-def mode_warnings(module: PolicyModule | Any, execution_mode: str, entrypoint: str | int | None = None) -> list[str]:
+def mode_warnings(
+    module: PolicyModule | Any, execution_mode: str, entrypoint: str | int | None = None
+) -> list[str]:
     """Static warnings about running ``module`` in ``execution_mode`` (for ``inspect`` and ``run -v``)."""
     out: list[str] = []
     kind = getattr(module, "kind", "opa")
     if kind != "opa":
-        out.append(f"the module is a {kind} module, not an OPA Wasm module, but runs in {execution_mode} mode")
+        out.append(
+            f"the module is a {kind} module, not an OPA Wasm module, but runs in {execution_mode} mode"
+        )
     metadata = getattr(module, "metadata", None)
     declared = getattr(metadata, "execution_mode", None) if metadata is not None else None
     if declared and declared != execution_mode:
-        out.append(f"the module's metadata declares executionMode {declared}, but it runs in {execution_mode} mode")
+        out.append(
+            f"the module's metadata declares executionMode {declared}, but it runs in {execution_mode} mode"
+        )
     try:
         info = inspect_opa_module(module)
         ep_id = resolve_entrypoint(info, entrypoint)

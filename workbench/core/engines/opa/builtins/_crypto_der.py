@@ -131,23 +131,7 @@ class Der:
         tag = data[pos]
         i = pos + 1
         if tag & 0x1F == 0x1F:
-            # high-tag-number form: base-128 tag number
-            num = 0
-            while True:
-                if i >= len(data):
-                    return None
-                b = data[i]
-                i += 1
-                if num == 0 and b == 0x80:
-                    return None
-                num = (num << 7) | (b & 0x7F)
-                if num >= 1 << 24:
-                    return None
-                if not b & 0x80:
-                    break
-            if num < 0x1F:
-                return None
-            tag = (tag & 0xE0) << 24 | num  # distinct value for high tags
+            return None  # high-tag-number form: cryptobyte does not support it
         if i >= len(data):
             return None
         length_byte = data[i]

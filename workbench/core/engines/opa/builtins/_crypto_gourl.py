@@ -13,6 +13,7 @@ import ipaddress
 from typing import Any
 
 from workbench.core.engines.opa.builtins._crypto_encoding import GoError
+from workbench.core.engines.opa.builtins._crypto_encoding import go_quote as _go_quote
 
 __all__ = ["GoURL", "parse_url"]
 
@@ -88,21 +89,6 @@ def _unescape(s: str, mode: int) -> str:
             out.append(raw[i])
             i += 1
     return out.decode("utf-8", "surrogateescape")
-
-
-def _go_quote(s: str) -> str:
-    out = ['"']
-    for ch in s:
-        if ch == '"':
-            out.append('\\"')
-        elif ch == "\\":
-            out.append("\\\\")
-        elif ch.isprintable():
-            out.append(ch)
-        else:
-            out.append(f"\\x{ord(ch):02x}")
-    out.append('"')
-    return "".join(out)
 
 
 @dataclasses.dataclass

@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed25519, padding,
 from workbench.core.engines.opa.builtins import _crypto_der as d
 from workbench.core.engines.opa.builtins._crypto_der import Der
 from workbench.core.engines.opa.builtins._crypto_encoding import GoError
+from workbench.core.engines.opa.builtins._crypto_encoding import go_quote as _go_quote
 from workbench.core.engines.opa.builtins._crypto_gourl import GoURL, parse_url
 
 __all__ = [
@@ -313,19 +314,22 @@ def _parse_public_key(oid: tuple[int, ...], params: bytes, data: bytes) -> Publi
 
 
 def parse_pkix_public_key(der: bytes) -> PublicKey:
-    """Go's ``x509.ParsePKIXPublicKey`` (errors simplified to Go's main cases)."""
+    """Go's ``x509.ParsePKIXPublicKey`` (ASN.1 errors simplified)."""
     r = Der(der)
     seq = r.read(d.SEQUENCE)
-    if seq is None or not r.empty():
-        raise GoError("x509: failed to parse public key" if seq is None else "x509: trailing data after ASN.1 of public-key")
-    sr = Der(seq)
-    ai = sr.read(d.SEQUENCE)
+    sr = Der(seq or b"")
+    ai = sr.read(d.SEQUENCE) if seq is not None else None
     bits = sr.read_bit_string() if ai is not None else None
-    if ai is None or bits is None:
+    if seq is None or ai is None or bits is None:
+        pk = Der(Der(der).read(d.SEQUENCE) or b"")
+        if pk.read_big_int() is not None and pk.read_big_int() is not None and pk.empty():
+            raise GoError(
+                "x509: failed to parse public key (use ParsePKCS1PublicKey instead for this key format)"
+            )
         raise GoError("asn1: structure error: tags don't match")
+    if not r.empty():
+        raise GoError("x509: trailing data after ASN.1 of public-key")
     oid, params = _parse_ai(ai)
-    if oid not in PK_ALGS and oid != OID_X25519:
-        raise GoError("x509: unknown public key algorithm")
     return _parse_public_key(oid, params, bits.right_align())
 
 
@@ -349,9 +353,13 @@ def parse_pkcs1_private_key(der: bytes) -> PrivateKey:
     seq = r.read(d.SEQUENCE)
     if seq is None:
         if _looks_pkcs8(der):
-            raise GoError("x509: failed to parse private key (use ParsePKCS8PrivateKey instead for this key format)")
+            raise GoError(
+                "x509: failed to parse private key (use ParsePKCS8PrivateKey instead for this key format)"
+            )
         if _looks_ec(der):
-            raise GoError("x509: failed to parse private key (use ParseECPrivateKey instead for this key format)")
+            raise GoError(
+                "x509: failed to parse private key (use ParseECPrivateKey instead for this key format)"
+            )
         raise GoError("asn1: structure error: tags don't match")
     if not r.empty():
         raise GoError("asn1: syntax error: trailing data")
@@ -364,9 +372,13 @@ def parse_pkcs1_private_key(der: bytes) -> PrivateKey:
         vals.append(v)
     if len(vals) < 9 or not sr.empty():
         if _looks_pkcs8(der):
-            raise GoError("x509: failed to parse private key (use ParsePKCS8PrivateKey instead for this key format)")
+            raise GoError(
+                "x509: failed to parse private key (use ParsePKCS8PrivateKey instead for this key format)"
+            )
         if _looks_ec(der):
-            raise GoError("x509: failed to parse private key (use ParseECPrivateKey instead for this key format)")
+            raise GoError(
+                "x509: failed to parse private key (use ParseECPrivateKey instead for this key format)"
+            )
         raise GoError("asn1: structure error: sequence truncated")
     version = vals[0]
     if version > 1:
@@ -382,11 +394,16 @@ def parse_pkcs1_private_key(der: bytes) -> PrivateKey:
 
 
 def _looks_pkcs8(der: bytes) -> bool:
-    try:
-        r = Der(Der(der).read(d.SEQUENCE) or b"")
-        return r.read_big_int() is not None and r.read(d.SEQUENCE) is not None and r.peek_tag(d.OCTET_STRING)
-    except Exception:
-        return False
+    r = Der(Der(der).read(d.SEQUENCE) or b"")
+    return r.read_big_int() is not None and r.read(d.SEQUENCE) is not None and r.peek_tag(d.OCTET_STRING)
+
+
+def _looks_pkcs1(der: bytes) -> bool:
+    r = Der(Der(der).read(d.SEQUENCE) or b"")
+    count = 0
+    while not r.empty() and r.read_big_int() is not None:
+        count += 1
+    return count >= 9
 
 
 def _looks_ec(der: bytes) -> bool:
@@ -399,14 +416,18 @@ def parse_ec_private_key(der: bytes, curve_oid: tuple[int, ...] | None = None) -
     seq = r.read(d.SEQUENCE)
     if seq is None:
         if _looks_pkcs8(der):
-            raise GoError("x509: failed to parse private key (use ParsePKCS8PrivateKey instead for this key format)")
+            raise GoError(
+                "x509: failed to parse private key (use ParsePKCS8PrivateKey instead for this key format)"
+            )
         raise GoError("x509: failed to parse EC private key: asn1: structure error: tags don't match")
     sr = Der(seq)
     version = sr.read_big_int()
     priv = sr.read(d.OCTET_STRING) if version is not None else None
     if version is None or priv is None:
         if _looks_pkcs8(der):
-            raise GoError("x509: failed to parse private key (use ParsePKCS8PrivateKey instead for this key format)")
+            raise GoError(
+                "x509: failed to parse private key (use ParsePKCS8PrivateKey instead for this key format)"
+            )
         raise GoError("x509: failed to parse EC private key: asn1: structure error: tags don't match")
     if version != 1:
         raise GoError(f"x509: unknown EC private key version {version}")
@@ -435,20 +456,22 @@ def parse_pkcs8_private_key(der: bytes) -> PrivateKey:
     r = Der(der)
     seq = r.read(d.SEQUENCE)
     if seq is None:
-        raise GoError("x509: failed to parse private key (use ParsePKCS1PrivateKey instead for this key format)")
+        raise GoError(
+            "x509: failed to parse private key (use ParsePKCS1PrivateKey instead for this key format)"
+        )
     sr = Der(seq)
     version = sr.read_big_int()
     ai = sr.read(d.SEQUENCE) if version is not None else None
     key = sr.read(d.OCTET_STRING) if ai is not None else None
     if key is None:
-        try:
-            parse_pkcs1_private_key(der)
-            raise GoError("x509: failed to parse private key (use ParsePKCS1PrivateKey instead for this key format)")
-        except GoError as exc:
-            if "ParsePKCS1PrivateKey" in str(exc):
-                raise
         if _looks_ec(der):
-            raise GoError("x509: failed to parse private key (use ParseECPrivateKey instead for this key format)")
+            raise GoError(
+                "x509: failed to parse private key (use ParseECPrivateKey instead for this key format)"
+            )
+        if _looks_pkcs1(der):
+            raise GoError(
+                "x509: failed to parse private key (use ParsePKCS1PrivateKey instead for this key format)"
+            )
         raise GoError("asn1: structure error: tags don't match")
     oid, params = _parse_ai(ai)  # type: ignore[arg-type]
     if oid == OID_RSA:
@@ -644,7 +667,15 @@ def name_json(rdns: list[list[tuple[tuple[int, ...], Any]]]) -> dict[str, Any]:
         "Names": None,
         "ExtraNames": None,
     }
-    lists = {6: "Country", 7: "Locality", 8: "Province", 9: "StreetAddress", 10: "Organization", 11: "OrganizationalUnit", 17: "PostalCode"}
+    lists = {
+        6: "Country",
+        7: "Locality",
+        8: "Province",
+        9: "StreetAddress",
+        10: "Organization",
+        11: "OrganizationalUnit",
+        17: "PostalCode",
+    }
     names: list[dict[str, Any]] = []
     for rdn in rdns:
         for oid, value in rdn:
@@ -737,7 +768,9 @@ def _parse_san(value: bytes) -> tuple[list[str], list[str], list[bytes], list[Go
             try:
                 uri = parse_url(s)
             except GoError as exc:
-                raise GoError(f"x509: cannot parse URI {quoted}: parse {_go_quote(s.partition('#')[0])}: {exc}") from None
+                raise GoError(
+                    f"x509: cannot parse URI {quoted}: parse {_go_quote(s.partition('#')[0])}: {exc}"
+                ) from None
             if uri.host and not _domain_name_valid(uri.host, False):
                 raise GoError(f"x509: cannot parse URI {quoted}: invalid domain")
             uris.append(uri)
@@ -751,29 +784,6 @@ def _parse_san(value: bytes) -> tuple[list[str], list[str], list[bytes], list[Go
             else:
                 raise GoError(f"x509: cannot parse IP address of length {len(data)}")
     return dns, emails, ips, uris
-
-
-def _go_quote(s: str) -> str:
-    out = ['"']
-    for ch in s:
-        if ch == '"':
-            out.append('\\"')
-        elif ch == "\\":
-            out.append("\\\\")
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ch == "\r":
-            out.append("\\r")
-        elif ch.isprintable():
-            out.append(ch)
-        elif ord(ch) < 0x10000:
-            out.append(f"\\x{ord(ch):02x}" if ord(ch) < 0x80 else f"\\u{ord(ch):04x}")
-        else:
-            out.append(f"\\U{ord(ch):08x}")
-    out.append('"')
-    return "".join(out)
 
 
 def _oid_from_der_big(b: bytes) -> tuple[int, ...] | None:
@@ -878,7 +888,9 @@ class Certificate:
             "KeyUsage": self.key_usage,
             "Extensions": None
             if self.extensions is None
-            else [{"Id": list(oid), "Critical": crit, "Value": b64(val)} for oid, crit, val in self.extensions],
+            else [
+                {"Id": list(oid), "Critical": crit, "Value": b64(val)} for oid, crit, val in self.extensions
+            ],
             "ExtraExtensions": None,
             "UnhandledCriticalExtensions": None
             if self.unhandled_critical is None
@@ -897,7 +909,9 @@ class Certificate:
             "IssuingCertificateURL": self.issuing_certificate_url,
             "DNSNames": self.dns_names,
             "EmailAddresses": self.email_addresses,
-            "IPAddresses": None if self.ip_addresses is None else [_ip_string(ip) for ip in self.ip_addresses],
+            "IPAddresses": None
+            if self.ip_addresses is None
+            else [_ip_string(ip) for ip in self.ip_addresses],
             "URIs": None if self.uris is None else [u.to_json() for u in self.uris],
             "PermittedDNSDomainsCritical": self.permitted_dns_domains_critical,
             "PermittedDNSDomains": self.permitted_dns_domains,
@@ -967,7 +981,9 @@ def _parse_name_constraints(cert: Certificate, critical: bool, value: bytes) -> 
             if tag == d.context(2):
                 s = _ia5(val)
                 if s is None:
-                    raise GoError(f"x509: invalid constraint value: x509: {_go_quote(_bytes_str(val))} cannot be encoded as an IA5String")
+                    raise GoError(
+                        f"x509: invalid constraint value: x509: {_go_quote(_bytes_str(val))} cannot be encoded as an IA5String"
+                    )
                 if not _domain_name_valid(s, True):
                     raise GoError(f"x509: failed to parse dnsName constraint {_go_quote(s)}")
                 dns = _append(dns, s)
@@ -986,7 +1002,9 @@ def _parse_name_constraints(cert: Certificate, critical: bool, value: bytes) -> 
             elif tag == d.context(1):
                 s = _ia5(val)
                 if s is None:
-                    raise GoError(f"x509: invalid constraint value: x509: {_go_quote(_bytes_str(val))} cannot be encoded as an IA5String")
+                    raise GoError(
+                        f"x509: invalid constraint value: x509: {_go_quote(_bytes_str(val))} cannot be encoded as an IA5String"
+                    )
                 if "@" in s:
                     if not _valid_mailbox(s):
                         raise GoError(f"x509: failed to parse rfc822Name constraint {_go_quote(s)}")
@@ -996,14 +1014,18 @@ def _parse_name_constraints(cert: Certificate, critical: bool, value: bytes) -> 
             elif tag == d.context(6):
                 s = _ia5(val)
                 if s is None:
-                    raise GoError(f"x509: invalid constraint value: x509: {_go_quote(_bytes_str(val))} cannot be encoded as an IA5String")
+                    raise GoError(
+                        f"x509: invalid constraint value: x509: {_go_quote(_bytes_str(val))} cannot be encoded as an IA5String"
+                    )
                 try:
                     ipaddress.ip_address(s)
                     is_ip = True
                 except ValueError:
                     is_ip = False
                 if is_ip:
-                    raise GoError(f"x509: failed to parse URI constraint {_go_quote(s)}: cannot be IP address")
+                    raise GoError(
+                        f"x509: failed to parse URI constraint {_go_quote(s)}: cannot be IP address"
+                    )
                 if not _domain_name_valid(s, True):
                     raise GoError(f"x509: failed to parse URI constraint {_go_quote(s)}")
                 uri_domains = _append(uri_domains, s)
@@ -1434,7 +1456,9 @@ def parse_certificate(der: bytes) -> Certificate:
                     if val is None:
                         raise GoError("x509: malformed extension value field")
                     if oid in seen:
-                        raise GoError(f'x509: certificate contains duplicate extension with OID "{d.oid_string(oid)}"')
+                        raise GoError(
+                            f'x509: certificate contains duplicate extension with OID "{d.oid_string(oid)}"'
+                        )
                     seen.add(oid)
                     cert.extensions.append((oid, critical, val))
                 if not cert.extensions:
@@ -1504,11 +1528,15 @@ class CertificateRequest:
             "Attributes": self.attributes,
             "Extensions": None
             if self.extensions is None
-            else [{"Id": list(oid), "Critical": crit, "Value": b64(val)} for oid, crit, val in self.extensions],
+            else [
+                {"Id": list(oid), "Critical": crit, "Value": b64(val)} for oid, crit, val in self.extensions
+            ],
             "ExtraExtensions": None,
             "DNSNames": self.dns_names,
             "EmailAddresses": self.email_addresses,
-            "IPAddresses": None if self.ip_addresses is None else [_ip_string(ip) for ip in self.ip_addresses],
+            "IPAddresses": None
+            if self.ip_addresses is None
+            else [_ip_string(ip) for ip in self.ip_addresses],
             "URIs": None if self.uris is None else [u.to_json() for u in self.uris],
         }
 
@@ -1556,7 +1584,11 @@ def parse_certificate_request(der: bytes) -> CertificateRequest:
     r = Der(der)
     raw = r.read_element(d.SEQUENCE)
     if raw is None:
-        raise GoError("asn1: syntax error: sequence truncated" if der[:1] == b"\x30" else _asn1_err("tags don't match").args[0])
+        raise GoError(
+            "asn1: syntax error: sequence truncated"
+            if der[:1] == b"\x30"
+            else _asn1_err("tags don't match").args[0]
+        )
     if not r.empty():
         raise GoError("asn1: syntax error: trailing data")
     body = Der(Der(raw).read(d.SEQUENCE) or b"")
@@ -1722,10 +1754,14 @@ def _is_valid(cert: Certificate, kind: str, chain: list[Certificate], opts: Veri
         leaf = chain[0]
         for name in leaf.dns_names or []:
             if not _dns_permitted(cert, name):
-                raise VerifyError("x509: a root or intermediate certificate is not authorized to sign for this name")
+                raise VerifyError(
+                    "x509: a root or intermediate certificate is not authorized to sign for this name"
+                )
         for ip in leaf.ip_addresses or []:
             if not _ip_permitted(cert, ip):
-                raise VerifyError("x509: a root or intermediate certificate is not authorized to sign for this name")
+                raise VerifyError(
+                    "x509: a root or intermediate certificate is not authorized to sign for this name"
+                )
     if kind == "intermediate" and (not cert.basic_constraints_valid or not cert.is_ca):
         raise VerifyError("x509: certificate is not authorized to sign other certificates")
     if cert.basic_constraints_valid and cert.max_path_len >= 0 and len(chain) - 1 > cert.max_path_len:
@@ -1862,7 +1898,12 @@ def _eku_ok(chain: list[Certificate], usages: list[int]) -> bool:
         new_remaining = []
         for usage in remaining:
             ok = usage in (cert.ext_key_usage or [])
-            if not ok and usage == 1 and cert.ext_key_usage and (10 in cert.ext_key_usage or 11 in cert.ext_key_usage):
+            if (
+                not ok
+                and usage == 1
+                and cert.ext_key_usage
+                and (10 in cert.ext_key_usage or 11 in cert.ext_key_usage)
+            ):
                 ok = True
             if ok:
                 new_remaining.append(usage)
@@ -1913,7 +1954,9 @@ def _build_chains(
             return
         sig_checks[0] += 1
         if sig_checks[0] > 100:
-            raise VerifyError("x509: signature check attempts limit reached while verifying certificate chain")
+            raise VerifyError(
+                "x509: signature check attempts limit reached while verifying certificate chain"
+            )
         try:
             _check_signature_from(cert, candidate)
             _is_valid(candidate, kind, chain, opts)
@@ -1922,7 +1965,9 @@ def _build_chains(
         if kind == "root":
             results.append([*chain, candidate])
         else:
-            results.extend(_build_chains(candidate, [*chain, candidate], intermediates, roots, opts, sig_checks))
+            results.extend(
+                _build_chains(candidate, [*chain, candidate], intermediates, roots, opts, sig_checks)
+            )
 
     for c in candidates(roots):
         consider(c, "root")

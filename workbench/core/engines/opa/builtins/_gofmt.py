@@ -21,6 +21,7 @@ from typing import Any
 
 __all__ = [
     "GoArg",
+    "GoPrinter",
     "can_backquote",
     "format_float",
     "go_quote",
@@ -34,6 +35,8 @@ UDIGITS = "0123456789ABCDEFX"
 MAX_RUNE = 0x10FFFF
 
 INT64 = "int64"
+#: Go integer types (all printed alike; the name shows in %T and error markers)
+INT_KINDS = frozenset({"int64", "int", "int32", "uint8"})
 BIGINT = "*big.Int"
 FLOAT64 = "float64"
 STRING = "string"
@@ -100,7 +103,7 @@ def can_backquote(s: str) -> bool:
         code = ord(ch)
         if ch == "`" or ch == "\ufeff" or 0xD800 <= code <= 0xDFFF:
             return False
-        if code < 0x20 and ch != "\t" or code == 0x7F:
+        if (code < 0x20 and ch != "\t") or code == 0x7F:
             return False
     return True
 
@@ -301,7 +304,7 @@ def _parsenum(s: str, start: int, end: int) -> tuple[int, bool, int]:
     return num, isnum, i
 
 
-class _Printer:
+class GoPrinter:
     def __init__(self) -> None:
         self.buf: list[str] = []
         self.clearflags()
@@ -509,11 +512,7 @@ class _Printer:
                 c = chars[i]
                 if c == ".":
                     has_point = True
-                elif c in "pP":
-                    tail = "".join(chars[i:])
-                    chars = chars[:i]
-                    break
-                elif c in "eE" and verb not in "xX":
+                elif c in "pP" or (c in "eE" and verb not in "xX"):
                     tail = "".join(chars[i:])
                     chars = chars[:i]
                     break
@@ -688,7 +687,7 @@ class _Printer:
             self.fmt_bool(arg.value, verb)
         elif kind == FLOAT64:
             self.fmt_float64(arg.value, verb)
-        elif kind == INT64:
+        elif kind in INT_KINDS:
             self.fmt_int(arg.value, verb)
         elif kind == STRING:
             self.fmt_string(arg.value, verb)
@@ -710,7 +709,7 @@ class _Printer:
                 self.bad_verb(verb)
         elif kind == BOOL:
             self.fmt_bool(value.value, verb)
-        elif kind == INT64:
+        elif kind in INT_KINDS:
             self.fmt_int(value.value, verb)
         elif kind == FLOAT64:
             self.fmt_float64(value.value, verb)
@@ -754,7 +753,7 @@ class _Printer:
         num, is_int = 0, False
         if arg_num < len(args):
             a = args[arg_num]
-            if a.kind == INT64:
+            if a.kind in INT_KINDS:
                 num, is_int = a.value, True
             new_arg_num = arg_num + 1
             if _too_large(num):
@@ -911,6 +910,6 @@ def _type_name(arg: GoArg) -> str:
 
 def go_sprintf(fmt: str, args: list[GoArg]) -> str:
     """``fmt.Sprintf(fmt, args...)``."""
-    printer = _Printer()
+    printer = GoPrinter()
     printer.do_printf(fmt, args)
     return "".join(printer.buf)

@@ -162,9 +162,13 @@ def _parse_ipv6(text: str) -> tuple[bytes, str]:
             raise AddrError(text, "each colon-separated field must have at least one digit", s)
         if off < len(s) and s[off] == ".":
             if ellipsis < 0 and i != 12:
-                raise AddrError(text, "embedded IPv4 address must replace the final 2 fields of the address", s)
+                raise AddrError(
+                    text, "embedded IPv4 address must replace the final 2 fields of the address", s
+                )
             if i + 4 > 16:
-                raise AddrError(text, "too many hex fields to fit an embedded IPv4 at the end of the address", s)
+                raise AddrError(
+                    text, "too many hex fields to fit an embedded IPv4 at the end of the address", s
+                )
             ip[i : i + 4] = _parse_ipv4_fields(text, s)
             i += 4
             s = ""

@@ -429,7 +429,7 @@ class _ValueParser:
                     continue
             elif ch == '"':
                 value = self.parse_string()
-            elif ch == "-" or ch.isdigit() and ch.isascii():
+            elif ch == "-" or (ch.isdigit() and ch.isascii()):
                 value = self.parse_number()
             elif ch == "t":
                 self.expect_word("true")

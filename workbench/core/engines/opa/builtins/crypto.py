@@ -172,7 +172,9 @@ def _verify_options(options: dict[Any, Any]) -> x509.VerifyOptions:
             ns = _as_int(value)
             if ns is None or not -(1 << 63) <= ns < 1 << 63:
                 raise GoError("'CurrentTime' should be a valid int64 number")
-            opts.current_time = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC) + _dt.timedelta(microseconds=ns // 1000)
+            opts.current_time = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC) + _dt.timedelta(
+                microseconds=ns // 1000
+            )
         elif key == "MaxConstraintComparisons":
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 raise GoError("'MaxConstraintComparisons' should be a number")
@@ -305,9 +307,9 @@ def parse_private_keys(keys: Any) -> Any:
     return [k.to_json() for k in parsed]
 
 
-def _b64url_int(value: int, size: int = 0) -> str:
-    raw = value.to_bytes(max(size, (value.bit_length() + 7) // 8) or 1, "big") if value else b"\0" * max(size, 1)
-    return b64encode(raw, url=True, pad=False)
+def _b64url_int(value: int) -> str:
+    """``big.Int.Bytes()`` (minimal, empty for zero) in unpadded base64url."""
+    return b64encode(value.to_bytes((value.bit_length() + 7) // 8, "big"), url=True, pad=False)
 
 
 def jwk_from_private_key(key: x509.PrivateKey) -> dict[str, Any]:
@@ -325,19 +327,9 @@ def jwk_from_private_key(key: x509.PrivateKey) -> dict[str, Any]:
             "qi": _b64url_int(key.qinv),
         }
     if key.kind == "ecdsa":
-        size = x509.CURVE_BY_NAME[key.curve][2]
-        return {
-            "kty": "EC",
-            "crv": key.curve,
-            "x": _b64url_int(key.x, size),
-            "y": _b64url_int(key.y, size),
-            "d": _b64url_int(key.d, size),
-        }
-    raise GoError(f"invalid key type '{_go_type(key)}'")
-
-
-def _go_type(key: x509.PrivateKey) -> str:
-    return {"ed25519": "ed25519.PrivateKey"}.get(key.kind, key.kind)
+        # OPA's internal jwk.ECDSAPrivateKey only marshals its standard headers
+        return {"kty": "EC"}
+    raise GoError("invalid key type ed25519.PrivateKey")
 
 
 @builtin("crypto.x509.parse_rsa_private_key", category=CATEGORY)
@@ -430,7 +422,9 @@ def keypair_from_strings(cert_text: str, key_text: str) -> dict[str, Any]:
     if private.kind != pub.kind:
         raise GoError("tls: private key type does not match public key type")
     mine = private.public()
-    if (pub.kind == "rsa" and pub.n != mine.n) or (pub.kind == "ecdsa" and (pub.x, pub.y) != (mine.x, mine.y)):
+    if (pub.kind == "rsa" and pub.n != mine.n) or (
+        pub.kind == "ecdsa" and (pub.x, pub.y) != (mine.x, mine.y)
+    ):
         raise GoError("tls: private key does not match public key")
     if pub.kind == "ed25519" and pub.raw != mine.raw:
         raise GoError("tls: private key does not match public key")

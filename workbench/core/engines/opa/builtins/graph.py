@@ -30,7 +30,9 @@ def _lookup(graph: dict[Any, Any], node: Any) -> Any:
     return _MISSING
 
 
-def _build_paths(graph: dict[Any, Any], root: Any, path: list[Any], result: RegoSet, reached: RegoSet) -> None:
+def _build_paths(
+    graph: dict[Any, Any], root: Any, path: list[Any], result: RegoSet, reached: RegoSet
+) -> None:
     edges = _lookup(graph, root)
     if edges is _MISSING:
         result.add(list(path))

@@ -361,7 +361,9 @@ def _parse_query(text: str) -> gast.DocumentNode:
         if not isinstance(node, gast.ExecutableDefinitionNode):
             line, column = _node_location(node)
             keyword = text.splitlines()[line - 1][column - 1 :].split()[0] if line else ""
-            raise _GraphQLFailure(f'Unexpected Name "{keyword}" in GraphQL string at location {line}:{column}')
+            raise _GraphQLFailure(
+                f'Unexpected Name "{keyword}" in GraphQL string at location {line}:{column}'
+            )
     return doc
 
 
@@ -391,7 +393,9 @@ def _build_schema(doc: gast.DocumentNode) -> gql.GraphQLSchema:
         raise _GraphQLFailure(f"Error in gqlparser SchemaDocument to Schema conversion: {exc}") from None
     problems = [e for e in gql.validate_schema(schema) if "root type must be provided" not in e.message]
     if problems:
-        raise _GraphQLFailure(f"Error in gqlparser SchemaDocument to Schema conversion: {problems[0].message}")
+        raise _GraphQLFailure(
+            f"Error in gqlparser SchemaDocument to Schema conversion: {problems[0].message}"
+        )
     return schema
 
 
@@ -536,7 +540,9 @@ def _print_schema_object(value: dict[str, Any]) -> str:
         parts = []
         for schema_key, extend in (("Schema", False), ("SchemaExtension", True)):
             for s in value.get(schema_key) or []:
-                ops = " ".join(f"{o.get('Operation')}: {o.get('Type')}" for o in s.get("OperationTypes") or [])
+                ops = " ".join(
+                    f"{o.get('Operation')}: {o.get('Type')}" for o in s.get("OperationTypes") or []
+                )
                 prefix = "extend schema" if extend else _print_description(s) + "schema"
                 parts.append(f"{prefix}{_print_directives(s.get('Directives'))} {{ {ops} }}")
         for d in value.get("Directives") or []:

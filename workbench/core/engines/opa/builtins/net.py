@@ -363,6 +363,7 @@ def cidr_merge(addrs: Any) -> RegoSet:
 
 # --- net.lookup_ip_addr --------------------------------------------------------------------
 
+
 def _system_resolver(host: str) -> list[str]:
     """Resolve with the system resolver; addresses as Go prints them (zone kept)."""
     try:

@@ -80,4 +80,6 @@ def object_subset(sup: Any, sub: Any) -> bool:
         return _array_subset(sup, sub)
     if isinstance(sup, list) and isinstance(sub, RegoSet):
         return _array_set_subset(sup, sub)
-    raise type_error("object.subset", "both arguments object.subset must be of the same type or array and set")
+    raise type_error(
+        "object.subset", "both arguments object.subset must be of the same type or array and set"
+    )

@@ -190,7 +190,9 @@ def _norm(hi: int, lo: int, base: int) -> tuple[int, int]:
     return hi + extra, lo
 
 
-def go_date(year: int, month: int, day: int, hour: int, minute: int, sec: int, nsec: int, zone: Zone) -> GoTime:
+def go_date(
+    year: int, month: int, day: int, hour: int, minute: int, sec: int, nsec: int, zone: Zone
+) -> GoTime:
     """Go's ``time.Date`` with its normalisation of out-of-range fields."""
     year, m = _norm(year, month - 1, 12)
     month = m + 1
@@ -372,15 +374,14 @@ def next_std_chunk(layout: bytes) -> tuple[bytes, int, bytes]:
             ):
                 if rest[: len(token)] == token:
                     return layout[:i], std, layout[i + len(token) :]
-        elif c in (0x2E, 0x2C):  # . ,
-            if i + 1 < n and layout[i + 1] in (0x30, 0x39):
-                ch = layout[i + 1]
-                j = i + 1
-                while j < n and layout[j] == ch:
-                    j += 1
-                if not _is_digit(layout, j):
-                    code = STD_FRAC_SECOND9 if ch == 0x39 else STD_FRAC_SECOND0
-                    return layout[:i], _std_frac_second(code, j - (i + 1), c), layout[j:]
+        elif c in (0x2E, 0x2C) and i + 1 < n and layout[i + 1] in (0x30, 0x39):  # . , then 0s or 9s
+            ch = layout[i + 1]
+            j = i + 1
+            while j < n and layout[j] == ch:
+                j += 1
+            if not _is_digit(layout, j):
+                code = STD_FRAC_SECOND9 if ch == 0x39 else STD_FRAC_SECOND0
+                return layout[:i], _std_frac_second(code, j - (i + 1), c), layout[j:]
     return layout, 0, b""
 
 
@@ -498,11 +499,21 @@ def go_format(t: GoTime, layout: str) -> str:
             else:
                 out += b"+"
             _append_int(out, zone // 60, 2)
-            if code in (STD_ISO8601_COLON_TZ, STD_NUM_COLON_TZ, STD_ISO8601_COLON_SECONDS_TZ, STD_NUM_COLON_SECONDS_TZ):
+            if code in (
+                STD_ISO8601_COLON_TZ,
+                STD_NUM_COLON_TZ,
+                STD_ISO8601_COLON_SECONDS_TZ,
+                STD_NUM_COLON_SECONDS_TZ,
+            ):
                 out += b":"
             if code not in (STD_NUM_SHORT_TZ, STD_ISO8601_SHORT_TZ):
                 _append_int(out, zone % 60, 2)
-            if code in (STD_ISO8601_SECONDS_TZ, STD_NUM_SECONDS_TZ, STD_NUM_COLON_SECONDS_TZ, STD_ISO8601_COLON_SECONDS_TZ):
+            if code in (
+                STD_ISO8601_SECONDS_TZ,
+                STD_NUM_SECONDS_TZ,
+                STD_NUM_COLON_SECONDS_TZ,
+                STD_ISO8601_COLON_SECONDS_TZ,
+            ):
                 if code in (STD_NUM_COLON_SECONDS_TZ, STD_ISO8601_COLON_SECONDS_TZ):
                     out += b":"
                 _append_int(out, absoffset % 60, 2)
@@ -550,7 +561,9 @@ def go_time_quote(raw: bytes) -> str:
 
 
 class _ParseError(GoTimeError):
-    def __init__(self, layout: bytes, value: bytes, layout_elem: bytes, value_elem: bytes, message: str) -> None:
+    def __init__(
+        self, layout: bytes, value: bytes, layout_elem: bytes, value_elem: bytes, message: str
+    ) -> None:
         if message:
             text = "parsing time " + go_time_quote(value) + message
         else:
@@ -876,16 +889,22 @@ def go_parse(layout_text: str, value_text: str) -> GoTime:
                     raise _Bad
                 nsec, range_err = _parse_nanoseconds(value, ndigit)
                 value = value[ndigit:]
-            elif code == STD_FRAC_SECOND9:
-                if len(value) >= 2 and _comma_or_period(value[0]) and 0x30 <= value[1] <= 0x39:
-                    i = 0
-                    while i + 1 < len(value) and 0x30 <= value[i + 1] <= 0x39:
-                        i += 1
-                    nsec, range_err = _parse_nanoseconds(value, 1 + i)
-                    value = value[1 + i :]
+            elif (
+                code == STD_FRAC_SECOND9
+                and len(value) >= 2
+                and _comma_or_period(value[0])
+                and 0x30 <= value[1] <= 0x39
+            ):
+                i = 0
+                while i + 1 < len(value) and 0x30 <= value[i + 1] <= 0x39:
+                    i += 1
+                nsec, range_err = _parse_nanoseconds(value, 1 + i)
+                value = value[1 + i :]
         except _Bad:
             if range_err:
-                raise _ParseError(alayout, avalue, stdstr, value, ": " + range_err + " out of range") from None
+                raise _ParseError(
+                    alayout, avalue, stdstr, value, ": " + range_err + " out of range"
+                ) from None
             raise _ParseError(alayout, avalue, stdstr, hold, "") from None
         if range_err:
             raise _ParseError(alayout, avalue, stdstr, value, ": " + range_err + " out of range")
@@ -1019,7 +1038,9 @@ def go_parse_duration(text: str) -> int:
         u, s = s[:i], s[i:]
         unit = _UNIT_MAP.get(u)
         if unit is None:
-            raise GoTimeError("time: unknown unit " + go_time_quote(u) + " in duration " + go_time_quote(orig))
+            raise GoTimeError(
+                "time: unknown unit " + go_time_quote(u) + " in duration " + go_time_quote(orig)
+            )
         if v > (1 << 63) // unit:
             raise invalid
         v *= unit
@@ -1193,10 +1214,7 @@ def parse_duration_ns(value: Any) -> int:
 @builtin("time.format", category=_CATEGORY)
 def format_(arg: Any) -> str:
     t, layout = _tz_time("time.format", arg)
-    if layout == "":
-        layout = _RFC3339_NANO
-    else:
-        layout = _NAMED_LAYOUTS.get(layout, layout)
+    layout = _RFC3339_NANO if layout == "" else _NAMED_LAYOUTS.get(layout, layout)
     return go_format(t, layout)
 
 

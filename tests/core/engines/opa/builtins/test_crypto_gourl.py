@@ -1,0 +1,75 @@
+"""Tests for the Go ``net/url`` parser used for URI SANs (``_crypto_gourl.py``)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from workbench.core.engines.opa.builtins._crypto_encoding import GoError
+from workbench.core.engines.opa.builtins._crypto_gourl import parse_url
+
+
+def test_full_url() -> None:
+    u = parse_url("HTTPS://user:pa%20ss@Host.example:8443/a%2Fb c?x=1&y#frag%21")
+    assert u.scheme == "https" and u.host == "Host.example:8443" and u.user == ("user", "pa ss")
+    assert u.path == "/a/b c" and u.raw_path == "/a%2Fb c"
+    assert u.raw_query == "x=1&y" and u.fragment == "frag!" and u.raw_fragment == "frag%21"
+    # RawPath holds an unescaped space, so Go falls back to escaping Path
+    assert u.string() == "https://user:pa%20ss@Host.example:8443/a/b%20c?x=1&y#frag%21"
+
+
+@pytest.mark.parametrize(
+    ("raw", "fields"),
+    [
+        ("spiffe://td/ns/x", {"Scheme": "spiffe", "Host": "td", "Path": "/ns/x"}),
+        ("urn:uuid:1234", {"Scheme": "urn", "Opaque": "uuid:1234"}),
+        ("file:///etc/x", {"Scheme": "file", "Path": "/etc/x", "OmitHost": False}),
+        ("mailto:/x", {"Scheme": "mailto", "Path": "/x", "OmitHost": True}),
+        ("http://h/?", {"ForceQuery": True, "RawQuery": ""}),
+        ("http://[::1]:80/", {"Host": "[::1]:80"}),
+    ],
+)
+def test_fields(raw: str, fields: dict[str, object]) -> None:
+    got = parse_url(raw).to_json()
+    for key, value in fields.items():
+        assert got[key] == value
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("http://h:port/", 'invalid port ":port" after host'),
+        (":x", "missing protocol scheme"),
+        ("a:b/c:d", None),
+        ("x/a:b", None),
+        ("1a:b", "first path segment in URL cannot contain colon"),
+        ("http://h/%zz", 'invalid URL escape "%zz"'),
+        ("http://[::1/", "missing ']' in host"),
+        ("http://h\x7f/", "net/url: invalid control character in URL"),
+    ],
+)
+def test_errors(raw: str, message: str | None) -> None:
+    if message is None:
+        parse_url(raw)
+        return
+    with pytest.raises(GoError) as info:
+        parse_url(raw)
+    assert str(info.value) == message
+
+
+@given(st.text(max_size=40))
+@settings(max_examples=400)
+def test_parse_is_total_and_string_reparses(text: str) -> None:
+    try:
+        url = parse_url(text)
+    except GoError:
+        return
+    again = parse_url(url.string())
+    assert (again.scheme, again.host, again.path, again.raw_query, again.fragment) == (
+        url.scheme,
+        url.host,
+        url.path,
+        url.raw_query,
+        url.fragment,
+    )

@@ -1,0 +1,133 @@
+"""Encoding builtins: corpus, Go net/url and encoding/hex details, round-trip properties."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import parse_qsl
+
+import pytest
+from helpers import SHARED_DIR, shared_path
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from workbench.conformance.builtins import run_case
+from workbench.core.engines.opa.builtins import RegoSet
+from workbench.core.engines.opa.builtins.encoding import (
+    base64url_encode_no_pad,
+    go_bytes_to_str,
+    hex_decode,
+    hex_encode,
+    urlquery_decode,
+    urlquery_decode_object,
+    urlquery_encode,
+    urlquery_encode_object,
+)
+from workbench.core.errors import BuiltinError
+
+BUILTINS = (
+    "hex.encode",
+    "hex.decode",
+    "urlquery.encode",
+    "urlquery.decode",
+    "urlquery.encode_object",
+    "urlquery.decode_object",
+    "base64url.encode_no_pad",
+)
+
+
+def _corpus(*names: str) -> list:
+    cases = []
+    for name in names:
+        path = SHARED_DIR / "conformance" / "builtins" / f"{name}.jsonl"
+        if path.exists():
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if line.strip():
+                    cases.append(pytest.param(json.loads(line), id=f"{name}:{number}"))
+    return cases or [pytest.param(None, id="corpus-missing")]
+
+
+@pytest.mark.parametrize("case", _corpus(*BUILTINS))
+def test_corpus(case: dict | None) -> None:
+    if case is None:
+        shared_path("conformance", "builtins")
+        pytest.fail("conformance corpus present but no case for these builtins")
+    ok, want, got = run_case(case)
+    assert ok, f"want {want}\ngot  {got}"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("abc", "hex.decode: encoding/hex: odd length hex string"),
+        ("ab\u00e9", "hex.decode: encoding/hex: invalid byte: U+00C3 '\u00c3'"),
+        ("a\x01", "hex.decode: encoding/hex: invalid byte: U+0001"),
+        ("0g", "hex.decode: encoding/hex: invalid byte: U+0067 'g'"),
+    ],
+)
+def test_hex_decode_errors(text: str, message: str) -> None:
+    with pytest.raises(BuiltinError) as info:
+        hex_decode(text)
+    assert str(info.value) == message
+    assert info.value.code == "eval_builtin_error"
+
+
+def test_invalid_utf8_becomes_one_replacement_per_byte() -> None:
+    assert hex_decode("f09f") == "\ufffd\ufffd"
+    assert go_bytes_to_str(b"a\xe2\x82") == "a\ufffd\ufffd"
+    assert go_bytes_to_str(b"\xed\xa0\x80") == "\ufffd\ufffd\ufffd"  # encoded surrogate: invalid in Go
+
+
+def test_urlquery_details() -> None:
+    assert urlquery_decode("a+b%2Bc") == "a b+c"
+    with pytest.raises(BuiltinError, match='urlquery.decode: invalid URL escape "%4"'):
+        urlquery_decode("x%4")
+    with pytest.raises(BuiltinError, match='invalid URL escape "%\\\\xff"'):
+        urlquery_decode("%\xff")
+    assert urlquery_decode_object("a=1&&b&c=%20") == {"a": ["1"], "b": [""], "c": [" "]}
+    with pytest.raises(BuiltinError, match="urlquery.decode_object: invalid semicolon separator in query"):
+        urlquery_decode_object("a=1;b=2")
+    assert urlquery_encode_object({"z": RegoSet(["b", "a"]), "k y": [], "é": "~"}) == "%C3%A9=~&z=a&z=b"
+    with pytest.raises(BuiltinError, match="operand 1 must be object but got array"):
+        urlquery_encode_object([])
+
+
+def test_base64url_without_padding() -> None:
+    assert base64url_encode_no_pad("\xff\xfe") == "w7_Dvg"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_urlquery_round_trip(text: str) -> None:
+    encoded = urlquery_encode(text)
+    assert urlquery_decode(encoded) == text
+    assert set(encoded) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~%+")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_hex_round_trip(text: str) -> None:
+    assert hex_decode(hex_encode(text)) == text
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(st.text(max_size=6), st.lists(st.text(max_size=6), min_size=1, max_size=3), max_size=4)
+)
+def test_query_object_round_trip(values: dict[str, list[str]]) -> None:
+    encoded = urlquery_encode_object(values)
+    expected = {k: v for k, v in values.items() if k}
+    decoded = urlquery_decode_object(encoded)
+    assert decoded == expected
+    assert [k for k, _ in parse_qsl(encoded, keep_blank_values=True)] == [
+        k for k in sorted(values, key=lambda k: k.encode()) for _ in values[k] if k or True
+    ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="%0123456789abcdefABCDEFxz+&=;é", max_size=16))
+def test_query_parsers_only_raise_builtin_errors(text: str) -> None:
+    for call in (urlquery_decode, urlquery_decode_object, hex_decode):
+        try:
+            call(text)
+        except BuiltinError as exc:
+            assert exc.code == "eval_builtin_error"

@@ -1,0 +1,183 @@
+"""GraphQL builtins: corpus, gqlparser AST shape, validation and robustness."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from helpers import SHARED_DIR, shared_path
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from workbench.conformance.builtins import run_case
+from workbench.core.engines.opa.builtins.graphql import (
+    graphql_is_valid,
+    graphql_parse,
+    graphql_parse_and_verify,
+    graphql_parse_query,
+    graphql_parse_schema,
+    graphql_schema_is_valid,
+)
+from workbench.core.errors import BuiltinError
+
+BUILTINS = (
+    "graphql.is_valid",
+    "graphql.parse",
+    "graphql.parse_and_verify",
+    "graphql.parse_query",
+    "graphql.parse_schema",
+    "graphql.schema_is_valid",
+)
+
+
+def _corpus(*names: str) -> list:
+    cases = []
+    for name in names:
+        path = SHARED_DIR / "conformance" / "builtins" / f"{name}.jsonl"
+        if path.exists():
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if line.strip():
+                    cases.append(pytest.param(json.loads(line), id=f"{name}:{number}"))
+    return cases or [pytest.param(None, id="corpus-missing")]
+
+
+@pytest.mark.parametrize("case", _corpus(*BUILTINS))
+def test_corpus(case: dict | None) -> None:
+    if case is None:
+        shared_path("conformance", "builtins")
+        pytest.fail("conformance corpus present but no case for these builtins")
+    ok, want, got = run_case(case)
+    assert ok, f"want {want}\\ngot  {got}"
+
+
+SCHEMA = """
+type Query { user(id: ID!): User, users(filter: Filter = {limit: 10}): [User!]! }
+type User implements Node { id: ID!, name: String @deprecated(reason: "x"), role: Role }
+interface Node { id: ID! }
+enum Role { ADMIN USER }
+input Filter { limit: Int, names: [String] }
+union Thing = User
+"""
+
+
+def test_query_shape() -> None:
+    query = graphql_parse_query(
+        'query Q($f: Filter = {limit: 2}) @a { users(filter: $f) { ... on User { id } ...F } e: user(id: "1") { name } }'
+        " fragment F on User { role }"
+    )
+    operation = query["Operations"][0]
+    assert operation["Name"] == "Q"
+    assert operation["Directives"] == [{"Name": "a", "Location": ""}]
+    variable = operation["VariableDefinitions"][0]
+    assert variable["Type"] == {"NamedType": "Filter", "NonNull": False}
+    assert variable["DefaultValue"]["Kind"] == 9
+    assert variable["DefaultValue"]["Children"][0] == {
+        "Name": "limit",
+        "Value": {"Raw": "2", "Kind": 1, "ExpectedTypeHasDefault": False},
+    }
+    users = operation["SelectionSet"][0]
+    assert users["Arguments"][0]["Value"] == {"Raw": "f", "Kind": 0, "ExpectedTypeHasDefault": False}
+    assert users["SelectionSet"][0] == {
+        "TypeCondition": "User",
+        "SelectionSet": [{"Alias": "id", "Name": "id"}],
+    }
+    assert users["SelectionSet"][1] == {"Name": "F"}
+    assert operation["SelectionSet"][1]["Alias"] == "e"
+    assert query["Fragments"] == [
+        {"Name": "F", "TypeCondition": "User", "SelectionSet": [{"Alias": "role", "Name": "role"}]}
+    ]
+
+
+def test_schema_shape() -> None:
+    schema = graphql_parse_schema(
+        SCHEMA + 'extend type User { age: Int } directive @a on QUERY\n"""doc"""\nscalar Date'
+    )
+    kinds = [d["Kind"] for d in schema["Definitions"]]
+    assert kinds == ["OBJECT", "OBJECT", "INTERFACE", "ENUM", "INPUT_OBJECT", "UNION", "SCALAR"]
+    users = schema["Definitions"][0]["Fields"][1]
+    assert users["Type"] == {
+        "NamedType": "",
+        "Elem": {"NamedType": "User", "NonNull": True},
+        "NonNull": True,
+    }
+    assert users["Arguments"][0]["DefaultValue"]["Kind"] == 9
+    assert schema["Definitions"][1]["Interfaces"] == ["Node"]
+    assert schema["Definitions"][3]["EnumValues"][0] == {"Description": "", "Name": "ADMIN"}
+    assert schema["Definitions"][5]["Types"] == ["User"]
+    assert schema["Definitions"][6]["Description"] == "doc"
+    assert schema["Extensions"][0]["Name"] == "User"
+    assert schema["Directives"] == [
+        {"Description": "", "Name": "a", "Locations": ["QUERY"], "IsRepeatable": False}
+    ]
+
+
+def test_validation() -> None:
+    assert graphql_is_valid('{ user(id: "1") { name } }', SCHEMA)
+    assert not graphql_is_valid("{ user { name } }", SCHEMA)  # missing required argument
+    assert not graphql_is_valid("{ nope }", SCHEMA)
+    assert not graphql_is_valid(1, SCHEMA)
+    assert graphql_parse_and_verify("{ nope }", SCHEMA) == [False, {}, {}]
+    verified = graphql_parse_and_verify('{ user(id: "1") { id } }', SCHEMA)
+    assert verified[0] is True
+    with pytest.raises(
+        BuiltinError,
+        match=r'Cannot query field "nope" on type "Query" in GraphQL query string at location 1:3$',
+    ):
+        graphql_parse("{ nope }", SCHEMA)
+
+
+def test_schema_validity() -> None:
+    assert graphql_schema_is_valid(SCHEMA)
+    assert graphql_schema_is_valid("type Foo { a: Int }")  # gqlparser does not require a Query type
+    assert not graphql_schema_is_valid("type Query { a: Missing }")
+    assert not graphql_schema_is_valid("type Query { a: Int } type Query { b: Int }")
+    assert not graphql_schema_is_valid(5)
+
+
+def test_schema_as_ast_object() -> None:
+    ast = graphql_parse_schema(SCHEMA)
+    assert graphql_schema_is_valid(ast)
+    assert graphql_is_valid('{ user(id: "1") { name } }', ast)
+    assert graphql_parse('{ user(id: "1") { name } }', ast)[1] == ast
+
+
+def test_query_as_ast_object_cannot_be_decoded() -> None:
+    ast = graphql_parse_query("{ user { id } }")
+    with pytest.raises(BuiltinError, match="cannot unmarshal object into Go struct field"):
+        graphql_parse(ast, SCHEMA)
+    assert graphql_is_valid(ast, SCHEMA) is False
+
+
+def test_syntax_errors() -> None:
+    with pytest.raises(
+        BuiltinError,
+        match=r"^graphql.parse_query: Expected Name, found <EOF> in GraphQL string at location 1:2$",
+    ):
+        graphql_parse_query("{")
+    with pytest.raises(
+        BuiltinError, match=r"^graphql.parse_query: Expected Name, found } in GraphQL string at location 1:8$"
+    ):
+        graphql_parse_query("{ a b( }")
+    with pytest.raises(BuiltinError, match=r'^graphql.parse_query: Unexpected Name "type" in GraphQL string'):
+        graphql_parse_query("type Query { a: Int }")
+    with pytest.raises(
+        BuiltinError, match=r"^graphql.parse_schema: operand 1 must be string but got number$"
+    ):
+        graphql_parse_schema(1)
+    with pytest.raises(
+        BuiltinError, match=r"^graphql.parse: operand 0 must be one of \{string, object\} but got number$"
+    ):
+        graphql_parse(1, SCHEMA)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet='{}()[]:!$@=,.| \nabcQuerytype"#1', max_size=40))
+def test_parsers_never_crash(text: str) -> None:
+    for fn in (graphql_parse_query, graphql_parse_schema):
+        try:
+            result = fn(text)
+        except BuiltinError:
+            continue
+        assert isinstance(result, dict)
+    assert graphql_is_valid(text, SCHEMA) in (True, False)
+    assert graphql_schema_is_valid(text) in (True, False)

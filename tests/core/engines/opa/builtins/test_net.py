@@ -1,0 +1,211 @@
+"""net.* builtins: OPA corpus, Go net semantics, and the CIDR parser's robustness."""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import socket
+
+import pytest
+from helpers import SHARED_DIR, shared_path
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from workbench.conformance.builtins import run_case
+from workbench.core.engines.opa.builtins import REGISTRY, BuiltinContext, BuiltinOptions, RegoSet
+from workbench.core.engines.opa.builtins._goip import ip_string, parse_cidr, parse_ip
+from workbench.core.engines.opa.builtins.net import (
+    cidr_contains_matches,
+    cidr_expand,
+    cidr_is_valid,
+    cidr_merge,
+    lookup_ip_addr,
+)
+from workbench.core.errors import BuiltinError
+
+BUILTINS = ("net.cidr_contains_matches", "net.cidr_expand", "net.cidr_is_valid", "net.cidr_merge")
+
+
+def _corpus(*names: str) -> list:
+    cases = []
+    for name in names:
+        path = SHARED_DIR / "conformance" / "builtins" / f"{name}.jsonl"
+        if path.exists():
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if line.strip():
+                    cases.append(pytest.param(json.loads(line), id=f"{name}:{number}"))
+    return cases or [pytest.param(None, id="corpus-missing")]
+
+
+@pytest.mark.parametrize("case", _corpus(*BUILTINS))
+def test_corpus(case: dict | None) -> None:
+    if case is None:
+        shared_path("conformance", "builtins")
+        pytest.fail("conformance corpus present but no case for these builtins")
+    ok, want, got = run_case(case)
+    assert ok, f"want {want}\ngot  {got}"
+
+
+def test_registration() -> None:
+    assert REGISTRY["net.cidr_merge"].category == "Net"
+    lookup = REGISTRY["net.lookup_ip_addr"]
+    assert not lookup.enabled_by_default
+    assert not lookup.deterministic
+    assert lookup.needs_context
+
+
+@pytest.mark.parametrize(
+    ("text", "valid"),
+    [
+        ("10.0.0.0/08", True),  # Go's dtoi accepts leading zeros in the prefix length
+        ("::ffff:1.2.3.4/120", True),
+        ("1.2.3.4/32 ", False),
+        ("1:2:3:4:5:6:7:8/128", True),
+        ("1:2:3:4:5:6:7:8:9/128", False),
+        ("1::2::3/64", False),
+        ("::1.2.3.4/128", True),
+        ("1:2:3:4:5:6:1.2.3.4/96", True),
+        ("1:2:3:4:5:6:7:1.2.3.4/96", False),
+        ("12345::/16", False),
+        ("1.2.3/24", False),
+        ("1.2.3.256/24", False),
+        ("١.2.3.4/8", False),  # non-ASCII digits are not digits to Go
+    ],
+)
+def test_cidr_is_valid_go_semantics(text: str, valid: bool) -> None:
+    assert cidr_is_valid(text) is valid
+
+
+def test_ipv4_mapped_network_prints_as_ipv4() -> None:
+    # Go's IPNet.String prints an IPv4-mapped network with the IPv4 part of its mask.
+    assert list(cidr_merge(["::ffff:1.2.3.0/120"])) == ["1.2.3.0/24"]
+    assert sorted(cidr_expand("::ffff:1.2.3.0/127")) == ["1.2.3.0", "1.2.3.1"]
+
+
+def test_merge_quirks() -> None:
+    assert list(cidr_merge(["192.168.1.1"])) == ["192.168.1.1/24"]  # classful mask, host bits kept
+    assert list(cidr_merge(["200.1.1.1"])) == ["200.1.1.1/24"]  # class D/E get /24 too
+    assert sorted(cidr_merge(["10.0.0.0/25", "10.0.0.128/25", "10.0.1.0/24"])) == ["10.0.0.0/23"]
+    assert sorted(cidr_merge(["1.2.3.4/32", "1.2.3.6/32"])) == ["1.2.3.4/32", "1.2.3.6/32"]
+    assert sorted(cidr_merge(RegoSet(["10.0.0.0/24", "10.0.1.0/24"]))) == ["10.0.0.0/23"]
+    assert list(cidr_merge([])) == []
+
+
+def test_merge_errors() -> None:
+    with pytest.raises(BuiltinError, match=r"^net.cidr_merge: IPv6 invalid: needs prefix length$"):
+        cidr_merge(["2001:db8::1"])
+    with pytest.raises(BuiltinError, match=r"^net.cidr_merge: operand must be an array$"):
+        cidr_merge("10.0.0.0/8")
+
+
+def test_contains_matches_shapes() -> None:
+    assert list(cidr_contains_matches(5, "10.0.0.1")) == []  # unsupported operand type: no matches
+    with pytest.raises(BuiltinError, match="operand 1: element must be string or non-empty array"):
+        cidr_contains_matches([[]], "10.0.0.1")
+    with pytest.raises(BuiltinError, match="operand 1 must be string but got number") as info:
+        cidr_contains_matches([[5]], "10.0.0.1")
+    assert info.value.code == "eval_type_error"
+    set_result = cidr_contains_matches(RegoSet(["10.0.0.0/8"]), {"k": "10.1.1.1"})
+    assert list(set_result) == [["10.0.0.0/8", "k"]]
+
+
+def test_expand_limit_and_ipv6_text() -> None:
+    assert sorted(cidr_expand("fe80::/127")) == ["fe80::", "fe80::1"]
+    with pytest.raises(BuiltinError, match="timed out before generating all IP addresses"):
+        cidr_expand("10.0.0.0/8")
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["::", "::1", "1::", "2001:db8::1", "2001:db8:0:0:1:0:0:1", "1:0:0:2:0:0:0:3", "fe80::1:2", "0:0:1::"],
+)
+def test_ipv6_text_matches_rfc5952(address: str) -> None:
+    ip = parse_ip(address)
+    assert ip is not None
+    assert ip_string(ip) == ipaddress.IPv6Address(address).compressed
+
+
+def test_lookup_disabled_by_default() -> None:
+    with pytest.raises(BuiltinError, match="--allow-network-builtins"):
+        lookup_ip_addr(BuiltinContext(), "localhost")
+    with pytest.raises(BuiltinError, match="operand 1 must be string but got number"):
+        lookup_ip_addr(BuiltinContext(), 1)
+
+
+def test_lookup_enabled_resolves_and_memoises() -> None:
+    ctx = BuiltinContext(options=BuiltinOptions(allow_net_lookup=True))
+    first = lookup_ip_addr(ctx, "127.0.0.1")
+    assert list(first) == ["127.0.0.1"]
+    assert lookup_ip_addr(ctx, "127.0.0.1") is first
+
+
+def test_lookup_unknown_host() -> None:
+    ctx = BuiltinContext(options=BuiltinOptions(allow_net_lookup=True))
+    try:
+        socket.getaddrinfo("name.invalid", None)
+    except socket.gaierror:
+        with pytest.raises(BuiltinError, match=r"^net.lookup_ip_addr: lookup name.invalid: "):
+            lookup_ip_addr(ctx, "name.invalid")
+    else:  # pragma: no cover - a resolver that answers for .invalid
+        pytest.skip("this resolver answers for the reserved .invalid domain")
+
+
+_cidr_text = st.one_of(
+    st.text(alphabet="0123456789abcdefABCDEF:./%-x ", max_size=45),
+    st.builds(
+        lambda ip, bits: f"{ip}/{bits}",
+        st.one_of(st.ip_addresses().map(str), st.text(max_size=12)),
+        st.integers(min_value=-2, max_value=140),
+    ),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_cidr_text)
+def test_cidr_parser_never_crashes(text: str) -> None:
+    for name in BUILTINS:
+        args = (
+            [text, text]
+            if name == "net.cidr_contains_matches"
+            else [[text]]
+            if name == "net.cidr_merge"
+            else [text]
+        )
+        try:
+            REGISTRY[name](BuiltinContext(), args)
+        except BuiltinError:
+            pass
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.ip_addresses(), st.data())
+def test_cidr_parse_round_trip(
+    address: ipaddress.IPv4Address | ipaddress.IPv6Address, data: st.DataObject
+) -> None:
+    bits = data.draw(st.integers(min_value=0, max_value=address.max_prefixlen))
+    _ip, net = parse_cidr(f"{address}/{bits}")
+    expected = ipaddress.ip_network(f"{address}/{bits}", strict=False)
+    printed = ip_string(net.ip)
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is None:
+        assert printed == expected.network_address.compressed
+    elif isinstance(address, ipaddress.IPv4Address):
+        assert printed == str(expected.network_address)
+    assert cidr_is_valid(f"{address}/{bits}")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.builds(
+            lambda address, bits: ipaddress.ip_network(f"{address}/{bits}", strict=False),
+            st.ip_addresses(v=4),
+            st.integers(min_value=8, max_value=32),
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_merge_covers_the_same_addresses(networks: list[ipaddress.IPv4Network]) -> None:
+    merged = cidr_merge([str(n) for n in networks])
+    covered = {str(n) for n in ipaddress.collapse_addresses(networks)}
+    assert {str(ipaddress.ip_network(m)) for m in merged} == covered

@@ -1,0 +1,170 @@
+"""sprintf: the OPA corpus, Go fmt details, OPA's number conversion, and property tests."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+from helpers import SHARED_DIR, shared_path
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from workbench.conformance.builtins import run_case
+from workbench.core.engines.opa.builtins import RegoSet
+from workbench.core.engines.opa.builtins._gofmt import (
+    BIGINT,
+    FLOAT64,
+    INT64,
+    STRING,
+    GoArg,
+    format_float,
+    go_quote,
+    go_sprintf,
+)
+from workbench.core.engines.opa.builtins._values import OpaFloat, loads
+from workbench.core.engines.opa.builtins.sprintf import go_arg_of, sprintf
+from workbench.core.errors import BuiltinError
+
+
+def _corpus(*names: str) -> list:
+    cases = []
+    for name in names:
+        path = SHARED_DIR / "conformance" / "builtins" / f"{name}.jsonl"
+        if path.exists():
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if line.strip():
+                    cases.append(pytest.param(json.loads(line), id=f"{name}:{number}"))
+    return cases or [pytest.param(None, id="corpus-missing")]
+
+
+@pytest.mark.parametrize("case", _corpus("sprintf"))
+def test_corpus(case: dict | None) -> None:
+    if case is None:
+        shared_path("conformance", "builtins")
+        pytest.fail("conformance corpus present but no sprintf case")
+    ok, want, got = run_case(case)
+    assert ok, f"want {want}\ngot  {got}"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value"),
+    [
+        ("42", INT64, 42),
+        ("-9223372036854775808", INT64, -(1 << 63)),
+        ("9223372036854775808", BIGINT, 1 << 63),
+        ("1000.0", INT64, 1000),
+        ("1.5e+18", INT64, 1_500_000_000_000_000_000),
+        ("3.25", FLOAT64, 3.25),
+        ("1e+21", STRING, "1e+21"),
+        ("100000000000000000000.0", STRING, "100000000000000000000.0"),
+        ('"s"', STRING, "s"),
+        ("true", STRING, "true"),
+        ("null", STRING, "null"),
+        ('{"b": [1, "x"], "a": {}}', STRING, '{"a": {}, "b": [1, "x"]}'),
+    ],
+)
+def test_number_and_term_conversion(text: str, kind: str, value: object) -> None:
+    assert go_arg_of(loads(text)) == GoArg(kind, value)
+
+
+def test_sets_print_as_rego_sets() -> None:
+    assert sprintf("%v", [RegoSet([3, 1, "a"])]) == '{1, 3, "a"}'
+    assert sprintf("%v", [RegoSet()]) == "set()"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "args", "want"),
+    [
+        ("%6.2f|", "[3.14159]", "  3.14|"),
+        ("%-10.3e|", "[1234.5678]", "1.235e+03 |"),
+        ("%#g", "[1.5]", "1.50000"),
+        ("%g", "[123456789.5]", "1.234567895e+08"),
+        ("%.3g", "[1234.5]", "1.23e+03"),
+        ("%x", "[-255]", "-ff"),
+        ("%O %#o %#b %#X", "[8, 8, 5, 255]", "0o10 010 0b101 0XFF"),
+        ("%c|%q|%U|%#U", "[65, 65, 128512, 128512]", "A|'A'|U+1F600|U+1F600 '\U0001f600'"),
+        ("%08.3f", "[-3.14159]", "-003.142"),
+        ("%-08d|", "[42]", "42      |"),
+        ("%.0f %.0f %.0f", "[0.5, 1.5, -0.4]", "0 2 -0"),
+        ("%.2f", "[2.675]", "2.67"),
+        ("% x|%#X", '["hi", "hi"]', "68 69|0X6869"),
+        ("%+q|%#q", '["\u00e9", "a"]', '"\\u00e9"|`a`'),
+        ("%[2]*[1]d", "[12, 5]", "   12"),
+        ("%.*d", "[-1, 7]", "%!(BADPREC)7"),
+        ("%*d", '["x", 7]', "%!(BADWIDTH)7"),
+        ("%[0]d", "[1]", "%!d(BADINDEX)"),
+        ("%d %d", "[1, 2, 3]", "1 2%!(EXTRA int64=3)"),
+        ("%[1]d", "[1, 2]", "1"),
+        ("%e", "[123456789012345678901234567890]", "%!e(big.Int=123456789012345678901234567890)"),
+        (
+            "%x|%#x|%+d|%08d",
+            "[-4096, 255, 123456789012345678901, 123456789012345678901]",
+            "-1000|0xff|+123456789012345678901|123456789012345678901",
+        ),
+    ],
+)
+def test_go_fmt_details(fmt: str, args: str, want: str) -> None:
+    assert sprintf(fmt, loads(args)) == want
+
+
+def test_operand_errors() -> None:
+    with pytest.raises(BuiltinError, match="operand 2 must be array but got set") as info:
+        sprintf("%v", RegoSet([1]))
+    assert info.value.code == "eval_type_error"
+
+
+def test_quote_escapes_like_go() -> None:
+    assert go_quote("a\x01\u00e9\u200b\U0001f600\t\x7f") == '"a\\x01\u00e9\\u200b\U0001f600\\t\\x7f"'
+    assert go_quote("\u00e9", ascii_only=True) == '"\\u00e9"'
+
+
+finite = st.floats(allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=300, deadline=None)
+@given(finite, st.integers(min_value=0, max_value=30))
+def test_fixed_precision_matches_correct_rounding(value: float, prec: int) -> None:
+    assert format_float(value, "e", prec) == format(value, f".{prec}e")
+    assert format_float(value, "f", prec) == format(value, f".{prec}f")
+
+
+@settings(max_examples=300, deadline=None)
+@given(finite)
+def test_shortest_forms_round_trip(value: float) -> None:
+    for verb in "egf":
+        assert float(format_float(value, verb, -1)) == value
+    assert float.fromhex(format_float(value, "x", -1)) == value
+    mant, _, exp = format_float(abs(value), "b", -1).partition("p")
+    assert math.ldexp(int(mant), int(exp)) == abs(value)
+
+
+values = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(),
+        finite.map(lambda f: OpaFloat(repr(f))),
+        st.text(max_size=6),
+    ),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=3), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.text(alphabet="%-+# 0123456789.*[]vdsqxXeEfFgGbcoOtTUpz!a\u00e9", max_size=24),
+    st.lists(values, max_size=4),
+)
+def test_any_format_and_arguments_give_a_string(fmt: str, args: list) -> None:
+    assert isinstance(sprintf(fmt, args), str)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="abc %-+#0123456789.*[]vdsq", max_size=16))
+def test_percent_free_text_is_copied(fmt: str) -> None:
+    text = fmt.replace("%", "")
+    assert go_sprintf(text, []) == text

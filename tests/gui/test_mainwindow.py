@@ -1,0 +1,296 @@
+"""End-to-end workflows in the main window, with the real core and engines."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from gui import policies
+from gui.gui_helpers import make_window, open_module, run
+from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
+from PySide6.QtGui import QDropEvent
+
+from workbench.core.module import load_module
+from workbench.core.scaffold.templates import updated_object
+from workbench.gui.mainwindow import MainWindow
+
+
+def set_settings(window: MainWindow, settings: dict[str, Any]) -> None:
+    window.settings_editor.set_text(json.dumps(settings), "json")
+
+
+def test_run_accepted_then_rejected(qtbot: Any, window: MainWindow, fixtures_dir: Path) -> None:
+    open_module(qtbot, window, fixtures_dir / "policies/kw-safe-labels-annotated.wasm")
+    assert window.module is not None and window.module.kind == "kubewarden-wapc"
+    assert window.module_pane.kind.text().startswith("<b>kubewarden-wapc</b>")
+    assert window.metadata_editor.valid and not window.metadata_editor.dirty
+    assert window.load_editor_file(window.request_editor, fixtures_dir / "requests/ingress-labels.json")
+    assert not window.run_action.isEnabled() or window.run_blockers() == []
+
+    first = run(qtbot, window)
+    assert first.verdict == "accepted"
+    assert window.result_view.verdict.text() == "✔ ACCEPTED"
+
+    set_settings(window, {"denied_labels": ["foo", "owner"]})
+    second = run(qtbot, window)
+    assert second.verdict == "rejected"
+    assert "The following labels are denied: owner" in window.result_view.message.text()
+    assert window.result_view.history.count() == 2
+    window.context.log.drain()
+    messages = [r.message for r in window.context.log_model.records]
+    assert any(m.startswith("run #2: rejected") for m in messages)
+    window.result_view.history.setCurrentRow(0)
+    assert window.result_view.verdict.text() == "✔ ACCEPTED"
+
+
+def test_validate_settings_and_run_with_invalid_settings(qtbot: Any, window: MainWindow, fixtures_dir: Path) -> None:
+    open_module(qtbot, window, fixtures_dir / "policies/kw-safe-labels-annotated.wasm")
+    window.load_editor_file(window.request_editor, fixtures_dir / "requests/ingress-labels.json")
+    set_settings(window, {"denied_labels": ["foo", "cc-center"], "constrained_labels": {"cc-center": "^cc-\\d+$"}})
+    with qtbot.waitSignal(window.context.runner.task_done, timeout=30000):
+        assert window.validate_settings() is not None
+    assert window.last_settings_check is not None and not window.last_settings_check[0]
+    assert "These labels cannot be constrained and denied at the same time: cc-center" in window.banner.text.text()
+    record = run(qtbot, window)
+    assert record.verdict == "error"
+    assert record.error.message.startswith("Provided settings are not valid: ")
+    assert not record.error.internal
+    assert window.banner.isVisible() and "Run failed" in window.banner.text.text()
+    set_settings(window, {})
+    with qtbot.waitSignal(window.context.runner.task_done, timeout=30000):
+        window.validate_settings()
+    assert window.last_settings_check == (True, "")
+
+
+def test_invalid_yaml_marks_line_and_disables_run(qtbot: Any, window: MainWindow, fixtures_dir: Path) -> None:
+    open_module(qtbot, window, fixtures_dir / "policies/kw-safe-labels-annotated.wasm")
+    window.request_editor.use_template("Pod", "CREATE")
+    window.request_editor.reparse()
+    window.update_actions()
+    assert window.run_action.isEnabled()
+    window.settings_editor.set_text("denied_labels:\n  - foo\n bad: [\n", "yaml")
+    window.update_actions()
+    assert not window.run_action.isEnabled()
+    line = window.settings_editor.editor.error_line
+    assert line is not None
+    assert f"settings: invalid YAML at line {line}" in window.run_reason.text()
+    assert "Run is disabled" in window.run_action.toolTip()
+    assert window.run_policy() is None
+    window.settings_editor.set_text("denied_labels: [foo]\n", "yaml")
+    window.update_actions()
+    assert window.run_action.isEnabled() and window.run_reason.isHidden()
+
+
+def test_mutation_shows_patch_and_diff(qtbot: Any, window: MainWindow, tmp_path: Path) -> None:
+    module_path = tmp_path / "add-label.wasm"
+    module_path.write_bytes(policies.mutating_policy(updated_object("Pod")))
+    open_module(qtbot, window, module_path)
+    window.request_editor.use_template("Pod", "CREATE")
+    record = run(qtbot, window)
+    assert record.verdict == "accepted"
+    patch = record.outcome.response.patch_operations()
+    assert {"op": "add", "path": "/metadata/labels/environment", "value": "staging"} in patch
+    assert window.result_view.tabs.currentWidget() is window.result_view.diff
+    after = window.result_view.diff.after.toPlainText()
+    assert '"environment": "staging"' in after and "web:1.5.0" in after
+    assert "web:1.4.2" in window.result_view.diff.before.toPlainText()
+
+
+def test_cancel_runaway_policy_keeps_ui_responsive(qtbot: Any, window: MainWindow, tmp_path: Path) -> None:
+    module_path = tmp_path / "runaway.wasm"
+    module_path.write_bytes(policies.spin_policy())
+    open_module(qtbot, window, module_path)
+    window.request_editor.use_template("Pod", "CREATE")
+    window.request_editor.reparse()
+    window.context.run_timeout = None  # only Cancel can stop it
+
+    gaps: list[float] = []
+    last = [time.perf_counter()]
+
+    def beat() -> None:
+        now = time.perf_counter()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(20)
+    timer.timeout.connect(beat)
+    timer.start()
+    task = window.run_policy()
+    assert task is not None and window.cancel_action.isEnabled()
+    assert not window.run_action.isEnabled()
+    qtbot.wait(1200)
+    assert window.context.runner.tasks != []  # still spinning
+    last[0] = time.perf_counter()
+    with qtbot.waitSignal(window.context.runner.task_done, timeout=5000):
+        window.cancel_action.trigger()
+    timer.stop()
+    worst = max(gaps[1:]) * 1000
+    print(f"\nheartbeat during a runaway policy: {len(gaps)} beats, max gap {worst:.1f} ms")
+    assert worst < 100, f"the GUI thread stalled for {worst:.1f} ms"
+    assert task.error is not None and task.error.cancelled
+    assert "Run cancelled" in window.banner.text.text()
+    assert window.result_view.history.count() == 0
+    assert window.run_action.isEnabled()
+
+
+def test_timeout_gives_an_error_verdict(qtbot: Any, window: MainWindow, tmp_path: Path) -> None:
+    module_path = tmp_path / "runaway.wasm"
+    module_path.write_bytes(policies.spin_policy())
+    open_module(qtbot, window, module_path)
+    window.request_editor.use_template("Pod", "CREATE")
+    window.context.run_timeout = 0.3
+    record = run(qtbot, window)
+    assert record.verdict == "error"
+    assert window.result_view.verdict.text() == "⚠ ERROR"
+
+
+def test_edit_metadata_annotate_and_save(qtbot: Any, window: MainWindow, fixtures_dir: Path, tmp_path: Path) -> None:
+    open_module(qtbot, window, fixtures_dir / "policies/kw-js-demo-wasi.wasm")
+    editor = window.metadata_editor
+    assert window.module.metadata is None and not editor.annotated
+    assert editor.data["executionMode"] == "wasi"
+    assert "not annotated" in editor.status.text()
+    table = editor.annotations.table
+    for row in range(table.rowCount()):
+        if table.item(row, 0).text() == "io.kubewarden.policy.title":
+            table.item(row, 1).setText("js-privileged")
+    editor.mutating.setChecked(False)
+    assert editor.dirty and window.isWindowModified()
+    assert window.editors.tabText(0) == "Metadata *"
+    out = tmp_path / "annotated.wasm"
+    with qtbot.waitSignal(window.module_loaded, timeout=30000):
+        assert window.annotate_save_as(out) is not None
+    saved = load_module(out)
+    assert saved.metadata is not None and saved.metadata.title == "js-privileged"
+    assert saved.metadata.protocol_version == "Unknown"
+    assert window.module.path == out.resolve() and editor.annotated and not editor.dirty
+    assert not window.isWindowModified()
+    assert "Annotated module saved to" in window.banner.text.text()
+    window.load_editor_file(window.request_editor, fixtures_dir / "requests/pod-js-privileged-default-ns.json")
+    assert run(qtbot, window).verdict == "rejected"
+
+
+def test_opa_module_facts_and_gatekeeper_run(qtbot: Any, window: MainWindow, fixtures_dir: Path) -> None:
+    open_module(qtbot, window, fixtures_dir / "policies/gk-container-limits-annotated.wasm")
+    pane = window.module_pane
+    assert pane.abi.text() == "1.3"
+    assert pane.entrypoint.isEnabled() and pane.entrypoint.count() >= 1
+    assert pane.builtins.count() >= 1
+    assert any("io.kubewarden.metadata" in pane.sections.item(i).text() for i in range(pane.sections.count()))
+    window.load_editor_file(window.request_editor, fixtures_dir / "requests/pod-without-resources.json")
+    assert run(qtbot, window).verdict == "rejected"
+    window.load_editor_file(window.request_editor, fixtures_dir / "requests/pod-within-resource-range.json")
+    assert run(qtbot, window).verdict == "accepted"
+
+
+def test_bad_module_shows_a_readable_error(qtbot: Any, window: MainWindow, tmp_path: Path) -> None:
+    bad = tmp_path / "not-wasm.wasm"
+    bad.write_bytes(b"hello, world")
+    errors: list[Any] = []
+    task = window.open_module(bad)
+    assert task is not None
+    task.signals.failed.connect(errors.append)
+    qtbot.waitUntil(lambda: not window.context.runner.busy, timeout=10000)
+    assert window.banner.isVisible()
+    text = window.banner.text.text()
+    assert "Open module failed" in text and "internal error" not in text
+    assert not window.banner.details_button.isVisible()
+    assert window.module is None and not window.run_action.isEnabled()
+
+
+def test_drop_a_module_on_the_window(qtbot: Any, window: MainWindow, fixtures_dir: Path) -> None:
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(fixtures_dir / "policies/kw-safe-labels-annotated.wasm"))])
+    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    with qtbot.waitSignal(window.module_loaded, timeout=30000):
+        window.dropEvent(event)
+    assert window.module is not None and window.module.name == "safe-labels"
+
+
+def test_export_manifest(qtbot: Any, window: MainWindow, fixtures_dir: Path, tmp_path: Path) -> None:
+    module = fixtures_dir / "policies/kw-safe-labels-annotated.wasm"
+    open_module(qtbot, window, module)
+    set_settings(window, {"denied_labels": ["owner"]})
+    dialog = window.show_manifest_dialog()
+    assert dialog is not None
+    text = dialog.text.toPlainText()
+    assert text.startswith("apiVersion: policies.kubewarden.io/v1\nkind: ClusterAdmissionPolicy\n")
+    assert f"module: file://{module.resolve()}" in text and "denied_labels:" in text
+    dialog.kind.setCurrentText("AdmissionPolicy")
+    assert "kind: AdmissionPolicy" in dialog.text.toPlainText()
+    out = tmp_path / "policy.yaml"
+    dialog.save_as(str(out))
+    assert out.read_text() == dialog.text.toPlainText()
+    dialog.close()
+
+
+def test_layout_recent_files_and_unsaved_prompt(qtbot: Any, tmp_path: Path, fixtures_dir: Path) -> None:
+    settings = tmp_path / "layout.ini"
+    first = make_window(qtbot, settings)
+    first.show()
+    module = fixtures_dir / "policies/kw-safe-labels-annotated.wasm"
+    open_module(qtbot, first, module)
+    first.log_dock.hide()
+    first.metadata_editor.mutating.setChecked(True)
+    asked: list[list[str]] = []
+    first.ask_unsaved = lambda parts: asked.append(parts) or "cancel"
+    assert not first.close()
+    assert asked == [["metadata"]] and first.isVisible()
+    first.ask_unsaved = lambda parts: "discard"
+    assert first.close()
+
+    second = make_window(qtbot, settings)
+    assert second.context.recent.items()[0] == str(module)
+    assert second.module_pane.recent.itemText(1) == str(module)
+    second.show()
+    qtbot.wait(50)
+    assert second.log_dock.isHidden()
+    second.close()
+
+
+def test_demo_mode(qtbot: Any, window: MainWindow, fixtures_dir: Path, tmp_path: Path) -> None:
+    demo_dir = tmp_path / "demo"
+    demo_dir.mkdir()
+    (demo_dir / "demo.yml").write_text(
+        "policies:\n"
+        "  - id: js\n"
+        "    title: No privileged pods\n"
+        f"    module: {fixtures_dir / 'policies/kw-js-demo-wasi-annotated.wasm'}\n"
+        "    requests:\n"
+        "      - name: privileged pod\n"
+        f"        request: {fixtures_dir / 'requests/pod-js-privileged-default-ns.json'}\n"
+        "        expect: rejected\n"
+        "      - name: plain pod\n"
+        f"        request: {fixtures_dir / 'requests/pod-js-no-privileged.json'}\n"
+        "        expect: accepted\n"
+    )
+    from workbench.core.demo import load_demo
+
+    window.load_demo(load_demo(demo_dir))
+    assert window.demo_menu.menuAction().isVisible()
+    with qtbot.waitSignal(window.module_loaded, timeout=30000):
+        window.open_demo_policy(window.first_demo_policy())
+    assert window.demo_requests.count() == 2
+    assert run(qtbot, window).verdict == "rejected"
+    assert "Demo: expected rejected, got rejected" in window.banner.text.text()
+    window.demo_requests.setCurrentIndex(1)
+    window.demo_requests.activated.emit(1)
+    assert run(qtbot, window).verdict == "accepted"
+    assert "expected accepted, got accepted" in window.banner.text.text()
+
+
+@pytest.mark.parametrize("shortcut", ["Ctrl+Return"])
+def test_run_shortcut(qtbot: Any, window: MainWindow, fixtures_dir: Path, shortcut: str) -> None:
+    open_module(qtbot, window, fixtures_dir / "policies/kw-safe-labels-annotated.wasm")
+    window.request_editor.use_template("Pod", "CREATE")
+    window.request_editor.reparse()
+    window.update_actions()
+    assert window.run_action.shortcut().toString() == shortcut
+    with qtbot.waitSignal(window.run_finished, timeout=30000):
+        window.run_action.trigger()
+    for widget in (window.metadata_editor.rules.table, window.settings_editor.editor, window.request_editor.editor):
+        assert widget.accessibleName()

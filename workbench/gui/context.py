@@ -1,0 +1,83 @@
+"""The one context object handed to every pane (git-cola's ``ApplicationContext``): no globals."""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+import threading
+
+from PySide6.QtCore import QObject, QSettings, QTimer
+
+from workbench.core.engines.base import DEFAULT_TIMEOUT, LogRecord
+from workbench.gui.credentials import CredentialStore
+from workbench.gui.logpane import LogModel
+from workbench.gui.state import RecentFiles
+from workbench.gui.tasks import TaskRunner
+
+__all__ = ["AppContext", "LogBridge"]
+
+
+class LogBridge(QObject):
+    """A thread-safe LogSink: workers append, the GUI thread drains into the LogModel every 50 ms."""
+
+    DRAIN_MS = 50
+
+    def __init__(self, model: LogModel, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self._pending: collections.deque[LogRecord] = collections.deque()
+        self._lock = threading.Lock()
+        self._timer = QTimer(self)
+        self._timer.setInterval(self.DRAIN_MS)
+        self._timer.timeout.connect(self.drain)
+        self._timer.start()
+
+    def sink(self, record: LogRecord) -> None:
+        with self._lock:
+            self._pending.append(record)
+
+    def app(self, message: str, level: str = "info", **fields: object) -> None:
+        self.sink(LogRecord(level, message, source="app", fields=dict(fields)))
+
+    def drain(self) -> None:
+        with self._lock:
+            if not self._pending:
+                return
+            records = list(self._pending)
+            self._pending.clear()
+        self.model.append(records)
+
+
+@dataclasses.dataclass
+class AppContext:
+    settings: QSettings
+    runner: TaskRunner
+    log_model: LogModel
+    log: LogBridge
+    recent: RecentFiles
+    credentials: CredentialStore
+    dark: bool = False
+    #: evaluation deadline in seconds (None: no deadline); Cancel always works
+    run_timeout: float | None = DEFAULT_TIMEOUT
+    #: policy store root for pulls (None: kwctl's default)
+    store_root: str | None = None
+
+    @classmethod
+    def create(
+        cls,
+        settings: QSettings,
+        *,
+        dark: bool = False,
+        credentials: CredentialStore | None = None,
+        parent: QObject | None = None,
+    ) -> AppContext:
+        model = LogModel(parent)
+        return cls(
+            settings=settings,
+            runner=TaskRunner(parent=parent),
+            log_model=model,
+            log=LogBridge(model, parent),
+            recent=RecentFiles(settings),
+            credentials=credentials or CredentialStore(),
+            dark=dark,
+        )

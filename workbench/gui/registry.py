@@ -1,0 +1,76 @@
+"""Registry options from the Push / Pull dialogs → a configured core RegistryClient (no Qt here)."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+from workbench.core.errors import InputError
+from workbench.core.oci.client import ProgressCallback, PushResult, RegistryClient
+from workbench.core.oci.credentials import Credentials
+from workbench.core.oci.reference import OciReference, parse_oci_reference
+from workbench.core.oci.sources import Sources, load_sources
+
+__all__ = ["RegistryOptions", "make_client", "pull_module", "push_module"]
+
+
+@dataclasses.dataclass(frozen=True)
+class RegistryOptions:
+    reference: str
+    username: str = ""
+    password: str = dataclasses.field(default="", repr=False)
+    #: plain HTTP (and TLS without verification), like kwctl's insecure_sources
+    insecure: bool = False
+    ca_file: str = ""
+    #: a sources.yaml to start from (None: kwctl's default location, if present)
+    sources_path: str | None = None
+    store_root: str | None = None
+
+    def oci_reference(self) -> OciReference:
+        if not self.reference.strip():
+            raise InputError("enter an OCI reference, e.g. registry://ghcr.io/org/policy:v1.0.0")
+        return parse_oci_reference(self.reference)
+
+    @property
+    def host(self) -> str:
+        return self.oci_reference().registry
+
+
+def make_client(options: RegistryOptions) -> RegistryClient:
+    """A client for ``options.reference`` with the dialog's credentials, insecure flag and CA file."""
+    ref = options.oci_reference()
+    base = load_sources(options.sources_path)
+    insecure = set(base.insecure_sources)
+    if options.insecure:
+        insecure.add(ref.registry)
+    authorities = dict(base.source_authorities)
+    if options.ca_file.strip():
+        ca_path = Path(options.ca_file).expanduser()
+        extra = Sources.from_dict(
+            {"source_authorities": {ref.registry: [{"type": "Path", "path": str(ca_path)}]}}, where="CA file"
+        )
+        authorities[ref.registry] = authorities.get(ref.registry, ()) + extra.authorities(ref.registry)
+    sources = Sources(frozenset(insecure), authorities, base.path)
+    credentials = (
+        Credentials(options.username, options.password, source="policy-workbench") if options.username else None
+    )
+    return RegistryClient(sources=sources, credentials=credentials)
+
+
+def push_module(
+    data: bytes, options: RegistryOptions, *, progress: ProgressCallback | None = None, cancel: Any = None
+) -> PushResult:
+    with make_client(options) as client:
+        return client.push(data, options.oci_reference(), progress=progress, cancel=cancel)
+
+
+def pull_module(options: RegistryOptions, *, progress: ProgressCallback | None = None, cancel: Any = None) -> Path:
+    """Pull into the kwctl-compatible store (always re-downloads) and return the local path."""
+    from workbench.core.oci.store import Store
+
+    ref = options.oci_reference()
+    store = Store(options.store_root) if options.store_root else Store()
+    with make_client(options) as client:
+        data = client.pull(ref, progress=progress, cancel=cancel)
+    return store.write(ref, data)
