@@ -60,7 +60,9 @@ def main() -> int:
             loads.append(time.perf_counter() - started)
         cached = statistics.median(loads)
     ratio = cached / cold
-    print(f"module:        {args.module.name} ({len(data) / 1e6:.2f} MB wasm, {entry_size / 1e6:.2f} MB cache entry)")
+    print(
+        f"module:        {args.module.name} ({len(data) / 1e6:.2f} MB wasm, {entry_size / 1e6:.2f} MB cache entry)"
+    )
     print(f"cold compile:  {cold * 1000:9.1f} ms")
     print(f"cached load:   {cached * 1000:9.1f} ms  (median of {args.repeat})")
     print(f"ratio:         {ratio * 100:9.2f} %   (target < 5 %)  {'OK' if ratio < 0.05 else 'MISSED'}")

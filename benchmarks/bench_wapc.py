@@ -93,9 +93,21 @@ class WapcHost:
         d("wapc", "__guest_error", FuncType([I32, I32], []), guest_error, access_caller=True)
         d("wapc", "__host_call", FuncType([I32] * 8, [I32]), host_call, access_caller=True)
         d("wapc", "__host_response_len", FuncType([], [I32]), lambda: len(self._host_resp))
-        d("wapc", "__host_response", FuncType([I32], []), lambda c, p: wr(c, p, self._host_resp), access_caller=True)
+        d(
+            "wapc",
+            "__host_response",
+            FuncType([I32], []),
+            lambda c, p: wr(c, p, self._host_resp),
+            access_caller=True,
+        )
         d("wapc", "__host_error_len", FuncType([], [I32]), lambda: len(self._host_err))
-        d("wapc", "__host_error", FuncType([I32], []), lambda c, p: wr(c, p, self._host_err), access_caller=True)
+        d(
+            "wapc",
+            "__host_error",
+            FuncType([I32], []),
+            lambda c, p: wr(c, p, self._host_err),
+            access_caller=True,
+        )
         d(
             "wapc", "__console_log", FuncType([I32, I32], []),
             lambda c, p, n: self.logs.append(rd(c, p, n).decode()), access_caller=True,
@@ -131,7 +143,9 @@ def _time(fn, iterations: int) -> list[float]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--module", type=Path, default=FIXTURES / "policies" / "kw-tinygo-pod-name-denylist-large.wasm")
+    parser.add_argument(
+        "--module", type=Path, default=FIXTURES / "policies" / "kw-tinygo-pod-name-denylist-large.wasm"
+    )
     parser.add_argument("--iterations", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()

@@ -28,12 +28,16 @@ def pod_request(
     old: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """A minimal AdmissionRequest for a Pod."""
-    pod = obj if obj is not None else {
-        "apiVersion": "v1",
-        "kind": "Pod",
-        "metadata": {"name": name, "namespace": namespace},
-        "spec": {"containers": [{"name": "main", "image": "nginx:1.27"}]},
-    }
+    pod = (
+        obj
+        if obj is not None
+        else {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {"name": name, "namespace": namespace},
+            "spec": {"containers": [{"name": "main", "image": "nginx:1.27"}]},
+        }
+    )
     request: dict[str, Any] = {
         "uid": f"uid-{name}",
         "kind": {"group": "", "version": "v1", "kind": "Pod"},
@@ -57,7 +61,7 @@ def read_request(fixtures_dir: Path, relative: str) -> dict[str, Any]:
     return data
 
 
-def wapc_wat(validate: str, settings: str = "respond:{\"valid\":true}", protocol: str = 'respond:"v1"') -> str:
+def wapc_wat(validate: str, settings: str = 'respond:{"valid":true}', protocol: str = 'respond:"v1"') -> str:
     """WAT for a tiny waPC guest; each operation's behaviour is one of
     ``respond:<text>``, ``error:<text>``, ``loop`` (spins forever) or ``grow`` (grows memory until refused, then traps).
     """

@@ -51,7 +51,9 @@ def metadata(mutating: bool = False, title: str = "test-policy") -> Metadata:
     return Metadata.from_dict(
         {
             "protocolVersion": "v1",
-            "rules": [{"apiGroups": [""], "apiVersions": ["v1"], "resources": ["pods"], "operations": ["CREATE"]}],
+            "rules": [
+                {"apiGroups": [""], "apiVersions": ["v1"], "resources": ["pods"], "operations": ["CREATE"]}
+            ],
             "mutating": mutating,
             "executionMode": "kubewarden-wapc",
             "annotations": {"io.kubewarden.policy.title": title},
@@ -73,6 +75,8 @@ def spin_policy(md: Metadata | None = None, padding: int = 0) -> bytes:
 
 
 def mutating_policy(mutated_object: Any, md: Metadata | None = None) -> bytes:
-    response = json.dumps({"accepted": True, "mutated_object": mutated_object}, separators=(",", ":")).encode()
+    response = json.dumps(
+        {"accepted": True, "mutated_object": mutated_object}, separators=(",", ":")
+    ).encode()
     body = f"(call $resp (i32.const 2048) (i32.const {len(response)}))\n    (i32.const 1)"
     return annotate(_module(body, response), md if md is not None else metadata(True, "add-label"))

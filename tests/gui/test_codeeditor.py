@@ -44,7 +44,7 @@ def test_format_and_convert_are_undoable(qtbot: Any) -> None:
     assert editor.text() == '{"b": [1, 2], "a": {"c": true}}'
     assert not editor.dirty
     editor.undo_stack.redo()
-    assert editor.text().startswith("{\n  \"b\"")
+    assert editor.text().startswith('{\n  "b"')
 
 
 def test_typing_goes_through_the_undo_stack(qtbot: Any) -> None:

@@ -73,7 +73,10 @@ def test_wrap_plain_object(qtbot: Any) -> None:
 def test_describe_request() -> None:
     assert describe_request(None) == "no request"
     assert describe_request([1]) == "a raw request (not an object)"
-    assert describe_request({"uid": "1", "operation": "DELETE", "kind": {"kind": "Pod"}, "name": "x"}) == "DELETE Pod x"
+    assert (
+        describe_request({"uid": "1", "operation": "DELETE", "kind": {"kind": "Pod"}, "name": "x"})
+        == "DELETE Pod x"
+    )
     assert describe_request({"hello": "world"}) == "a raw request"
 
 

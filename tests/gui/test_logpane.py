@@ -47,7 +47,10 @@ def test_bridge_drains_from_other_threads(qtbot: Any) -> None:
 
     model = LogModel()
     bridge = LogBridge(model)
-    threads = [threading.Thread(target=lambda: [bridge.sink(LogRecord("info", "x")) for _ in range(100)]) for _ in range(4)]
+    threads = [
+        threading.Thread(target=lambda: [bridge.sink(LogRecord("info", "x")) for _ in range(100)])
+        for _ in range(4)
+    ]
     for t in threads:
         t.start()
     for t in threads:

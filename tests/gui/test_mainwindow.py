@@ -46,14 +46,21 @@ def test_run_accepted_then_rejected(qtbot: Any, window: MainWindow, fixtures_dir
     assert window.result_view.verdict.text() == "✔ ACCEPTED"
 
 
-def test_validate_settings_and_run_with_invalid_settings(qtbot: Any, window: MainWindow, fixtures_dir: Path) -> None:
+def test_validate_settings_and_run_with_invalid_settings(
+    qtbot: Any, window: MainWindow, fixtures_dir: Path
+) -> None:
     open_module(qtbot, window, fixtures_dir / "policies/kw-safe-labels-annotated.wasm")
     window.load_editor_file(window.request_editor, fixtures_dir / "requests/ingress-labels.json")
-    set_settings(window, {"denied_labels": ["foo", "cc-center"], "constrained_labels": {"cc-center": "^cc-\\d+$"}})
+    set_settings(
+        window, {"denied_labels": ["foo", "cc-center"], "constrained_labels": {"cc-center": "^cc-\\d+$"}}
+    )
     with qtbot.waitSignal(window.context.runner.task_done, timeout=30000):
         assert window.validate_settings() is not None
     assert window.last_settings_check is not None and not window.last_settings_check[0]
-    assert "These labels cannot be constrained and denied at the same time: cc-center" in window.banner.text.text()
+    assert (
+        "These labels cannot be constrained and denied at the same time: cc-center"
+        in window.banner.text.text()
+    )
     record = run(qtbot, window)
     assert record.verdict == "error"
     assert record.error.message.startswith("Provided settings are not valid: ")
@@ -148,7 +155,9 @@ def test_timeout_gives_an_error_verdict(qtbot: Any, window: MainWindow, tmp_path
     assert window.result_view.verdict.text() == "⚠ ERROR"
 
 
-def test_edit_metadata_annotate_and_save(qtbot: Any, window: MainWindow, fixtures_dir: Path, tmp_path: Path) -> None:
+def test_edit_metadata_annotate_and_save(
+    qtbot: Any, window: MainWindow, fixtures_dir: Path, tmp_path: Path
+) -> None:
     open_module(qtbot, window, fixtures_dir / "policies/kw-js-demo-wasi.wasm")
     editor = window.metadata_editor
     assert window.module.metadata is None and not editor.annotated
@@ -170,7 +179,9 @@ def test_edit_metadata_annotate_and_save(qtbot: Any, window: MainWindow, fixture
     assert window.module.path == out.resolve() and editor.annotated and not editor.dirty
     assert not window.isWindowModified()
     assert "Annotated module saved to" in window.banner.text.text()
-    window.load_editor_file(window.request_editor, fixtures_dir / "requests/pod-js-privileged-default-ns.json")
+    window.load_editor_file(
+        window.request_editor, fixtures_dir / "requests/pod-js-privileged-default-ns.json"
+    )
     assert run(qtbot, window).verdict == "rejected"
 
 
@@ -205,7 +216,13 @@ def test_bad_module_shows_a_readable_error(qtbot: Any, window: MainWindow, tmp_p
 def test_drop_a_module_on_the_window(qtbot: Any, window: MainWindow, fixtures_dir: Path) -> None:
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(fixtures_dir / "policies/kw-safe-labels-annotated.wasm"))])
-    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    event = QDropEvent(
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     with qtbot.waitSignal(window.module_loaded, timeout=30000):
         window.dropEvent(event)
     assert window.module is not None and window.module.name == "safe-labels"
@@ -292,5 +309,9 @@ def test_run_shortcut(qtbot: Any, window: MainWindow, fixtures_dir: Path, shortc
     assert window.run_action.shortcut().toString() == shortcut
     with qtbot.waitSignal(window.run_finished, timeout=30000):
         window.run_action.trigger()
-    for widget in (window.metadata_editor.rules.table, window.settings_editor.editor, window.request_editor.editor):
+    for widget in (
+        window.metadata_editor.rules.table,
+        window.settings_editor.editor,
+        window.request_editor.editor,
+    ):
         assert widget.accessibleName()

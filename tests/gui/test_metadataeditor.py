@@ -14,7 +14,9 @@ from workbench.gui.metadataeditor import USAGE_KEY, MetadataEditor, format_list,
 
 MD = {
     "protocolVersion": "v1",
-    "rules": [{"apiGroups": [""], "apiVersions": ["v1"], "resources": ["pods"], "operations": ["CREATE", "UPDATE"]}],
+    "rules": [
+        {"apiGroups": [""], "apiVersions": ["v1"], "resources": ["pods"], "operations": ["CREATE", "UPDATE"]}
+    ],
     "annotations": {"io.kubewarden.policy.title": "demo", USAGE_KEY: "# Usage\n\nSet `x`."},
     "mutating": False,
     "backgroundAudit": True,
@@ -128,7 +130,7 @@ def test_yaml_tab_in_sync_both_ways(qtbot: Any, editor: MetadataEditor) -> None:
     assert editor.metadata() is None
     editor.yaml.setPlainText("rules: []\nmutating: yes-please\n")
     editor.flush()
-    assert editor.errors == ["mutating: invalid type: string \"yes-please\", expected a boolean"]
+    assert editor.errors == ['mutating: invalid type: string "yes-please", expected a boolean']
     # consecutive YAML-tab edits merge into one undo step (like typing)
     editor.undo_stack.undo()
     assert editor.valid and editor.yaml.error_line is None
@@ -142,7 +144,10 @@ def test_missing_protocol_version_is_what_annotate_sets(qtbot: Any) -> None:
     qtbot.addWidget(widget)
     widget.set_data({k: v for k, v in MD.items() if k != "protocolVersion"}, annotated=False)
     assert widget.valid
-    assert "Annotate &amp; Save sets it" in widget.status.text() or "Annotate & Save sets it" in widget.status.text()
+    assert (
+        "Annotate &amp; Save sets it" in widget.status.text()
+        or "Annotate & Save sets it" in widget.status.text()
+    )
     assert "not annotated" in widget.status.text()
 
 
@@ -164,11 +169,16 @@ def test_import_export(tmp_path: Path, editor: MetadataEditor) -> None:
         editor.import_file(bad)
 
 
-_item = st.text(alphabet=st.characters(blacklist_characters=',"\'', blacklist_categories=("Cs", "Cc", "Zs", "Zl", "Zp")), max_size=10)
+_item = st.text(
+    alphabet=st.characters(blacklist_characters=",\"'", blacklist_categories=("Cs", "Cc", "Zs", "Zl", "Zp")),
+    max_size=10,
+)
 
 
 @given(st.lists(_item, max_size=5))
 def test_rule_cells_roundtrip(values: list[str]) -> None:
     if values == [""]:
         assert parse_list(format_list(values)) == [""]
-    assert parse_list(format_list(values)) == values or (values == [] and parse_list(format_list(values)) == [])
+    assert parse_list(format_list(values)) == values or (
+        values == [] and parse_list(format_list(values)) == []
+    )

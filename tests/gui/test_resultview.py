@@ -17,12 +17,17 @@ def _patch(ops: list[dict[str, Any]]) -> str:
 
 
 def _record(response: AdmissionResponse, n: int = 1) -> RunRecord:
-    return RunRecord(n, "p", "CREATE Pod", {"object": POD}, POD, {}, outcome=ValidationOutcome(response, elapsed_s=0.0042))
+    return RunRecord(
+        n, "p", "CREATE Pod", {"object": POD}, POD, {}, outcome=ValidationOutcome(response, elapsed_s=0.0042)
+    )
 
 
 def test_classify() -> None:
     assert classify(ValidationOutcome(AdmissionResponse("u", True)), None) == "accepted"
-    assert classify(ValidationOutcome(AdmissionResponse("u", False, status={"message": "no"})), None) == "rejected"
+    assert (
+        classify(ValidationOutcome(AdmissionResponse("u", False, status={"message": "no"})), None)
+        == "rejected"
+    )
     assert classify(ValidationOutcome(internal_error("u", "boom")), None) == "error"
     assert classify(None, ErrorInfo("Run failed", "trap")) == "error"
 
@@ -40,8 +45,11 @@ def test_verdicts_details_and_history(qtbot: Any) -> None:
     qtbot.addWidget(view)
     assert view.verdict.text() == "No run yet"
     rejected = AdmissionResponse(
-        "u", False, status={"message": "privileged containers are not allowed", "code": 403},
-        audit_annotations={"policy": "pod-privileged"}, warnings=["check the pod"],
+        "u",
+        False,
+        status={"message": "privileged containers are not allowed", "code": 403},
+        audit_annotations={"policy": "pod-privileged"},
+        warnings=["check the pod"],
     )
     view.add_record(_record(rejected, 1))
     assert view.verdict.text() == "✖ REJECTED"
@@ -63,7 +71,11 @@ def test_verdicts_details_and_history(qtbot: Any) -> None:
     assert removed == ['"a": "1"'] and added == ['"a": "1",', '"b": "2"']
     assert json.loads(view.patch.toPlainText()) == ops
 
-    view.add_record(RunRecord(3, "p", "req", {}, None, {}, error=ErrorInfo("Run failed", "wasm trap: unreachable", "details")))
+    view.add_record(
+        RunRecord(
+            3, "p", "req", {}, None, {}, error=ErrorInfo("Run failed", "wasm trap: unreachable", "details")
+        )
+    )
     assert view.verdict.text() == "⚠ ERROR" and view.message.text() == "wasm trap: unreachable"
     assert view.history.count() == 3
     view.history.setCurrentRow(0)

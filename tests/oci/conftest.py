@@ -38,6 +38,13 @@ def tls_registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Registry]
     yield from _registry("tls", tmp_path_factory)
 
 
+@pytest.fixture(autouse=True)
+def _no_proxy_for_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A CI proxy setting must not swallow 127.0.0.1 traffic."""
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+
+
 def make_client(
     registry: Registry, directory: Path, *, credentials: Credentials | None = None
 ) -> RegistryClient:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import http.server
 import json
 import socket
 import threading
@@ -28,7 +29,7 @@ from workbench.core.errors import (
     RegistryUnavailable,
 )
 from workbench.core.oci.artifact import CONFIG_MEDIA_TYPE, LAYER_MEDIA_TYPE, MANIFEST_MEDIA_TYPE
-from workbench.core.oci.client import RegistryClient
+from workbench.core.oci.client import RegistryClient, TransportOptions
 from workbench.core.oci.credentials import Credentials, DockerConfig
 from workbench.core.oci.sources import Sources, load_sources
 
@@ -265,8 +266,6 @@ def test_registry_that_never_answers_times_out() -> None:
     server.bind(("127.0.0.1", 0))
     server.listen(8)
     host = f"127.0.0.1:{server.getsockname()[1]}"
-    from workbench.core.oci.client import TransportOptions
-
     options = TransportOptions(connect_timeout=1.0, read_timeout=0.5, retries=1, backoff=0.05)
     client = RegistryClient(sources=Sources(), docker_config=DockerConfig(), options=options)
     try:
@@ -387,3 +386,39 @@ def test_shared_client_is_serialised(plain_client: RegistryClient, plain_registr
 
 def test_raw_registry_is_reachable_without_product_code(plain_registry: Registry) -> None:
     assert requests.get(f"{plain_registry.url}/v2/", timeout=5).status_code == 200
+
+
+class _Flaky(http.server.BaseHTTPRequestHandler):
+    """Answers 503 to everything and counts requests."""
+
+    hits = 0
+
+    def do_GET(self) -> None:
+        type(self).hits += 1
+        self.send_response(503)
+        self.send_header("Content-Type", "application/json")
+        body = b'{"errors":[{"code":"UNAVAILABLE","message":"maintenance"}]}'
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def test_server_errors_are_retried_a_bounded_number_of_times(tmp_path: Path) -> None:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Flaky)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    host = f"127.0.0.1:{server.server_address[1]}"
+    options = TransportOptions(connect_timeout=1.0, read_timeout=2.0, retries=2, backoff=0.05)
+    client = RegistryClient(
+        sources=Sources(insecure_sources=frozenset({host})), docker_config=DockerConfig(), options=options
+    )
+    try:
+        with client, _timed(5), pytest.raises(RegistryUnavailable, match="HTTP 503"):
+            client.pull(f"{host}/policies/x:v1")
+    finally:
+        server.shutdown()
+        server.server_close()
+    # the /v2/ probe (503 still counts as an answer) and the manifest GET: 1 + retries attempts each
+    assert _Flaky.hits == 2 * (options.retries + 1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import http.server
+import json
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -147,3 +148,72 @@ def test_http_download_into_store(http_server: tuple[str, Path], tmp_path: Path)
     assert not store.path_for(f"http://{host}/junk.wasm").exists()
     with pytest.raises(RegistryNotFound):
         fetch_module(f"http://{host}/missing.wasm", store=store, client=client)
+
+
+class _LyingRegistry(http.server.BaseHTTPRequestHandler):
+    """Serves a manifest whose layer digest does not match the blob it returns."""
+
+    blob = module(seed=b"actual-bytes")
+    claimed = module(seed=b"claimed-bytes")
+
+    def _send(self, status: int, body: bytes, content_type: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def do_GET(self) -> None:
+        if self.path == "/v2/":
+            self._send(200, b"{}", "application/json")
+        elif "/manifests/" in self.path:
+            manifest = {
+                "schemaVersion": 2,
+                "mediaType": "application/vnd.oci.image.manifest.v1+json",
+                "config": {
+                    "mediaType": "application/vnd.wasm.config.v1+json",
+                    "digest": "sha256:" + "0" * 64,
+                    "size": 2,
+                },
+                "layers": [
+                    {
+                        "mediaType": "application/vnd.wasm.content.layer.v1+wasm",
+                        "digest": "sha256:" + hashlib.sha256(self.claimed).hexdigest(),
+                        "size": len(self.blob),
+                    }
+                ],
+            }
+            self._send(200, json.dumps(manifest).encode(), "application/vnd.oci.image.manifest.v1+json")
+        elif "/blobs/" in self.path:
+            self._send(200, self.blob, "application/octet-stream")
+        else:
+            self._send(404, b'{"errors":[{"code":"NAME_UNKNOWN"}]}', "application/json")
+
+    do_HEAD = do_GET
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def test_layer_digest_mismatch_is_refused(tmp_path: Path) -> None:
+    from oci.conftest import FAST
+
+    from workbench.core.errors import RegistryError
+    from workbench.core.oci.credentials import DockerConfig
+    from workbench.core.oci.sources import Sources
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _LyingRegistry)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    host = f"127.0.0.1:{server.server_address[1]}"
+    store = Store(tmp_path / "store")
+    client = RegistryClient(
+        sources=Sources(insecure_sources=frozenset({host})), docker_config=DockerConfig(), options=FAST
+    )
+    try:
+        with client, pytest.raises(RegistryError, match="corrupt"):
+            fetch_module(f"{host}/policies/liar:v1", store=store, client=client)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert not store.path_for(f"{host}/policies/liar:v1").exists()

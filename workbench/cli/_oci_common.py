@@ -7,12 +7,12 @@ import sys
 
 from workbench.cli._common import add_registry_flags
 from workbench.core.errors import InputError
-from workbench.core.oci.client import RegistryClient
+from workbench.core.oci.client import ProgressCallback, RegistryClient
 from workbench.core.oci.credentials import Credentials, load_docker_config
 from workbench.core.oci.sources import load_sources
 from workbench.core.oci.store import Store
 
-__all__ = ["add_oci_flags", "add_store_flag", "client_from_args", "store_from_args"]
+__all__ = ["add_oci_flags", "add_store_flag", "client_from_args", "progress_bar", "store_from_args"]
 
 
 def add_store_flag(parser: argparse.ArgumentParser) -> None:
@@ -63,3 +63,17 @@ def client_from_args(args: argparse.Namespace) -> RegistryClient:
 
 def store_from_args(args: argparse.Namespace) -> Store:
     return Store(getattr(args, "store", None))
+
+
+def progress_bar(label: str) -> ProgressCallback | None:
+    """A one-line transfer meter on stderr when it is a terminal (nothing in pipes and tests)."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        percent = 100 * done // total if total else 100
+        end = "\n" if done >= total else ""
+        sys.stderr.write(f"\r{label} {done / 1e6:7.2f} / {total / 1e6:.2f} MB {percent:3d}%{end}")
+        sys.stderr.flush()
+
+    return show

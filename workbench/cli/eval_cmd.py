@@ -51,7 +51,8 @@ def _document(source: str, what: str) -> Any:
 def _entrypoint(value: str | None) -> str | int | None:
     if value is None:
         return None
-    return int(value) if value.strip().isdigit() else value
+    stripped = value.strip()
+    return int(stripped) if stripped.isascii() and stripped.isdigit() else value
 
 
 def run(args: argparse.Namespace) -> int:

@@ -24,7 +24,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--theme", choices=("system", "light", "dark"), default="system", help="colour scheme")
     p.add_argument(
-        "--timeout", type=float, metavar="SECONDS", help="evaluation deadline (default 2; 0 = none, Cancel still works)"
+        "--timeout",
+        type=float,
+        metavar="SECONDS",
+        help="evaluation deadline (default 2; 0 = none, Cancel still works)",
     )
     p.add_argument("--config", metavar="INI", help="settings file for window layout and recent files")
     p.set_defaults(func=run)

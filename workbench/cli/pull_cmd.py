@@ -8,7 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from workbench.cli._oci_common import add_oci_flags, client_from_args, store_from_args
+from workbench.cli._oci_common import add_oci_flags, client_from_args, progress_bar, store_from_args
 from workbench.core.errors import InputError
 from workbench.core.oci.fetch import fetch_module
 from workbench.core.oci.reference import FileReference, OciReference, parse_reference
@@ -40,10 +40,19 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"'{args.uri}' is a local file: pull takes a registry reference or an http(s) URL")
     with client_from_args(args) as client:
         if args.output_path is None:
-            path = fetch_module(args.uri, store=store_from_args(args), client=client)
+            path = fetch_module(
+                args.uri,
+                store=store_from_args(args),
+                client=client,
+                progress=progress_bar(f"pulling {ref.uri}"),
+            )
             print(f"pulled {ref.uri} into {path}", file=sys.stderr)
             return 0
-        data = client.pull(ref) if isinstance(ref, OciReference) else client.download(ref)
+        meter = progress_bar(f"pulling {ref.uri}")
+        if isinstance(ref, OciReference):
+            data = client.pull(ref, progress=meter)
+        else:
+            data = client.download(ref, progress=meter)
     target = Path(args.output_path).expanduser()
     if target.is_dir():
         name = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from workbench.cli._oci_common import add_oci_flags, client_from_args, store_from_args
+from workbench.cli._oci_common import add_oci_flags, client_from_args, progress_bar, store_from_args
 from workbench.core.oci.fetch import fetch_module
 from workbench.core.oci.reference import parse_oci_reference
 
@@ -26,7 +26,9 @@ def run(args: argparse.Namespace) -> int:
     destination = parse_oci_reference(args.uri)
     path = fetch_module(args.module, store=store_from_args(args), pull=False)
     with client_from_args(args) as client:
-        result = client.push(path.read_bytes(), destination, force=args.force)
+        result = client.push(
+            path.read_bytes(), destination, force=args.force, progress=progress_bar(f"pushing {destination}")
+        )
     if args.output == "json":
         print(json.dumps({"immutable_ref": result.immutable_ref}))
     else:

@@ -34,7 +34,9 @@ def _application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def create_window(app: QApplication, settings_path: Path | None = None, dark: bool | None = None) -> MainWindow:
+def create_window(
+    app: QApplication, settings_path: Path | None = None, dark: bool | None = None
+) -> MainWindow:
     """The window with a fresh context (``settings_path``: an ini file, for tests and screenshots)."""
     dark = apply_palette(app, dark)
     context = AppContext.create(open_settings(settings_path), dark=dark, parent=app)

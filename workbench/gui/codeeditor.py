@@ -102,9 +102,7 @@ class CodeEditor(QPlainTextEdit):
                 is_error = self._error_line == number + 1
                 painter.setPen(QColor("#d32f2f") if is_error else palette.placeholderText().color())
                 label = ("● " if is_error else "") + str(number + 1)
-                painter.drawText(
-                    0, top, self._gutter.width() - 4, height, Qt.AlignmentFlag.AlignRight, label
-                )
+                painter.drawText(0, top, self._gutter.width() - 4, height, Qt.AlignmentFlag.AlignRight, label)
             block = block.next()
             top = bottom
             bottom = top + round(self.blockBoundingRect(block).height())

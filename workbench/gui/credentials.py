@@ -35,7 +35,9 @@ class CredentialStore:
         priority = getattr(backend, "priority", 1)
         module = type(backend).__module__
         if module.startswith(("keyring.backends.fail", "keyring.backends.null")) or (
-            isinstance(priority, (int, float)) and priority <= 0 and not module.startswith("keyring.backends.chainer")
+            isinstance(priority, (int, float))
+            and priority <= 0
+            and not module.startswith("keyring.backends.chainer")
         ):
             return False, "no system keyring available; credentials will not be remembered"
         if module.startswith("keyring.backends.chainer") and not getattr(backend, "backends", None):
@@ -67,7 +69,9 @@ class CredentialStore:
         if not ok:
             return message
         try:
-            self._keyring().set_password(SERVICE, host, json.dumps({"username": username, "password": password}))
+            self._keyring().set_password(
+                SERVICE, host, json.dumps({"username": username, "password": password})
+            )
         except Exception as exc:
             return f"could not store the credentials in the keyring: {exc}"
         return None

@@ -39,7 +39,12 @@ class MessageBanner(QFrame):
 
     dismissed = Signal()
 
-    _COLOURS: ClassVar[dict[str, str]] = {"error": "#c62828", "warning": "#ef6c00", "info": "#1565c0", "success": "#2e7d32"}
+    _COLOURS: ClassVar[dict[str, str]] = {
+        "error": "#c62828",
+        "warning": "#ef6c00",
+        "info": "#1565c0",
+        "success": "#2e7d32",
+    }
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -148,7 +153,9 @@ class RegistryForm(QWidget):
         self.reference.editingFinished.connect(self.fill_remembered)
 
     def _browse_ca(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "CA certificate", "", "Certificates (*.pem *.crt *.der);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "CA certificate", "", "Certificates (*.pem *.crt *.der);;All files (*)"
+        )
         if path:
             self.ca_file.setText(path)
 
@@ -350,7 +357,9 @@ class PullDialog(_TransferDialog):
     action_title = "Pull"
     pulled = Signal(object, str)  # local Path, reference
 
-    def __init__(self, runner: TaskRunner, credentials: CredentialStore, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, runner: TaskRunner, credentials: CredentialStore, parent: QWidget | None = None
+    ) -> None:
         super().__init__(runner, credentials, self._pull_work, self._pull_done, parent)
         self.setWindowTitle("Open a policy from an OCI registry")
         self._reference = ""
@@ -361,7 +370,9 @@ class PullDialog(_TransferDialog):
         self._reference = options.reference
 
         def run(ctx: TaskContext) -> Any:
-            return pull_module(options, progress=lambda done, total: ctx.progress(done, total), cancel=ctx.cancel)
+            return pull_module(
+                options, progress=lambda done, total: ctx.progress(done, total), cancel=ctx.cancel
+            )
 
         return run
 

@@ -145,7 +145,9 @@ class RequestEditor(_FileBackedEditor):
         self.parsed.connect(self._update_wrap)
 
     def use_template(self, kind: str, operation: str) -> None:
-        self.set_text(textdoc.dump(request_template(kind, operation), self.language), self.language, clean=False)
+        self.set_text(
+            textdoc.dump(request_template(kind, operation), self.language), self.language, clean=False
+        )
         self.path = None
 
     def _update_wrap(self, result: textdoc.ParseResult) -> None:

@@ -58,12 +58,16 @@ class LogModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(_COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return _COLUMNS[section]
         return None
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if not index.isValid():
             return None
         record = self.records[index.row()]
@@ -113,7 +117,9 @@ class LogFilterModel(QSortFilterProxyModel):
         self.source = ""  # "" = every source
         self.text = ""
 
-    def set_filter(self, min_level: str | None = None, source: str | None = None, text: str | None = None) -> None:
+    def set_filter(
+        self, min_level: str | None = None, source: str | None = None, text: str | None = None
+    ) -> None:
         begin = getattr(self, "beginFilterChange", None)
         if begin is not None:  # Qt >= 6.9
             begin()
@@ -201,6 +207,4 @@ class LogPane(QWidget):
         self.level_box.setCurrentIndex(LEVELS.index(level))
 
     def visible_messages(self) -> list[str]:
-        return [
-            self.proxy.data(self.proxy.index(r, 3)) for r in range(self.proxy.rowCount())
-        ]
+        return [self.proxy.data(self.proxy.index(r, 3)) for r in range(self.proxy.rowCount())]

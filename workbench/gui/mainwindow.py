@@ -137,8 +137,12 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.run_reason)
         self.setCentralWidget(central)
 
-        self.module_dock = self._dock("Module", "moduleDock", self.module_pane, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.result_dock = self._dock("Result", "resultDock", self.result_view, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.module_dock = self._dock(
+            "Module", "moduleDock", self.module_pane, Qt.DockWidgetArea.LeftDockWidgetArea
+        )
+        self.result_dock = self._dock(
+            "Result", "resultDock", self.result_view, Qt.DockWidgetArea.RightDockWidgetArea
+        )
         self.log_dock = self._dock("Log", "logDock", self.log_pane, Qt.DockWidgetArea.BottomDockWidgetArea)
         self._sized = False
         self._restored = False
@@ -191,19 +195,39 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         a = self._action
-        self.open_action = a("&Open Module…", self.choose_module, QKeySequence.StandardKey.Open, "Open a .wasm policy")
-        self.pull_action = a("Open &Reference / Pull…", self.show_pull_dialog, "Ctrl+Shift+O", "Pull a policy from an OCI registry")
-        self.run_action = a("&Run", self.run_policy, "Ctrl+Return", "Evaluate the request with the policy (Ctrl+Return)")
+        self.open_action = a(
+            "&Open Module…", self.choose_module, QKeySequence.StandardKey.Open, "Open a .wasm policy"
+        )
+        self.pull_action = a(
+            "Open &Reference / Pull…",
+            self.show_pull_dialog,
+            "Ctrl+Shift+O",
+            "Pull a policy from an OCI registry",
+        )
+        self.run_action = a(
+            "&Run", self.run_policy, "Ctrl+Return", "Evaluate the request with the policy (Ctrl+Return)"
+        )
         self.cancel_action = a("&Cancel", self.cancel_tasks, "Ctrl+.", "Stop the running policy or transfer")
         self.validate_settings_action = a(
-            "&Validate Settings", self.validate_settings, "Ctrl+Shift+V", "Ask the policy whether the settings are valid"
+            "&Validate Settings",
+            self.validate_settings,
+            "Ctrl+Shift+V",
+            "Ask the policy whether the settings are valid",
         )
         self.annotate_action = a(
-            "&Annotate and Save As…", self.annotate_save_as, "Ctrl+Shift+S", "Embed the edited metadata into a new .wasm"
+            "&Annotate and Save As…",
+            self.annotate_save_as,
+            "Ctrl+Shift+S",
+            "Embed the edited metadata into a new .wasm",
         )
-        self.push_action = a("&Push…", self.show_push_dialog, "Ctrl+Shift+P", "Push the module to an OCI registry")
+        self.push_action = a(
+            "&Push…", self.show_push_dialog, "Ctrl+Shift+P", "Push the module to an OCI registry"
+        )
         self.export_manifest_action = a(
-            "Export &Manifest…", self.show_manifest_dialog, "Ctrl+Shift+E", "ClusterAdmissionPolicy / AdmissionPolicy YAML"
+            "Export &Manifest…",
+            self.show_manifest_dialog,
+            "Ctrl+Shift+E",
+            "ClusterAdmissionPolicy / AdmissionPolicy YAML",
         )
         self.import_metadata_action = a("&Import metadata.yml…", self.import_metadata)
         self.export_metadata_action = a("E&xport metadata.yml…", self.export_metadata)
@@ -305,7 +329,11 @@ class MainWindow(QMainWindow):
         return self.workspace.module
 
     def _editor_tab_changed(self, index: int) -> None:
-        stacks = (self.metadata_editor.undo_stack, self.settings_editor.undo_stack, self.request_editor.undo_stack)
+        stacks = (
+            self.metadata_editor.undo_stack,
+            self.settings_editor.undo_stack,
+            self.request_editor.undo_stack,
+        )
         if 0 <= index < len(stacks):
             self.undo_group.setActiveStack(stacks[index])
 
@@ -352,16 +380,22 @@ class MainWindow(QMainWindow):
         blockers = self.run_blockers()
         self.run_action.setEnabled(not blockers)
         self.run_action.setToolTip(
-            "Evaluate the request with the policy (Ctrl+Return)" if not blockers else "Run is disabled: " + "; ".join(blockers)
+            "Evaluate the request with the policy (Ctrl+Return)"
+            if not blockers
+            else "Run is disabled: " + "; ".join(blockers)
         )
         if blockers and has_module:
-            self.run_reason.setText('<span style="color:#d32f2f">Run is disabled: ' + _esc("; ".join(blockers)) + "</span>")
+            self.run_reason.setText(
+                '<span style="color:#d32f2f">Run is disabled: ' + _esc("; ".join(blockers)) + "</span>"
+            )
             self.run_reason.show()
         else:
             self.run_reason.hide()
             self.run_reason.setText("")
         self.cancel_action.setEnabled(busy)
-        self.validate_settings_action.setEnabled(has_module and self.settings_editor.problem() is None and self.run_task is None)
+        self.validate_settings_action.setEnabled(
+            has_module and self.settings_editor.problem() is None and self.run_task is None
+        )
         self.settings_editor.validate_button.setEnabled(self.validate_settings_action.isEnabled())
         self.annotate_action.setEnabled(has_module and self.metadata_editor.valid)
         self.push_action.setEnabled(has_module)
@@ -409,11 +443,15 @@ class MainWindow(QMainWindow):
         return self.ask_unsaved(parts) == "discard"
 
     def choose_module(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open policy module", "", "WebAssembly modules (*.wasm);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open policy module", "", "WebAssembly modules (*.wasm);;All files (*)"
+        )
         if path:
             self.open_module(path)
 
-    def open_module(self, path: str | Path, source: str | None = None, *, on_loaded: Callable[[], None] | None = None) -> Task | None:
+    def open_module(
+        self, path: str | Path, source: str | None = None, *, on_loaded: Callable[[], None] | None = None
+    ) -> Task | None:
         """Load a module in a worker; the panes update when it is loaded."""
         if self.metadata_editor.dirty and not self.confirm_discard(["metadata"]):
             return None
@@ -431,7 +469,9 @@ class MainWindow(QMainWindow):
             if on_loaded is not None:
                 on_loaded()
 
-        return self.context.runner.run(work, "Open module", on_finished=done, on_failed=self.show_error, on_progress=self._task_progress)
+        return self.context.runner.run(
+            work, "Open module", on_finished=done, on_failed=self.show_error, on_progress=self._task_progress
+        )
 
     def set_module(self, report: ModuleReport) -> None:
         self.workspace.report = report
@@ -512,18 +552,24 @@ class MainWindow(QMainWindow):
         return True
 
     def open_settings_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open settings", "", "YAML or JSON (*.yml *.yaml *.json);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open settings", "", "YAML or JSON (*.yml *.yaml *.json);;All files (*)"
+        )
         if path:
             self.load_editor_file(self.settings_editor, path)
 
     def open_request_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open request", "", "JSON or YAML (*.json *.yml *.yaml);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open request", "", "JSON or YAML (*.json *.yml *.yaml);;All files (*)"
+        )
         if path:
             self.load_editor_file(self.request_editor, path)
 
     def save_editor_as(self, editor: SettingsEditor | RequestEditor) -> None:
         suffix = "json" if editor.language == "json" else "yml"
-        path, _ = QFileDialog.getSaveFileName(self, f"Save {editor.title.lower()}", f"{editor.title.lower()}.{suffix}")
+        path, _ = QFileDialog.getSaveFileName(
+            self, f"Save {editor.title.lower()}", f"{editor.title.lower()}.{suffix}"
+        )
         if path:
             try:
                 editor.save_file(path)
@@ -532,7 +578,10 @@ class MainWindow(QMainWindow):
 
     def _ask_old_object(self) -> Any:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Old object for the UPDATE (cancel to reuse the object)", "", "YAML or JSON (*.yml *.yaml *.json)"
+            self,
+            "Old object for the UPDATE (cancel to reuse the object)",
+            "",
+            "YAML or JSON (*.yml *.yaml *.json)",
         )
         if not path:
             return None
@@ -545,7 +594,9 @@ class MainWindow(QMainWindow):
             return None
 
     def import_metadata(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import metadata.yml", "", "YAML or JSON (*.yml *.yaml *.json)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Import metadata.yml", "", "YAML or JSON (*.yml *.yaml *.json)"
+        )
         if path:
             try:
                 self.metadata_editor.import_file(path)
@@ -554,7 +605,9 @@ class MainWindow(QMainWindow):
             self.editors.setCurrentWidget(self.metadata_editor)
 
     def export_metadata(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export metadata.yml", "metadata.yml", "YAML (*.yml *.yaml)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export metadata.yml", "metadata.yml", "YAML (*.yml *.yaml)"
+        )
         if path:
             try:
                 self.metadata_editor.export_file(path)
@@ -696,7 +749,9 @@ class MainWindow(QMainWindow):
             if outcome.valid:
                 self.last_settings_check = (True, "")
                 self.show_message("The policy accepts these settings ✔", "success")
-                self.settings_editor.status.setText('<span style="color:#2e7d32">✔ settings accepted by the policy</span>')
+                self.settings_editor.status.setText(
+                    '<span style="color:#2e7d32">✔ settings accepted by the policy</span>'
+                )
             else:
                 message = outcome.message or "no reason given"
                 self.last_settings_check = (False, message)
@@ -717,8 +772,14 @@ class MainWindow(QMainWindow):
             self.show_message("Cannot annotate: the metadata is invalid", "error")
             return None
         if path is None:
-            suggestion = str(module.path.with_name(module.path.stem + "-annotated.wasm")) if module.path else "annotated.wasm"
-            chosen, _ = QFileDialog.getSaveFileName(self, "Annotate and save as", suggestion, "WebAssembly (*.wasm)")
+            suggestion = (
+                str(module.path.with_name(module.path.stem + "-annotated.wasm"))
+                if module.path
+                else "annotated.wasm"
+            )
+            chosen, _ = QFileDialog.getSaveFileName(
+                self, "Annotate and save as", suggestion, "WebAssembly (*.wasm)"
+            )
             if not chosen:
                 return None
             path = chosen
@@ -749,7 +810,10 @@ class MainWindow(QMainWindow):
         if module is None:
             return None
         if self.metadata_editor.dirty:
-            self.show_message("The metadata has unsaved edits: Push sends the module as loaded. Annotate and Save first to push them.", "warning")
+            self.show_message(
+                "The metadata has unsaved edits: Push sends the module as loaded. Annotate and Save first to push them.",
+                "warning",
+            )
         dialog = PushDialog(self.context.runner, self.context.credentials, lambda: module.data, self)
         dialog.pushed.connect(lambda result: self.context.log.app(f"pushed {result.immutable_ref}"))
         dialog.setModal(False)
@@ -782,7 +846,12 @@ class MainWindow(QMainWindow):
         md = self.metadata_editor.metadata()
         settings = self.settings_editor.settings()
         return scaffold_manifest(
-            md, self.module_source_uri(), kind, settings=settings, title=title or None, allow_context_aware=allow_context_aware
+            md,
+            self.module_source_uri(),
+            kind,
+            settings=settings,
+            title=title or None,
+            allow_context_aware=allow_context_aware,
         )
 
     def show_manifest_dialog(self) -> QDialog | None:
@@ -872,7 +941,9 @@ class MainWindow(QMainWindow):
         """Dock sizes for a first start (no saved layout): module 25 %, result 33 %, log 20 %."""
         width = max(self.width(), 900)
         self.resizeDocks(
-            [self.module_dock, self.result_dock], [int(width * 0.25), int(width * 0.33)], Qt.Orientation.Horizontal
+            [self.module_dock, self.result_dock],
+            [int(width * 0.25), int(width * 0.33)],
+            Qt.Orientation.Horizontal,
         )
         self.resizeDocks([self.log_dock], [max(140, int(self.height() * 0.2))], Qt.Orientation.Vertical)
 
@@ -886,7 +957,9 @@ class MainWindow(QMainWindow):
         return self._restored
 
     def save_layout(self) -> None:
-        save_window_state(self.context.settings, QByteArray(self.saveGeometry()), QByteArray(self.saveState(1)))
+        save_window_state(
+            self.context.settings, QByteArray(self.saveGeometry()), QByteArray(self.saveState(1))
+        )
         self.context.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -943,7 +1016,9 @@ class ManifestDialog(QDialog):
 
     def refresh(self) -> None:
         try:
-            self.result = self.window_.manifest_text(self.kind.currentText(), self.allow_context_aware.isChecked())
+            self.result = self.window_.manifest_text(
+                self.kind.currentText(), self.allow_context_aware.isChecked()
+            )
         except WorkbenchError as exc:
             self.result = None
             self.text.setPlainText("")
@@ -974,7 +1049,9 @@ class ManifestDialog(QDialog):
         try:
             atomic_write(path, self.result.text)
         except OSError as exc:
-            self.notes.setText(f'<span style="color:#d32f2f">⚠ cannot write {_esc(path)}: {_esc(str(exc))}</span>')
+            self.notes.setText(
+                f'<span style="color:#d32f2f">⚠ cannot write {_esc(path)}: {_esc(str(exc))}</span>'
+            )
 
 
 def demo_verdict(record: RunRecord) -> str:
@@ -994,4 +1071,3 @@ def _plain(html: str) -> str:
     import re
 
     return re.sub(r"<[^>]+>", "", html)
-

@@ -78,7 +78,9 @@ def parse_list(text: str) -> list[str]:
 
 def default_metadata() -> dict[str, Any]:
     return {
-        "rules": [{"apiGroups": [""], "apiVersions": ["v1"], "resources": ["pods"], "operations": ["CREATE"]}],
+        "rules": [
+            {"apiGroups": [""], "apiVersions": ["v1"], "resources": ["pods"], "operations": ["CREATE"]}
+        ],
         "mutating": False,
         "backgroundAudit": True,
         "executionMode": "kubewarden-wapc",
@@ -91,7 +93,13 @@ class SetMetadataCommand(QUndoCommand):
     """Replace the whole metadata mapping; consecutive edits of one field merge."""
 
     def __init__(
-        self, editor: MetadataEditor, before: dict[str, Any], after: dict[str, Any], text: str, key: str, source: str
+        self,
+        editor: MetadataEditor,
+        before: dict[str, Any],
+        after: dict[str, Any],
+        text: str,
+        key: str,
+        source: str,
     ) -> None:
         super().__init__(text)
         self.editor = editor
@@ -285,7 +293,9 @@ class MetadataEditor(QWidget):
         self.rules.table.itemChanged.connect(lambda _i: self._form_edited("rules", "Edit rules", merge=False))
         self.rules.add_button.clicked.connect(self._add_rule)
         self.rules.remove_button.clicked.connect(lambda: self._remove_row(self.rules, "rules", "Remove rule"))
-        self.mutating.toggled.connect(lambda _v: self._form_edited("mutating", "Toggle mutating", merge=False))
+        self.mutating.toggled.connect(
+            lambda _v: self._form_edited("mutating", "Toggle mutating", merge=False)
+        )
         self.background_audit.toggled.connect(
             lambda _v: self._form_edited("backgroundAudit", "Toggle background audit", merge=False)
         )
@@ -306,7 +316,9 @@ class MetadataEditor(QWidget):
         )
         self.context_aware.add_button.clicked.connect(self._add_context_aware)
         self.context_aware.remove_button.clicked.connect(
-            lambda: self._remove_row(self.context_aware, "contextAwareResources", "Remove context-aware resource")
+            lambda: self._remove_row(
+                self.context_aware, "contextAwareResources", "Remove context-aware resource"
+            )
         )
         self.host_caps.table.itemChanged.connect(
             lambda _i: self._form_edited("hostCapabilities", "Edit host capabilities", merge=False)
@@ -315,7 +327,9 @@ class MetadataEditor(QWidget):
         self.host_caps.remove_button.clicked.connect(
             lambda: self._remove_row(self.host_caps, "hostCapabilities", "Remove host capability")
         )
-        self.annotations.table.itemChanged.connect(lambda _i: self._form_edited("annotations", "Edit annotations", merge=False))
+        self.annotations.table.itemChanged.connect(
+            lambda _i: self._form_edited("annotations", "Edit annotations", merge=False)
+        )
         self.annotations.add_button.clicked.connect(lambda: self.add_annotation("example.com/key", ""))
         self.annotations.remove_button.clicked.connect(
             lambda: self._remove_row(self.annotations, "annotations", "Remove annotation")
@@ -450,7 +464,8 @@ class MetadataEditor(QWidget):
         elif key == "contextAwareResources":
             table = self.context_aware.table
             after["contextAwareResources"] = [
-                {"apiVersion": _cell(table, r, 0), "kind": _cell(table, r, 1)} for r in range(table.rowCount())
+                {"apiVersion": _cell(table, r, 0), "kind": _cell(table, r, 1)}
+                for r in range(table.rowCount())
             ]
         elif key == "hostCapabilities":
             table = self.host_caps.table

@@ -66,7 +66,9 @@ def gather_report(module: PolicyModule, source: str) -> ModuleReport:
             missing = preflight.missing_builtins(module)
             abi_text = info.abi_version_text
             if missing:
-                warnings.append("the policy needs OPA builtins that are not implemented: " + ", ".join(missing))
+                warnings.append(
+                    "the policy needs OPA builtins that are not implemented: " + ", ".join(missing)
+                )
             mode = module.execution_mode
             if mode in ("opa", "gatekeeper"):
                 warnings.extend(w for w in preflight.mode_warnings(module, mode) if w not in warnings)

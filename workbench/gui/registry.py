@@ -53,7 +53,9 @@ def make_client(options: RegistryOptions) -> RegistryClient:
         authorities[ref.registry] = authorities.get(ref.registry, ()) + extra.authorities(ref.registry)
     sources = Sources(frozenset(insecure), authorities, base.path)
     credentials = (
-        Credentials(options.username, options.password, source="policy-workbench") if options.username else None
+        Credentials(options.username, options.password, source="policy-workbench")
+        if options.username
+        else None
     )
     return RegistryClient(sources=sources, credentials=credentials)
 
@@ -65,7 +67,9 @@ def push_module(
         return client.push(data, options.oci_reference(), progress=progress, cancel=cancel)
 
 
-def pull_module(options: RegistryOptions, *, progress: ProgressCallback | None = None, cancel: Any = None) -> Path:
+def pull_module(
+    options: RegistryOptions, *, progress: ProgressCallback | None = None, cancel: Any = None
+) -> Path:
     """Pull into the kwctl-compatible store (always re-downloads) and return the local path."""
     from workbench.core.oci.store import Store
 

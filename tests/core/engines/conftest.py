@@ -19,5 +19,3 @@ def demo_module():
         return cache[name]
 
     return load
-
-

@@ -38,7 +38,11 @@ CRATE_CASES = [
         {"first": 1, "second": 2},
         [{"op": "remove", "path": "/third"}],
     ),
-    ({"first": 1, "second": 2}, {"first": 1, "second": 2, "third": 3}, [{"op": "add", "path": "/third", "value": 3}]),
+    (
+        {"first": 1, "second": 2},
+        {"first": 1, "second": 2, "third": 3},
+        [{"op": "add", "path": "/third", "value": 3}],
+    ),
     (
         {
             "title": "Goodbye!",
@@ -61,7 +65,11 @@ CRATE_CASES = [
             {"op": "replace", "path": "/title", "value": "Hello!"},
         ],
     ),
-    ({"/slashed/path/with/~": 1}, {"/slashed/path/with/~": 2}, [{"op": "replace", "path": "/~1slashed~1path~1with~1~0", "value": 2}]),
+    (
+        {"/slashed/path/with/~": 1},
+        {"/slashed/path/with/~": 2},
+        [{"op": "replace", "path": "/~1slashed~1path~1with~1~0", "value": 2}],
+    ),
 ]
 
 
@@ -120,7 +128,7 @@ json_values = st.recursive(
 )
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(json_values, json_values)
 def test_patch_applies(left, right):
     patch = diff(left, right)

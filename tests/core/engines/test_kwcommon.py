@@ -26,20 +26,35 @@ REQUEST = ValidationRequest(pod_request())
         ({"accepted": "yes"}, "invalid type for field `accepted`: expected a boolean"),
         ({"accepted": False, "code": 70000}, "invalid type for field `code`: expected u16"),
         ({"accepted": False, "message": 3}, "invalid type for field `message`: expected a string"),
-        ({"accepted": True, "warnings": [1]}, "invalid type for field `warnings`: expected a sequence of strings"),
-        ({"accepted": True, "audit_annotations": {"a": 1}}, "invalid type for field `audit_annotations`: expected a map of strings"),
+        (
+            {"accepted": True, "warnings": [1]},
+            "invalid type for field `warnings`: expected a sequence of strings",
+        ),
+        (
+            {"accepted": True, "audit_annotations": {"a": 1}},
+            "invalid type for field `audit_annotations`: expected a map of strings",
+        ),
         ([], "invalid type: expected struct ValidationResponse"),
     ],
 )
 def test_invalid_validation_responses(reply, message):
     response, decoded = validation_response(REQUEST, json.dumps(reply).encode())
     assert response.code == 500 and not response.allowed
-    assert response.message == f"internal server error: Cannot deserialize policy validation response: {message}"
+    assert (
+        response.message == f"internal server error: Cannot deserialize policy validation response: {message}"
+    )
     assert decoded == reply
 
 
 def test_full_sdk_response_with_nulls():
-    reply = {"accepted": False, "message": "no", "code": 403, "mutated_object": None, "audit_annotations": {"k": "v"}, "warnings": ["w"]}
+    reply = {
+        "accepted": False,
+        "message": "no",
+        "code": 403,
+        "mutated_object": None,
+        "audit_annotations": {"k": "v"},
+        "warnings": ["w"],
+    }
     response, _ = validation_response(REQUEST, json.dumps(reply).encode())
     assert response.to_dict() == {
         "uid": "uid-nginx",
@@ -86,6 +101,8 @@ def test_output_lines_split_and_flush():
 
 
 def test_describe_trap():
-    text = "error while executing at wasm backtrace:\n    0: 0x1 - f\n\nCaused by:\n    wasm trap: out of bounds"
+    text = (
+        "error while executing at wasm backtrace:\n    0: 0x1 - f\n\nCaused by:\n    wasm trap: out of bounds"
+    )
     assert describe_trap(text, 0, 1 << 20) == "wasm trap: out of bounds"
     assert describe_trap(text, 900 * 1024, 1 << 20).endswith("(memory: 0.9 MiB used of the 1 MiB limit)")

@@ -71,7 +71,9 @@ def test_manifest_expected_behaviours(name, index, manifest, fixtures_dir, fixtu
         assert behaviour["message_substring"] in (outcome.response.message or "")
 
 
-@pytest.mark.parametrize("name", ["policies/kw-go-pod-name-denylist.wasm", "policies/kw-safe-labels-annotated.wasm"])
+@pytest.mark.parametrize(
+    "name", ["policies/kw-go-pod-name-denylist.wasm", "policies/kw-safe-labels-annotated.wasm"]
+)
 def test_fixture_protocol_version_and_tracing_logs(name, fixtures_dir, fixture_engine):
     engine = fixture_engine(name)
     assert engine.protocol_version() == "v1"
@@ -120,7 +122,10 @@ def test_require_labels(demo_module):
         ({}, "required_labels must be a list of label names"),
         ({"required_labels": []}, "required_labels must not be empty"),
         ({"required_labels": "app"}, "required_labels must be a list of label names"),
-        ({"required_labels": ["app", 3]}, "required_labels must contain only non-empty strings (item 1 is not)"),
+        (
+            {"required_labels": ["app", 3]},
+            "required_labels must contain only non-empty strings (item 1 is not)",
+        ),
     ],
 )
 def test_require_labels_invalid_settings(demo_module, settings, message):
@@ -138,7 +143,10 @@ def test_mutation_patch_applies_to_mutated_object(demo_module):
         "metadata": {"name": "p", "annotations": {"a/b~c": "ü"}},
         "spec": {
             "initContainers": [{"name": "init", "image": "busybox", "imagePullPolicy": "Never"}],
-            "containers": [{"name": "a", "image": "x"}, {"name": "b", "image": "y", "imagePullPolicy": "IfNotPresent"}],
+            "containers": [
+                {"name": "a", "image": "x"},
+                {"name": "b", "image": "y", "imagePullPolicy": "IfNotPresent"},
+            ],
         },
     }
     outcome = engine.validate(ValidationRequest(pod_request(obj=pod)), {"pull_policy": "Always"})
@@ -146,7 +154,10 @@ def test_mutation_patch_applies_to_mutated_object(demo_module):
     assert response.allowed and response.patch_type == "JSONPatch"
     mutated = outcome.policy_output["mutated_object"]
     assert jsonpatch.apply_patch(pod, response.patch_operations()) == mutated
-    assert all(c["imagePullPolicy"] == "Always" for c in mutated["spec"]["containers"] + mutated["spec"]["initContainers"])
+    assert all(
+        c["imagePullPolicy"] == "Always"
+        for c in mutated["spec"]["containers"] + mutated["spec"]["initContainers"]
+    )
     assert [r.message for r in outcome.logs if r.source == "policy"] == [
         "setting imagePullPolicy Always on 3 container(s)"
     ]
@@ -157,7 +168,12 @@ def test_mutation_patch_applies_to_mutated_object(demo_module):
 
 def test_delete_mutation_is_refused(demo_module):
     engine = WapcEngine(demo_module("set-image-pull-policy"), "kubewarden-wapc", EngineOptions())
-    old = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"containers": [{"name": "a"}]}}
+    old = {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": "p"},
+        "spec": {"containers": [{"name": "a"}]},
+    }
     request = ValidationRequest(pod_request(operation="DELETE", old=old))
     response = engine.validate(request, {}).response
     assert not response.allowed
@@ -174,7 +190,9 @@ def test_mutating_policy_settings(demo_module):
 
 def _context_aware(demo_module, **kwargs):
     module = demo_module("namespace-label-required")
-    provider = build_host_capabilities(context_aware_resources=module.metadata.context_aware_resources, **kwargs)
+    provider = build_host_capabilities(
+        context_aware_resources=module.metadata.context_aware_resources, **kwargs
+    )
     return WapcEngine(module, "kubewarden-wapc", EngineOptions(host_capabilities=provider)), provider
 
 
@@ -183,7 +201,10 @@ CONTEXT_EXPECTED = {
     "team-a": (True, None),
     "team-b": (False, "namespace team-b has label policy.example.com/allowed=false, expected true"),
     "sandbox": (False, "namespace sandbox does not have the label policy.example.com/allowed"),
-    "nowhere": (False, "cannot read namespace nowhere: Cannot find v1/Namespace named 'nowhere' inside of namespace 'None'"),
+    "nowhere": (
+        False,
+        "cannot read namespace nowhere: Cannot find v1/Namespace named 'nowhere' inside of namespace 'None'",
+    ),
 }
 
 
@@ -195,7 +216,11 @@ def test_context_aware_lookups_from_snapshot(demo_module):
         assert outcome.response.message == message
         assert len(outcome.host_calls) == 1
         call = outcome.host_calls[0]
-        assert (call["namespace"], call["operation"], call["ok"]) == ("kubernetes", "get_resource", allowed or namespace != "nowhere")
+        assert (call["namespace"], call["operation"], call["ok"]) == (
+            "kubernetes",
+            "get_resource",
+            allowed or namespace != "nowhere",
+        )
         assert call["request"]["name"] == namespace
         assert any(r.source == "host" for r in outcome.logs)
 
@@ -212,7 +237,10 @@ def test_context_aware_without_permission(demo_module):
     # the default provider (no options) refuses the capability itself
     bare = WapcEngine(module, "kubewarden-wapc", EngineOptions())
     refused = bare.validate(ValidationRequest(pod_request(namespace="team-a")), CONTEXT_SETTINGS)
-    assert "Policy has not been granted access to the 'kubernetes/get_resource' host capability" in refused.response.message
+    assert (
+        "Policy has not been granted access to the 'kubernetes/get_resource' host capability"
+        in refused.response.message
+    )
 
 
 def test_record_then_replay_gives_identical_results(demo_module, tmp_path):
@@ -224,8 +252,12 @@ def test_record_then_replay_gives_identical_results(demo_module, tmp_path):
     ]
     entries = yaml.safe_load(session.read_text())
     assert [e["response"]["type"] for e in entries] == ["Success", "Success", "Success", "Error"]
-    assert entries[0]["request"].startswith("!KubernetesGetResource\napi_version: v1\nkind: Namespace\nname: team-a\n")
-    replayer, provider = _context_aware(demo_module, replay_path=session)  # no snapshot: answers come from the file
+    assert entries[0]["request"].startswith(
+        "!KubernetesGetResource\napi_version: v1\nkind: Namespace\nname: team-a\n"
+    )
+    replayer, provider = _context_aware(
+        demo_module, replay_path=session
+    )  # no snapshot: answers come from the file
     replayed = [
         replayer.validate(ValidationRequest(pod_request(namespace=ns)), CONTEXT_SETTINGS).response.to_json()
         for ns in CONTEXT_EXPECTED
@@ -234,7 +266,10 @@ def test_record_then_replay_gives_identical_results(demo_module, tmp_path):
     assert provider.replayer.remaining == 0
     # strict FIFO: the queue is now empty
     extra = replayer.validate(ValidationRequest(pod_request(namespace="team-a")), CONTEXT_SETTINGS)
-    assert extra.response.message == "cannot read namespace team-a: Replay error: the list of recorded responses is empty"
+    assert (
+        extra.response.message
+        == "cannot read namespace team-a: Replay error: the list of recorded responses is empty"
+    )
 
 
 def test_replay_mismatch_is_reported(demo_module, tmp_path):
@@ -243,7 +278,9 @@ def test_replay_mismatch_is_reported(demo_module, tmp_path):
     recorder.validate(ValidationRequest(pod_request(namespace="team-a")), CONTEXT_SETTINGS)
     replayer, _ = _context_aware(demo_module, replay_path=session)
     outcome = replayer.validate(ValidationRequest(pod_request(namespace="team-b")), CONTEXT_SETTINGS)
-    assert outcome.response.message.startswith("cannot read namespace team-b: Replay error: unexpected request")
+    assert outcome.response.message.startswith(
+        "cannot read namespace team-b: Replay error: unexpected request"
+    )
 
 
 # -- guest behaviour edge cases (WAT) -----------------------------------------------------------------------
@@ -253,7 +290,9 @@ def test_invalid_guest_json_is_internal_error():
     engine = WapcEngine(wat_module(wapc_wat("respond:not json")), "kubewarden-wapc", EngineOptions())
     response = engine.validate(ValidationRequest(pod_request()), {}).response
     assert not response.allowed and response.code == 500
-    assert response.message.startswith("internal server error: Cannot deserialize policy validation response: ")
+    assert response.message.startswith(
+        "internal server error: Cannot deserialize policy validation response: "
+    )
 
 
 def test_missing_accepted_is_internal_error():
@@ -278,7 +317,9 @@ def test_guest_errors():
 
 
 def test_malformed_settings_reply():
-    engine = WapcEngine(wat_module(wapc_wat("respond:{}", settings="respond:[1]")), "kubewarden-wapc", EngineOptions())
+    engine = WapcEngine(
+        wat_module(wapc_wat("respond:{}", settings="respond:[1]")), "kubewarden-wapc", EngineOptions()
+    )
     outcome = engine.validate_settings({})
     assert not outcome.valid and outcome.message.startswith("error: ")
 
@@ -299,7 +340,9 @@ def test_memory_cap_stops_unbounded_growth():
     engine = WapcEngine(wat_module(wapc_wat("grow")), "kubewarden-wapc", EngineOptions(memory_limit=limit))
     response = engine.validate(ValidationRequest(pod_request()), {}).response
     assert not response.allowed and response.code == 500
-    assert response.message.startswith("internal server error: Guest call failure: wasm trap: wasm `unreachable`")
+    assert response.message.startswith(
+        "internal server error: Guest call failure: wasm trap: wasm `unreachable`"
+    )
     assert "MiB used of the 8 MiB limit" in response.message
     assert engine.validate_settings({}).valid
 
@@ -316,7 +359,9 @@ def test_interrupt_from_another_thread():
 
 def test_cancel_token_stops_evaluation():
     token = CancelToken()
-    engine = WapcEngine(wat_module(wapc_wat("loop")), "kubewarden-wapc", EngineOptions(timeout=None, cancel=token))
+    engine = WapcEngine(
+        wat_module(wapc_wat("loop")), "kubewarden-wapc", EngineOptions(timeout=None, cancel=token)
+    )
     timer = threading.Timer(0.2, token.cancel)
     timer.start()
     with pytest.raises(EvaluationCancelled):

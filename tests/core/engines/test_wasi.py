@@ -85,12 +85,18 @@ def test_js_host_call_through_replay(js_engine, fixtures_dir, tmp_path):
     session = tmp_path / "dns.yml"
     session.write_text(DNS_SESSION)
     provider = build_host_capabilities(context_aware_resources=(), replay_path=session)
-    engine = WasiEngine(load_module(fixtures_dir / "policies/kw-js-demo-wasi.wasm"), "wasi", EngineOptions(host_capabilities=provider))
+    engine = WasiEngine(
+        load_module(fixtures_dir / "policies/kw-js-demo-wasi.wasm"),
+        "wasi",
+        EngineOptions(host_capabilities=provider),
+    )
     request = ValidationRequest(read_request(fixtures_dir, "requests/pod-js-no-privileged.json"))
     outcome = engine.validate(request, {"testScenario": "dns-lookup-success"})
     assert outcome.response.allowed
     assert outcome.response.audit_annotations == {"ips": "142.250.184.206"}
-    assert [(c["operation"], c["ok"], c["source"]) for c in outcome.host_calls] == [("v1/dns_lookup_host", True, "replay")]
+    assert [(c["operation"], c["ok"], c["source"]) for c in outcome.host_calls] == [
+        ("v1/dns_lookup_host", True, "replay")
+    ]
 
 
 def test_js_host_call_refused_offline(js_engine, fixtures_dir):
@@ -100,7 +106,10 @@ def test_js_host_call_refused_offline(js_engine, fixtures_dir):
     # the JS SDK turns the host error into an exception; the policy answers "wrong invocation"
     assert not outcome.response.allowed
     assert outcome.host_calls[0]["ok"] is False
-    assert "Policy has not been granted access to the 'net/v1/dns_lookup_host' host capability" in outcome.host_calls[0]["error"]
+    assert (
+        "Policy has not been granted access to the 'net/v1/dns_lookup_host' host capability"
+        in outcome.host_calls[0]["error"]
+    )
     assert any("Host call failed" in r.message for r in outcome.logs)
 
 
@@ -153,14 +162,18 @@ def test_stdin_and_host_call_replies(host_module, tmp_path):
     session = tmp_path / "dns.yml"
     session.write_text(DNS_SESSION.replace("google.com", "example.com"))
     provider = build_host_capabilities(context_aware_resources=(), replay_path=session)
-    engine = WasiEngine(wat_module(ECHO % {"host_module": host_module}), "wasi", EngineOptions(host_capabilities=provider))
+    engine = WasiEngine(
+        wat_module(ECHO % {"host_module": host_module}), "wasi", EngineOptions(host_capabilities=provider)
+    )
     request = ValidationRequest(pod_request())
     outcome = engine.validate(request, {"k": "v"})
     stdin = json.dumps({"request": request.request, "settings": {"k": "v"}}, separators=(",", ":"))
     # fd_read(1) -> EBADF, then host.call status 0 (success), stdin, reply appended to stdin
     assert outcome.policy_output == "1|0" + stdin + '{"ips":["142.250.184.206"]}'
     assert outcome.response.code == 500
-    assert outcome.response.message.startswith("internal server error: Cannot deserialize policy validation response")
+    assert outcome.response.message.startswith(
+        "internal server error: Cannot deserialize policy validation response"
+    )
 
 
 def test_host_call_error_returns_one_and_error_text():
@@ -198,7 +211,7 @@ def test_nonzero_exit_uses_stderr():
 
 
 def test_trap_without_stderr_reports_trap():
-    module = wat_module("(module (memory (export \"memory\") 1) (func (export \"_start\") unreachable))")
+    module = wat_module('(module (memory (export "memory") 1) (func (export "_start") unreachable))')
     outcome = WasiEngine(module, "wasi", EngineOptions()).validate(ValidationRequest(pod_request()), {})
     assert outcome.response.code == 500
     assert outcome.response.message == "wasm trap: wasm `unreachable` instruction executed"
@@ -206,7 +219,9 @@ def test_trap_without_stderr_reports_trap():
 
 def test_exit_zero_is_success():
     module = wat_module(
-        "(module" + WASI_IMPORTS + """
+        "(module"
+        + WASI_IMPORTS
+        + """
  (memory (export "memory") 1)
  (data (i32.const 100) "{\\"valid\\":false,\\"message\\":\\"nope\\"}")
  (func (export "_start")
@@ -243,9 +258,11 @@ def test_wasi_memory_cap():
         " (block $done (loop $more (br_if $done (i32.eq (memory.grow (i32.const 16)) (i32.const -1))) (br $more)))"
         " unreachable))"
     )
-    response = WasiEngine(module, "wasi", EngineOptions(memory_limit=4 * 1024 * 1024)).validate(
-        ValidationRequest(pod_request()), {}
-    ).response
+    response = (
+        WasiEngine(module, "wasi", EngineOptions(memory_limit=4 * 1024 * 1024))
+        .validate(ValidationRequest(pod_request()), {})
+        .response
+    )
     assert response.code == 500 and "of the 4 MiB limit" in response.message
 
 

@@ -17,14 +17,23 @@ from workbench.core.oci.store import STORE_ENV, Store, is_sha_prefix
     ("uri", "relative"),
     [
         # policy-fetcher's own expectations (src/lib.rs tests)
-        ("http://host.example.com:1234/path/to/policy.wasm", "http/host.example.com:1234/path/to/policy.wasm"),
+        (
+            "http://host.example.com:1234/path/to/policy.wasm",
+            "http/host.example.com:1234/path/to/policy.wasm",
+        ),
         ("http://host.example.com/path/to/policy.wasm", "http/host.example.com/path/to/policy.wasm"),
         ("https://host.example.com/path/to/policy.wasm", "https/host.example.com/path/to/policy.wasm"),
         ("registry://host.example.com/path/to/policy:tag", "registry/host.example.com/path/to/policy:tag"),
         ("registry://host.example.com/policy:tag", "registry/host.example.com/policy:tag"),
-        ("registry://host.example.com:1234/path/to/policy:tag", "registry/host.example.com:1234/path/to/policy:tag"),
+        (
+            "registry://host.example.com:1234/path/to/policy:tag",
+            "registry/host.example.com:1234/path/to/policy:tag",
+        ),
         # tagless = latest; scheme optional
-        ("ghcr.io/kubewarden/policies/safe-labels", "registry/ghcr.io/kubewarden/policies/safe-labels:latest"),
+        (
+            "ghcr.io/kubewarden/policies/safe-labels",
+            "registry/ghcr.io/kubewarden/policies/safe-labels:latest",
+        ),
         ("busybox", "registry/docker.io/library/busybox:latest"),
     ],
 )
@@ -38,7 +47,13 @@ def test_windows_layout_encodes_components(tmp_path: Path) -> None:
     store = Store(tmp_path, windows=True)
     path = store.relative_path("registry://ghcr.io/kubewarden/policies/safe-labels:v0.1.7")
     # base64url without padding of each component
-    assert path.parts == ("registry", "Z2hjci5pbw", "a3ViZXdhcmRlbg", "cG9saWNpZXM", "c2FmZS1sYWJlbHM6djAuMS43")
+    assert path.parts == (
+        "registry",
+        "Z2hjci5pbw",
+        "a3ViZXdhcmRlbg",
+        "cG9saWNpZXM",
+        "c2FmZS1sYWJlbHM6djAuMS43",
+    )
     assert store.uri_for_path(tmp_path / path) == "registry://ghcr.io/kubewarden/policies/safe-labels:v0.1.7"
 
 
@@ -57,7 +72,13 @@ def test_default_root(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 def test_write_list_lookup_remove(tmp_path: Path) -> None:
     store = Store(tmp_path / "store")
-    annotated = module(metadata={**METADATA, "mutating": True, "contextAwareResources": [{"apiVersion": "v1", "kind": "Pod"}]})
+    annotated = module(
+        metadata={
+            **METADATA,
+            "mutating": True,
+            "contextAwareResources": [{"apiVersion": "v1", "kind": "Pod"}],
+        }
+    )
     plain = module(seed=b"other")
     a = store.write("registry://r.example.com:5000/team/annotated:v1", annotated)
     b = store.write("https://files.example.com/x/plain.wasm", plain)
@@ -70,7 +91,12 @@ def test_write_list_lookup_remove(tmp_path: Path) -> None:
     ]
     policy = listing[1]
     assert policy.sha256 == hashlib.sha256(annotated).hexdigest()
-    assert (policy.size, policy.title, policy.mutating, policy.context_aware) == (len(annotated), "tiny", True, True)
+    assert (policy.size, policy.title, policy.mutating, policy.context_aware) == (
+        len(annotated),
+        "tiny",
+        True,
+        True,
+    )
     assert (listing[0].title, listing[0].mutating, listing[0].context_aware) == (None, None, None)
 
     # lookups: URI, scheme-less reference, 12-char prefix, longer prefix

@@ -20,8 +20,16 @@ DEPLOY = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "w
 def test_create_matches_kwctl_shape() -> None:
     req = scaffold_admission_request("CREATE", POD)
     assert list(req) == [
-        "uid", "kind", "resource", "requestKind", "requestResource", "name", "namespace", "operation",
-        "userInfo", "object",
+        "uid",
+        "kind",
+        "resource",
+        "requestKind",
+        "requestResource",
+        "name",
+        "namespace",
+        "operation",
+        "userInfo",
+        "object",
     ]
     assert req["uid"] == SCAFFOLD_UID
     assert req["kind"] == req["requestKind"] == {"group": "", "version": "v1", "kind": "Pod"}
@@ -40,7 +48,9 @@ def test_group_and_namespace_from_object() -> None:
 
 
 def test_cluster_scoped_kind_has_no_namespace() -> None:
-    req = scaffold_admission_request("CREATE", {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "a"}})
+    req = scaffold_admission_request(
+        "CREATE", {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "a"}}
+    )
     assert "namespace" not in req
     assert req["resource"]["resource"] == "namespaces"
 

@@ -13,7 +13,9 @@ from workbench.core.scaffold.manifest import module_uri, scaffold_manifest, vali
 
 MD = {
     "protocolVersion": "v1",
-    "rules": [{"apiGroups": [""], "apiVersions": ["v1"], "resources": ["pods"], "operations": ["CREATE", "UPDATE"]}],
+    "rules": [
+        {"apiGroups": [""], "apiVersions": ["v1"], "resources": ["pods"], "operations": ["CREATE", "UPDATE"]}
+    ],
     "mutating": False,
     "annotations": {
         "io.kubewarden.policy.title": "my-policy",
@@ -120,7 +122,11 @@ def test_valid_names_accepted(labels: list[str]) -> None:
     assert validate_policy_name(name) == name
 
 
-@given(st.text(min_size=1, max_size=30).filter(lambda s: any(c not in "abcdefghijklmnopqrstuvwxyz0123456789-." for c in s)))
+@given(
+    st.text(min_size=1, max_size=30).filter(
+        lambda s: any(c not in "abcdefghijklmnopqrstuvwxyz0123456789-." for c in s)
+    )
+)
 def test_names_with_bad_characters_rejected(name: str) -> None:
     with pytest.raises(InputError):
         validate_policy_name(name)

@@ -73,7 +73,9 @@ def _diff(left: Any, right: Any, pointer: str, patch: list[dict[str, Any]], keep
         patch.append({"op": "replace", "path": pointer, "value": right})
 
 
-def _diff_array(left: list[Any], right: list[Any], pointer: str, patch: list[dict[str, Any]], keep: bool) -> None:
+def _diff_array(
+    left: list[Any], right: list[Any], pointer: str, patch: list[dict[str, Any]], keep: bool
+) -> None:
     shift = 0
     for idx in range(max(len(left), len(right))):
         path = f"{pointer}/{idx - shift}"

@@ -63,7 +63,9 @@ def _check_policy_response(data: Any) -> dict[str, Any]:
     if code is not None and (isinstance(code, bool) or not isinstance(code, int) or not 0 <= code <= 65535):
         raise _type_error("code", "u16")
     warnings = data.get("warnings")
-    if warnings is not None and (not isinstance(warnings, list) or not all(isinstance(w, str) for w in warnings)):
+    if warnings is not None and (
+        not isinstance(warnings, list) or not all(isinstance(w, str) for w in warnings)
+    ):
         raise _type_error("warnings", "a sequence of strings")
     annotations = data.get("audit_annotations")
     if annotations is not None and (

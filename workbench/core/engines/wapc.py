@@ -99,13 +99,18 @@ class WapcEngine:
     """Runs a Kubewarden waPC policy module (see module docs)."""
 
     def __init__(
-        self, module: PolicyModule, execution_mode: str = "kubewarden-wapc", options: EngineOptions | None = None
+        self,
+        module: PolicyModule,
+        execution_mode: str = "kubewarden-wapc",
+        options: EngineOptions | None = None,
     ) -> None:
         self.module = module
         self.execution_mode = execution_mode
         self.options = options or EngineOptions()
         self._engine = shared_engine()
-        self._compiled = compile_module(self._engine, module.data, module.sha256, use_cache=self.options.use_cache)
+        self._compiled = compile_module(
+            self._engine, module.data, module.sha256, use_cache=self.options.use_cache
+        )
         exports = {e.name for e in self._compiled.exports}
         missing = [name for name in ("__guest_call", "memory") if name not in exports]
         if missing:
@@ -192,7 +197,9 @@ class WapcEngine:
             try:
                 version = json.loads(raw)
             except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-                raise EvaluationError(f"cannot parse the policy protocol version {raw[:80]!r}: {exc}") from None
+                raise EvaluationError(
+                    f"cannot parse the policy protocol version {raw[:80]!r}: {exc}"
+                ) from None
             if not isinstance(version, str):
                 raise EvaluationError(f"the policy protocol version is not a string: {version!r}")
             return version
@@ -286,7 +293,9 @@ class WapcEngine:
             if reason == "cancelled":
                 raise EvaluationCancelled("evaluation cancelled by the user") from None
             if reason == "timeout":
-                raise EvaluationTimeout("the policy initialisation exceeded the allowed execution time") from None
+                raise EvaluationTimeout(
+                    "the policy initialisation exceeded the allowed execution time"
+                ) from None
             raise ModuleError(f"cannot instantiate the policy: {str(exc).strip()}") from None
         finally:
             self._stdout.flush()
@@ -327,7 +336,9 @@ class WapcEngine:
             operation = read(caller, op_ptr, op_len).decode("utf-8", "replace")
             payload = read(caller, ptr, length)
             try:
-                self._host_response = self._provider.call(binding, namespace, operation, payload, log=self._log)
+                self._host_response = self._provider.call(
+                    binding, namespace, operation, payload, log=self._log
+                )
                 self._host_error = b""
                 return 1
             except HostCapabilityError as exc:

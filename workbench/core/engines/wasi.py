@@ -96,12 +96,16 @@ class _Stopped(Exception):
 class WasiEngine:
     """Runs a Kubewarden WASI policy (see module docs)."""
 
-    def __init__(self, module: PolicyModule, execution_mode: str = "wasi", options: EngineOptions | None = None) -> None:
+    def __init__(
+        self, module: PolicyModule, execution_mode: str = "wasi", options: EngineOptions | None = None
+    ) -> None:
         self.module = module
         self.execution_mode = execution_mode
         self.options = options or EngineOptions()
         self._engine = shared_engine()
-        self._compiled = compile_module(self._engine, module.data, module.sha256, use_cache=self.options.use_cache)
+        self._compiled = compile_module(
+            self._engine, module.data, module.sha256, use_cache=self.options.use_cache
+        )
         exports = {e.name for e in self._compiled.exports}
         if "_start" not in exports:
             raise ModuleError("not a WASI command module: it does not export `_start`")
@@ -121,7 +125,9 @@ class WasiEngine:
             first_call = len(history) if history is not None else 0
             policy_output: Any = None
             try:
-                stdout = self._execute(["policy.wasm", "validate"], validation_payload(request, settings), log)
+                stdout = self._execute(
+                    ["policy.wasm", "validate"], validation_payload(request, settings), log
+                )
             except _Stopped as stop:
                 if stop.reason == "cancelled":
                     raise EvaluationCancelled("evaluation cancelled by the user") from None

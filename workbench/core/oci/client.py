@@ -124,18 +124,26 @@ _RESOLVED: dict[tuple[str, tuple[tuple[str, bool | str], ...]], int] = {}
 
 
 class _Progress:
-    """Monotonic progress reporting (a retried upload must not move the bar backwards)."""
+    """Monotonic, throttled progress reporting.
 
-    def __init__(self, callback: ProgressCallback | None, total: int) -> None:
+    A retried upload must not move the bar backwards, and a GUI needs a few hundred
+    updates at most: one per ``step`` bytes, plus the final one.
+    """
+
+    def __init__(self, callback: ProgressCallback | None, total: int, step: int = 64 * 1024) -> None:
         self.callback = callback
         self.total = total
+        self.step = max(1, step)
         self.reported = -1
 
     def __call__(self, done: int) -> None:
         done = min(done, self.total)
-        if self.callback is not None and done > self.reported:
-            self.reported = done
-            self.callback(done, self.total)
+        if self.callback is None or done <= self.reported:
+            return
+        if done < self.total and self.reported >= 0 and done - self.reported < self.step:
+            return
+        self.reported = done
+        self.callback(done, self.total)
 
     def finish(self) -> None:
         if self.callback is not None and self.reported < self.total:
@@ -692,7 +700,7 @@ class RegistryClient:
         progress: ProgressCallback | None,
         cancel: _Cancel | None,
     ) -> bytes:
-        report = _Progress(progress, size)
+        report = _Progress(progress, size, self.options.chunk_size)
         response = endpoint.get_blob(_container(ref), digest, stream=True)
         try:
             endpoint.check_response(response, f"blob {digest} of {ref.name}")
@@ -788,7 +796,7 @@ class RegistryClient:
         cancel: _Cancel | None,
     ) -> None:
         digest = sha256_digest(blob)
-        report = _Progress(progress, len(blob))
+        report = _Progress(progress, len(blob), self.options.chunk_size)
         if endpoint.blob_exists({"digest": digest}, container):
             report.finish()
             return
@@ -849,7 +857,7 @@ class RegistryClient:
                 session.check_response(response, ref.url)
                 length = response.headers.get("Content-Length")
                 total = int(length) if length and length.isdigit() else None
-                report = _Progress(progress, total or 0)
+                report = _Progress(progress, total or 0, self.options.chunk_size)
                 body = self._read_stream(response, total, report, cancel, ref.url, session)
             finally:
                 response.close()

@@ -233,6 +233,8 @@ def parse_reference(text: str) -> PolicyReference:
     if not isinstance(text, str) or not text.strip():
         raise InputError("empty policy reference")
     stripped = text.strip()
+    if "\0" in stripped:
+        raise InputError("invalid policy reference: it contains a NUL character")
     match = _SCHEME_RE.match(stripped)
     if match:
         scheme = match.group(1).lower()

@@ -90,7 +90,10 @@ _BUILTIN_RESOURCES: dict[tuple[str, str], tuple[str, bool]] = {
         "validatingwebhookconfigurations",
         False,
     ),
-    ("admissionregistration.k8s.io", "MutatingWebhookConfiguration"): ("mutatingwebhookconfigurations", False),
+    ("admissionregistration.k8s.io", "MutatingWebhookConfiguration"): (
+        "mutatingwebhookconfigurations",
+        False,
+    ),
     ("policies.kubewarden.io", "ClusterAdmissionPolicy"): ("clusteradmissionpolicies", False),
     ("policies.kubewarden.io", "AdmissionPolicy"): ("admissionpolicies", True),
     ("policies.kubewarden.io", "PolicyServer"): ("policyservers", False),
@@ -142,9 +145,7 @@ def _metadata_str(obj: dict[str, Any], key: str) -> str | None:
     return None
 
 
-def scaffold_admission_request(
-    operation: str, object: Any, old_object: Any = None
-) -> dict[str, Any]:
+def scaffold_admission_request(operation: str, object: Any, old_object: Any = None) -> dict[str, Any]:
     """An ``admission/v1`` AdmissionRequest for ``object`` under ``operation``.
 
     * ``CREATE``: ``object`` is the new object; ``old_object`` must be None.

@@ -118,7 +118,9 @@ def scaffold_manifest(
     validated first (``MetadataError("Metadata is invalid: …")``), as kwctl does.
     """
     if kind not in MANIFEST_TYPES:
-        raise InputError(f"unknown manifest type {kind!r}: expected ClusterAdmissionPolicy or AdmissionPolicy")
+        raise InputError(
+            f"unknown manifest type {kind!r}: expected ClusterAdmissionPolicy or AdmissionPolicy"
+        )
     if settings is not None and not isinstance(settings, dict):
         raise InputError("settings must be a mapping (an object)")
     md = _metadata_dict(metadata)

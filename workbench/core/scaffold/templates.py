@@ -104,7 +104,9 @@ def template_object(kind: str) -> dict[str, Any]:
     try:
         return copy.deepcopy(_OBJECTS[kind])
     except KeyError:
-        raise InputError(f"no request template for kind {kind!r}: expected one of {', '.join(TEMPLATE_KINDS)}") from None
+        raise InputError(
+            f"no request template for kind {kind!r}: expected one of {', '.join(TEMPLATE_KINDS)}"
+        ) from None
 
 
 def updated_object(kind: str) -> dict[str, Any]:

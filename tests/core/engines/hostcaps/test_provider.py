@@ -21,7 +21,9 @@ def _provider(**kwargs):
 
 
 def _get(name):
-    return json.dumps({"api_version": "v1", "kind": "Namespace", "name": name, "disable_cache": False}).encode()
+    return json.dumps(
+        {"api_version": "v1", "kind": "Namespace", "name": name, "disable_cache": False}
+    ).encode()
 
 
 def test_kubernetes_get_from_snapshot():
@@ -35,8 +37,12 @@ def test_kubernetes_get_from_snapshot():
 
 def test_list_calls():
     provider, _ = _provider(snapshot=DEMO_CLUSTER, context_aware_resources=[("v1", "Pod")])
-    payload = json.dumps({"api_version": "v1", "kind": "Pod", "namespace": "team-a", "label_selector": "app=web"})
-    reply = json.loads(provider.call("kubewarden", "kubernetes", "list_resources_by_namespace", payload.encode()))
+    payload = json.dumps(
+        {"api_version": "v1", "kind": "Pod", "namespace": "team-a", "label_selector": "app=web"}
+    )
+    reply = json.loads(
+        provider.call("kubewarden", "kubernetes", "list_resources_by_namespace", payload.encode())
+    )
     assert [p["metadata"]["name"] for p in reply["items"]] == ["web-0"]
     payload = json.dumps({"api_version": "v1", "kind": "Pod", "field_selector": "metadata.namespace=sandbox"})
     reply = json.loads(provider.call("kubewarden", "kubernetes", "list_resources_all", payload.encode()))
@@ -88,7 +94,12 @@ def test_tracing_is_never_gated_nor_recorded():
     assert provider.call("kubewarden", "tracing", "log", payload) == b""
     assert provider.history == []
     record = records[-1]
-    assert (record.level, record.message, record.source, record.fields) == ("warning", "hello", "policy", {"pod": "p"})
+    assert (record.level, record.message, record.source, record.fields) == (
+        "warning",
+        "hello",
+        "policy",
+        {"pod": "p"},
+    )
     provider.call("kubewarden", "tracing", "log", b"not json")
     assert records[-1].message == "not json"
 
@@ -126,7 +137,9 @@ def test_crypto_answered_offline():
 
 def test_record_and_replay_exclusive(tmp_path):
     with pytest.raises(InputError, match="mutually exclusive"):
-        build_host_capabilities(context_aware_resources=(), record_path=tmp_path / "a", replay_path=tmp_path / "b")
+        build_host_capabilities(
+            context_aware_resources=(), record_path=tmp_path / "a", replay_path=tmp_path / "b"
+        )
 
 
 def test_context_aware_resource_forms():

@@ -51,7 +51,9 @@ def test_label_selector(selector, labels, expected):
     assert match_labels(parse_label_selector(selector), _obj(labels)) is expected
 
 
-@pytest.mark.parametrize("selector", ["app=", "=x", "app in ()", "app in (a", "app=a b", "app==", "app foo", "-bad=x", "app>x"])
+@pytest.mark.parametrize(
+    "selector", ["app=", "=x", "app in ()", "app in (a", "app=a b", "app==", "app foo", "-bad=x", "app>x"]
+)
 def test_label_selector_errors(selector):
     if selector in ("app=", "app=="):
         parse_label_selector(selector)  # empty values are legal
@@ -98,8 +100,14 @@ _requirements = st.one_of(
     st.builds(lambda k: LabelRequirement(k, "!"), _names),
     st.builds(lambda k, v: LabelRequirement(k, "=", (v,)), _names, _names),
     st.builds(lambda k, v: LabelRequirement(k, "!=", (v,)), _names, _names),
-    st.builds(lambda k, vs: LabelRequirement(k, "in", tuple(vs)), _names, st.lists(_names, min_size=1, max_size=3)),
-    st.builds(lambda k, vs: LabelRequirement(k, "notin", tuple(vs)), _names, st.lists(_names, min_size=1, max_size=3)),
+    st.builds(
+        lambda k, vs: LabelRequirement(k, "in", tuple(vs)), _names, st.lists(_names, min_size=1, max_size=3)
+    ),
+    st.builds(
+        lambda k, vs: LabelRequirement(k, "notin", tuple(vs)),
+        _names,
+        st.lists(_names, min_size=1, max_size=3),
+    ),
     st.builds(lambda k, n: LabelRequirement(k, "gt", (str(n),)), _names, st.integers(-50, 50)),
 )
 

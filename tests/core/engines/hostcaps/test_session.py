@@ -40,7 +40,14 @@ KWCTL_SESSION = """\
 def _get(name: str) -> CallbackRequest:
     return CallbackRequest(
         "KubernetesGetResource",
-        {"api_version": "v1", "kind": "Namespace", "name": name, "namespace": None, "disable_cache": False, "field_masks": None},
+        {
+            "api_version": "v1",
+            "kind": "Namespace",
+            "name": name,
+            "namespace": None,
+            "disable_cache": False,
+            "field_masks": None,
+        },
     )
 
 
@@ -55,7 +62,13 @@ def test_replays_kwctl_file(tmp_path):
     )
     listing = CallbackRequest(
         "KubernetesListResourceAll",
-        {"api_version": "networking.k8s.io/v1", "kind": "Ingress", "label_selector": None, "field_selector": None, "field_masks": None},
+        {
+            "api_version": "networking.k8s.io/v1",
+            "kind": "Ingress",
+            "label_selector": None,
+            "field_selector": None,
+            "field_masks": None,
+        },
     )
     ok, payload = replay.next(listing)
     assert ok and payload == '{"apiVersion": "v1", "kind": "List", "items": []}\n'
@@ -90,7 +103,10 @@ def test_record_round_trip(tmp_path):
     [
         ("{}", "must be a YAML list"),
         ("- type: Other", "expected `type: Exchange`"),
-        ("- type: Exchange\n  request: 3\n  response: {}", r"`request` \(YAML text\) and `response` are required"),
+        (
+            "- type: Exchange\n  request: 3\n  response: {}",
+            r"`request` \(YAML text\) and `response` are required",
+        ),
         ("- type: Exchange\n  request: 'x: 1'\n  response: {type: Success}", "not tagged"),
         ("- type: Exchange\n  request: '!A'\n  response: {type: Maybe}", "Success or Error"),
         ("a: [", "not valid YAML"),
@@ -104,7 +120,9 @@ def test_invalid_session_files(tmp_path, text, message):
 
 
 def test_request_yaml_round_trip():
-    request = CallbackRequest("CryptoIsCertificateTrusted", {"request": {"cert": {"encoding": "Pem", "data": [1, 2]}}})
+    request = CallbackRequest(
+        "CryptoIsCertificateTrusted", {"request": {"cert": {"encoding": "Pem", "data": [1, 2]}}}
+    )
     assert CallbackRequest.from_yaml(request.to_yaml()) == request
     assert CallbackRequest.from_yaml("!OciManifestDigest\nimage: ghcr.io/a/b:1\n").matches(
         CallbackRequest("OciManifestDigest", {"image": "ghcr.io/a/b:1"})
@@ -114,7 +132,11 @@ def test_request_yaml_round_trip():
 _scalar = st.none() | st.booleans() | st.integers(-1000, 1000) | st.text(max_size=8)
 _fields = st.dictionaries(
     st.from_regex(r"\A[a-z_]{1,10}\Z"),
-    st.recursive(_scalar, lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=4), c, max_size=3), max_leaves=6),
+    st.recursive(
+        _scalar,
+        lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=4), c, max_size=3),
+        max_leaves=6,
+    ),
     max_size=5,
 )
 

@@ -216,6 +216,45 @@ def test_builtin_error_propagates_with_its_message(opa_module: Any) -> None:
     assert engine.evaluate({"x": 2}, entrypoint="test/echo") == [{"result": {"x": 2}}]
 
 
+def test_extra_builtin_errors_are_prefixed_with_the_builtin_name(opa_module: Any) -> None:
+    def failing(_a: Any) -> Any:
+        raise BuiltinError("no such thing")
+
+    engine = _engine(opa_module, extra_builtins={**_echo_builtins(), "test.one": failing})
+    with pytest.raises(BuiltinError, match=r"^test\.one: no such thing$"):
+        engine.evaluate({}, entrypoint="test/b1")
+
+
+@pytest.mark.parametrize(
+    ("name", "argument"),
+    [("http.send", {"method": "get", "url": "http://127.0.0.1:9/"}), ("net.lookup_ip_addr", "localhost")],
+)
+def test_network_builtins_are_disabled_by_default(opa_module_factory: Any, name: str, argument: Any) -> None:
+    from workbench.core.engines.opa.builtins import BuiltinOptions
+
+    module = opa_module_factory(minor=2, builtins={name: 20})
+    assert preflight.missing_builtins(module) == []
+    engine = OpaEngine(module, "opa", EngineOptions(builtin_options=BuiltinOptions()))
+    with pytest.raises(BuiltinError, match=rf"^{re.escape(name)}: disabled in Policy Workbench"):
+        engine.evaluate(argument, entrypoint="test/missing")
+
+
+def test_one_builtin_context_per_evaluation(opa_module: Any) -> None:
+    from workbench.core.engines.opa.builtins import REGISTRY
+
+    contexts: list[Any] = []
+
+    def now(_a: Any) -> Any:
+        contexts.append(engine._builtin_ctx)
+        return REGISTRY["time.now_ns"](engine._builtin_ctx, [])
+
+    engine = _engine(opa_module, extra_builtins={**_echo_builtins(), "test.one": now})
+    first = engine.evaluate({}, entrypoint="test/b1")[0]["result"]
+    second = engine.evaluate({}, entrypoint="test/b1")[0]["result"]
+    assert contexts[0] is not contexts[1]
+    assert [first, second] == [contexts[0].now_ns, contexts[1].now_ns]
+
+
 def test_unexpected_python_error_in_a_builtin_becomes_a_builtin_error(opa_module: Any) -> None:
     engine = _engine(opa_module, extra_builtins={**_echo_builtins(), "test.two": lambda a, b: 1 / 0})
     with pytest.raises(BuiltinError, match=r"test\.two: ZeroDivisionError"):
@@ -357,7 +396,7 @@ _scalars = st.one_of(
     st.booleans(),
     st.integers(-(10**20), 10**20),
     st.text(max_size=8),
-    st.floats(min_value=-1e6, max_value=1e6, allow_nan=False),
+    st.floats(min_value=-1e6, max_value=1e6, allow_nan=False).map(lambda f: f + 0.0),  # no -0.0
 )
 _values = st.recursive(
     _scalars,

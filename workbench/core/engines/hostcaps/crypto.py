@@ -93,7 +93,9 @@ def is_certificate_trusted(payload: bytes, *, now: dt.datetime | None = None) ->
     cert = _load_cert(request.get("cert"), "certificate")
     chain_specs = request.get("cert_chain")
     if chain_specs is not None and not isinstance(chain_specs, list):
-        raise HostCapabilityError("Cannot decode the certificate verification request: `cert_chain` must be a list")
+        raise HostCapabilityError(
+            "Cannot decode the certificate verification request: `cert_chain` must be a list"
+        )
     not_after = request.get("not_after") or None
     if chain_specs:
         chain = [_load_cert(spec, f"cert_chain[{i}]") for i, spec in enumerate(chain_specs)]
@@ -114,7 +116,9 @@ def is_certificate_trusted(payload: bytes, *, now: dt.datetime | None = None) ->
     current = cert
     for _ in range(_MAX_DEPTH):
         if not _valid_at(current, now):
-            return _answer(False, f"certificate {current.subject.rfc4514_string()} is not valid at {now.isoformat()}")
+            return _answer(
+                False, f"certificate {current.subject.rfc4514_string()} is not valid at {now.isoformat()}"
+            )
         if any(current == anchor for anchor in anchors):
             return _answer(True, "")
         anchor = next((a for a in anchors if _issued_by(current, a)), None)
@@ -124,7 +128,9 @@ def is_certificate_trusted(payload: bytes, *, now: dt.datetime | None = None) ->
             return _answer(True, "")
         parent = next((c for c in intermediates if c != current and _issued_by(current, c)), None)
         if parent is None:
-            return _answer(False, f"cannot build a chain of trust for {cert.subject.rfc4514_string()}: UnknownIssuer")
+            return _answer(
+                False, f"cannot build a chain of trust for {cert.subject.rfc4514_string()}: UnknownIssuer"
+            )
         current = parent
     return _answer(False, "the certificate chain is too long")
 

@@ -23,7 +23,12 @@ CAPABILITY_TREE: dict[str, object] = {
     },
     "net": {"v1": {"dns_lookup_host": None}},
     "crypto": {"v1": {"is_certificate_trusted": None}},
-    "kubernetes": {"list_resources_by_namespace": None, "list_resources_all": None, "get_resource": None, "can_i": None},
+    "kubernetes": {
+        "list_resources_by_namespace": None,
+        "list_resources_all": None,
+        "get_resource": None,
+        "can_i": None,
+    },
 }
 
 
@@ -62,12 +67,16 @@ def _expand(pattern: str) -> set[str]:
     for depth, segment in enumerate(segments):
         if not isinstance(node, dict) or segment not in node:
             known = "/".join(segments[:depth]) or "the root"
-            raise InputError(f"invalid host capability pattern {pattern!r}: unknown segment {segment!r} under {known}")
+            raise InputError(
+                f"invalid host capability pattern {pattern!r}: unknown segment {segment!r} under {known}"
+            )
         node = node[segment]
     path = "/".join(segments)
     if wildcard:
         if node is None:
-            raise InputError(f"invalid host capability pattern {pattern!r}: {path!r} is a capability, not a group")
+            raise InputError(
+                f"invalid host capability pattern {pattern!r}: {path!r} is a capability, not a group"
+            )
         return {leaf for leaf in all_capabilities() if leaf.startswith(path + "/")}
     if node is not None:
         raise InputError(
@@ -81,7 +90,9 @@ class CapabilityAllowList:
 
     def __init__(self, patterns: Iterable[str] = ("*",)) -> None:
         self.patterns = tuple(patterns)
-        self.allowed: frozenset[str] = frozenset().union(*(_expand(p) for p in self.patterns)) if self.patterns else frozenset()
+        self.allowed: frozenset[str] = (
+            frozenset().union(*(_expand(p) for p in self.patterns)) if self.patterns else frozenset()
+        )
 
     def allows(self, path: str) -> bool:
         return path.startswith("tracing/") or path in self.allowed

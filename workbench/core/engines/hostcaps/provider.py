@@ -28,14 +28,27 @@ from workbench.core.errors import HostCapabilityError
 
 __all__ = ["HostCapabilities", "build_host_capabilities", "parse_callback_request"]
 
-_LEVELS = {"trace": "trace", "debug": "debug", "info": "info", "warn": "warning", "warning": "warning", "error": "error"}
+_LEVELS = {
+    "trace": "trace",
+    "debug": "debug",
+    "info": "info",
+    "warn": "warning",
+    "warning": "warning",
+    "error": "error",
+}
 _K8S_RESOURCE_CALLS = {"list_resources_by_namespace", "list_resources_all", "get_resource"}
 _V2_VERIFY = {
     "SigstorePubKeyVerify": ("image", "pub_keys", "annotations"),
     "SigstoreKeylessVerify": ("image", "keyless", "annotations"),
     "SigstoreKeylessPrefixVerify": ("image", "keyless_prefix", "annotations"),
     "SigstoreGithubActionsVerify": ("image", "owner", "repo", "annotations"),
-    "SigstoreCertificateVerify": ("image", "certificate", "certificate_chain", "require_rekor_bundle", "annotations"),
+    "SigstoreCertificateVerify": (
+        "image",
+        "certificate",
+        "certificate_chain",
+        "require_rekor_bundle",
+        "annotations",
+    ),
 }
 
 
@@ -83,7 +96,8 @@ def parse_callback_request(namespace: str, operation: str, payload: bytes) -> Ca
         if operation == "can_i":
             d = _object(path, data, ("subject_access_review",))
             return CallbackRequest(
-                "KubernetesCanI", {"request": d["subject_access_review"], "disable_cache": bool(d.get("disable_cache"))}
+                "KubernetesCanI",
+                {"request": d["subject_access_review"], "disable_cache": bool(d.get("disable_cache"))},
             )
     elif namespace == "oci":
         if operation == "v1/manifest_digest":
@@ -136,7 +150,13 @@ class HostCapabilities:
 
     # -- entry point ----------------------------------------------------------------
     def call(
-        self, binding: str, namespace: str, operation: str, payload: bytes, *, log: Callable[[LogRecord], None] | None = None
+        self,
+        binding: str,
+        namespace: str,
+        operation: str,
+        payload: bytes,
+        *,
+        log: Callable[[LogRecord], None] | None = None,
     ) -> bytes:
         """Answer one host call; raises :class:`HostCapabilityError` with Kubewarden's message."""
         sink = log or self.log
@@ -146,7 +166,9 @@ class HostCapabilities:
             if operation == "log":
                 self._trace(sink, payload)
                 return b""
-            return self._refuse(sink, binding, namespace, operation, payload, f"unknown operation: tracing/{operation}")
+            return self._refuse(
+                sink, binding, namespace, operation, payload, f"unknown operation: tracing/{operation}"
+            )
         path = f"{namespace}/{operation}"
         if not self.allow_list.allows(path):
             return self._refuse(
@@ -201,7 +223,11 @@ class HostCapabilities:
         fields = dict(event)
         level = _LEVELS.get(str(fields.pop("level", "info")).lower(), "info")
         message = fields.pop("message", None)
-        sink(LogRecord(level=level, message="" if message is None else str(message), source="policy", fields=fields))
+        sink(
+            LogRecord(
+                level=level, message="" if message is None else str(message), source="policy", fields=fields
+            )
+        )
 
     def _answer(self, namespace: str, operation: str, request: CallbackRequest, payload: bytes) -> bytes:
         path = f"{namespace}/{operation}"
@@ -227,7 +253,11 @@ class HostCapabilities:
                 )  # fmt: skip
             else:
                 result = self.snapshot.list_resources_all(
-                    f["api_version"], f["kind"], f.get("label_selector"), f.get("field_selector"), f.get("field_masks")
+                    f["api_version"],
+                    f["kind"],
+                    f.get("label_selector"),
+                    f.get("field_selector"),
+                    f.get("field_masks"),
                 )
             return json.dumps(result, separators=(",", ":"), ensure_ascii=False).encode()
         if namespace == "crypto":

@@ -109,7 +109,9 @@ def parse_label_selector(selector: str | None) -> list[LabelRequirement]:
                 assert value is not None
                 if op in (">", "<"):
                     if not re.fullmatch(r"-?\d+", value):
-                        raise _bad_label(selector, f"for 'Gt', 'Lt' operators, the value must be an integer: {value!r}")
+                        raise _bad_label(
+                            selector, f"for 'Gt', 'Lt' operators, the value must be an integer: {value!r}"
+                        )
                     requirements.append(LabelRequirement(key, "gt" if op == ">" else "lt", (value,)))
                 else:
                     if not _VALUE.match(value):
@@ -208,7 +210,9 @@ def _unescape(text: str, selector: str) -> str:
     for ch in text:
         if escaped:
             if ch not in "\\,=!":
-                raise HostCapabilityError(f"invalid field selector {selector!r}: invalid escape sequence \\{ch}")
+                raise HostCapabilityError(
+                    f"invalid field selector {selector!r}: invalid escape sequence \\{ch}"
+                )
             out.append(ch)
             escaped = False
         elif ch == "\\":

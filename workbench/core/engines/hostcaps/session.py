@@ -144,7 +144,9 @@ class SessionReplayer:
                 payload = response.get("payload", "")
                 self._queue.append((CallbackRequest.from_yaml(request), True, str(payload)))
             elif kind == "Error":
-                self._queue.append((CallbackRequest.from_yaml(request), False, str(response.get("message", ""))))
+                self._queue.append(
+                    (CallbackRequest.from_yaml(request), False, str(response.get("message", "")))
+                )
             else:
                 raise InputError(f"{where}: response type must be Success or Error, not {kind!r}")
         self._lock = threading.Lock()

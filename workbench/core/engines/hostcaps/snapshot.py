@@ -170,7 +170,9 @@ class ClusterSnapshot:
 
     def _add_document(self, document: Any, where: str) -> None:
         if not isinstance(document, dict):
-            raise InputError(f"cluster snapshot {where}: expected a Kubernetes object, got {type(document).__name__}")
+            raise InputError(
+                f"cluster snapshot {where}: expected a Kubernetes object, got {type(document).__name__}"
+            )
         kind = document.get("kind")
         if isinstance(kind, str) and kind.endswith("List") and isinstance(document.get("items"), list):
             for item in document["items"]:
@@ -227,7 +229,12 @@ class ClusterSnapshot:
             for obj in self._select(api_version, kind, namespace)
             if match_labels(labels, obj) and match_fields(fields, obj)
         ]
-        return {"apiVersion": api_version, "kind": f"{kind}List", "metadata": {"resourceVersion": ""}, "items": items}
+        return {
+            "apiVersion": api_version,
+            "kind": f"{kind}List",
+            "metadata": {"resourceVersion": ""},
+            "items": items,
+        }
 
     def list_resources_by_namespace(
         self,
@@ -267,4 +274,6 @@ class ClusterSnapshot:
             if obj["metadata"]["name"] == name and (scope is not None or not self.is_namespaced(kind)):
                 return apply_field_masks(copy.deepcopy(obj), field_masks)  # type: ignore[no-any-return]
         shown = "None" if namespace is None else f"Some({json.dumps(namespace)})"
-        raise HostCapabilityError(f"Cannot find {api_version}/{kind} named '{name}' inside of namespace '{shown}'")
+        raise HostCapabilityError(
+            f"Cannot find {api_version}/{kind} named '{name}' inside of namespace '{shown}'"
+        )

@@ -27,6 +27,8 @@ import ctypes
 import ctypes.util
 import json
 import sys
+import time
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -35,7 +37,7 @@ import wasmtime._bindings as _ffi
 
 from workbench.core.engines.opa.builtins._registry import UNDEFINED, RegoSet
 from workbench.core.engines.opa.builtins._values import dumps, loads
-from workbench.core.engines.runtime import Watchdog
+from workbench.core.engines.runtime import ticker_for
 from workbench.core.errors import (
     BuiltinError,
     EvaluationCancelled,
@@ -56,6 +58,7 @@ __all__ = [
     "PAGE_SIZE",
     "TIMEOUT_MESSAGE",
     "BuiltinDispatcher",
+    "Deadline",
     "OpaInstance",
     "check_opa_exports",
     "rego_text",
@@ -215,6 +218,66 @@ def _contains_set(value: Any) -> bool:
     return False
 
 
+_DEADLINE_CALLBACK = _ffi._wasmtime_store_epoch_deadline_callback.argtypes[1]
+
+
+class Deadline:
+    """Deadline and cancel flag of the evaluations of one engine, checked at every epoch tick.
+
+    Same mechanism as :class:`workbench.core.engines.runtime.Watchdog` (an epoch-deadline
+    callback per store, so interrupting one evaluation never disturbs another on the
+    shared engine), without per-call context managers: arming costs one
+    ``set_epoch_deadline``. The shared epoch ticker is held running by
+    :meth:`hold_ticker` while an instance is warm instead of being started and
+    stopped around every call.
+    """
+
+    def __init__(self, engine: wasmtime.Engine) -> None:
+        self._ticker = ticker_for(engine)
+        self.deadline: float | None = None
+        self.reason: str | None = None
+        self.cancelled = False
+        self._callback = _DEADLINE_CALLBACK(self._on_deadline)
+
+    def attach(self, store: wasmtime.Store) -> None:
+        _ffi.wasmtime_store_epoch_deadline_callback(store.ptr(), self._callback, None, _NO_FINALIZER)
+        store.set_epoch_deadline(1)
+
+    def arm(self, store: wasmtime.Store, timeout: float | None) -> None:
+        self.reason = None
+        self.deadline = None if timeout is None else time.monotonic() + timeout
+        store.set_epoch_deadline(1)
+
+    def hold_ticker(self, owner: object) -> weakref.finalize:
+        """Keep the shared epoch ticker running until ``owner`` is closed or garbage collected.
+
+        Call the returned finalizer to release it early.
+        """
+        hold = self._ticker.active()
+        hold.__enter__()
+        return weakref.finalize(owner, hold.__exit__, None, None, None)
+
+    def _on_deadline(self, _context: Any, _data: Any, delta: Any, kind: Any) -> int:
+        if self.cancelled:
+            self.reason = "cancelled"
+        elif self.deadline is not None and time.monotonic() >= self.deadline:
+            self.reason = "timeout"
+        else:
+            delta[0] = 1
+            kind[0] = 0  # WASMTIME_UPDATE_DEADLINE_CONTINUE
+            return 0
+        error = _ffi.wasmtime_error_new(f"workbench: OPA evaluation {self.reason}".encode())
+        return ctypes.cast(error, ctypes.c_void_p).value or 0
+
+    def interrupt(self) -> None:
+        """Stop the running call (from any thread) at the next epoch check."""
+        self.cancelled = True
+        self._ticker.bump()
+
+    def reset_cancel(self) -> None:
+        self.cancelled = False
+
+
 class OpaInstance:
     """One instantiated OPA module in its own store, reusable across evaluations."""
 
@@ -226,7 +289,8 @@ class OpaInstance:
         dispatcher: BuiltinDispatcher | None = None,
         log: LogFn | None = None,
         memory_limit: int | None = None,
-        watchdog: Watchdog | None = None,
+        deadline: Deadline | None = None,
+        hold_ticker: bool = False,
     ) -> None:
         export_names = {e.name for e in module.exports}
         check_opa_exports(export_names)
@@ -240,8 +304,11 @@ class OpaInstance:
         self._ctx = self.store._context()
         if memory_limit is not None:
             self.store.set_limits(memory_size=memory_limit)
-        self._watchdog = watchdog or Watchdog(engine)
-        self._watchdog.attach(self.store)
+        self._deadline = deadline or Deadline(engine)
+        self._deadline.attach(self.store)
+        self._ticker = ticker_for(engine)
+        self._ticking = hold_ticker
+        self._release_ticker = self._deadline.hold_ticker(self) if hold_ticker else None
 
         min_pages = 2
         for imp in module.imports:
@@ -319,6 +386,13 @@ class OpaInstance:
         self.data_addr = 0
         self.data_heap_ptr = self.base_heap_ptr
         self.data_json: bytes | None = None
+
+    def close(self) -> None:
+        """Release the ticker hold; the instance cannot be used afterwards."""
+        self.broken = True
+        if self._release_ticker is not None:
+            self._release_ticker()
+            self._ticking = False
 
     # -- host functions (unchecked trampolines) --------------------------------
     def _host_func(self, nparams: int, nresults: int, fn: Callable[..., int | None]) -> wasmtime.Func:
@@ -458,13 +532,16 @@ class OpaInstance:
     def _guard(self, fn: Callable[[], Any], timeout: float | None) -> Any:
         """Run guest calls under the watchdog; map every failure to a WorkbenchError."""
         self._pending = None
+        self._deadline.arm(self.store, timeout)
         try:
-            with self._watchdog.guard(self.store, timeout):
+            if self._ticking or timeout is None:
+                return fn()
+            with self._ticker.active():
                 return fn()
         except BaseException as exc:
             self.broken = True
             pending, self._pending = self._pending, None
-            reason = self._watchdog.reason
+            reason = self._deadline.reason
             if reason == "cancelled":
                 raise EvaluationCancelled("evaluation cancelled by the user") from None
             if reason == "timeout":

@@ -28,7 +28,7 @@ from workbench.core.engines.base import (
     ValidationRequest,
 )
 from workbench.core.engines.opa import preflight
-from workbench.core.engines.opa.abi import OpaInstance
+from workbench.core.engines.opa.abi import Deadline, OpaInstance
 from workbench.core.engines.opa.inventory import gatekeeper_inventory, opa_inventory
 from workbench.core.engines.response import AdmissionResponse, internal_error
 from workbench.core.errors import (
@@ -47,7 +47,6 @@ __all__ = ["CANNOT_INTERPRET", "GATEKEEPER_RAW", "OpaEngine"]
 
 CANNOT_INTERPRET = "cannot interpret OPA policy result"
 GATEKEEPER_RAW = "Gatekeeper does not support raw validation requests"
-_OPTION_SWITCHES = {"http.send": "allow_http_send", "net.lookup_ip_addr": "allow_net_lookup"}
 
 
 def _encode(value: Any, what: str) -> bytes:
@@ -79,7 +78,7 @@ class OpaEngine:
         self._dynamic_warnings: list[str] = []
         self._instance: OpaInstance | None = None
         self._lock = threading.RLock()
-        self._watchdog = runtime.Watchdog(self._engine)
+        self._deadline = Deadline(self._engine)
         self._logs: list[LogRecord] = []
         self._builtin_ctx: Any = None
         self._settings_key: bytes | None = None
@@ -123,37 +122,39 @@ class OpaEngine:
 
     # -- builtins -------------------------------------------------------------------
     def _resolve_builtins(self) -> dict[str, Callable[[list[Any]], Any]]:
-        import workbench.core.engines.opa.builtins.catalog  # noqa: F401  (fills REGISTRY)
-        from workbench.core.engines.opa.builtins._registry import REGISTRY, BuiltinOptions
+        """name -> call(args) for every builtin the module needs; extras override the registry.
 
-        options = self.options.builtin_options or BuiltinOptions()
+        Network builtins (``http.send``, ``net.lookup_ip_addr``) are always resolved: they
+        refuse to run unless the evaluation's ``BuiltinOptions`` allow them, after checking
+        their operands like OPA does.
+        """
+        import workbench.core.engines.opa.builtins.catalog  # noqa: F401  (fills REGISTRY)
+        from workbench.core.engines.opa.builtins._registry import REGISTRY
+
         table: dict[str, Callable[[list[Any]], Any]] = {}
         for name in self.info.builtins:
             extra = self.options.extra_builtins.get(name)
             if extra is not None:
-                table[name] = lambda args, fn=extra: fn(*args)
+                table[name] = self._extra(name, extra)
                 continue
             entry = REGISTRY.get(name)
-            if entry is None:
-                continue
-            switch = _OPTION_SWITCHES.get(name)
-            enabled = entry.enabled_by_default or (
-                switch is not None and bool(getattr(options, switch, False))
-            )
-            if enabled:
+            if entry is not None:
                 table[name] = lambda args, b=entry: b(self._builtin_ctx, args)
-            else:
-                table[name] = self._disabled(name, switch)
         return table
 
     @staticmethod
-    def _disabled(name: str, switch: str | None) -> Callable[[list[Any]], Any]:
-        hint = f" (enable it with the builtin option {switch})" if switch else ""
+    def _extra(name: str, fn: Callable[..., Any]) -> Callable[[list[Any]], Any]:
+        """An application builtin: its BuiltinErrors are reported as ``<name>: <message>`` like OPA's."""
 
-        def refuse(_args: list[Any]) -> Any:
-            raise BuiltinError(f"{name}: disabled by the workbench, it reaches outside the sandbox{hint}")
+        def call(args: list[Any]) -> Any:
+            try:
+                return fn(*args)
+            except BuiltinError as exc:
+                if str(exc).startswith(f"{name}: "):
+                    raise
+                raise BuiltinError(f"{name}: {exc}", code=exc.code) from exc
 
-        return refuse
+        return call
 
     def _dispatch(self, name: str, args: list[Any]) -> Any:
         fn = self._builtins.get(name)
@@ -170,6 +171,8 @@ class OpaEngine:
     def _instance_ready(self) -> OpaInstance:
         instance = self._instance
         if instance is None or instance.broken:
+            if instance is not None:
+                instance.close()
             self._instance = None
             instance = OpaInstance(
                 self._engine,
@@ -177,7 +180,8 @@ class OpaEngine:
                 dispatcher=self._dispatch,
                 log=self._emit,
                 memory_limit=self.options.memory_limit,
-                watchdog=self._watchdog,
+                deadline=self._deadline,
+                hold_ticker=True,
             )
             self._instance = instance
         return instance
@@ -187,7 +191,7 @@ class OpaEngine:
 
         if self.missing:
             raise MissingBuiltinError(self.missing)
-        self._watchdog.reset_cancel()
+        self._deadline.reset_cancel()
         if self.options.cancel is not None:
             self.options.cancel.check_evaluation()
         self._logs = []
@@ -339,10 +343,12 @@ class OpaEngine:
 
     def interrupt(self) -> None:
         """Stop the running evaluation (it ends with EvaluationCancelled within one epoch tick)."""
-        self._watchdog.interrupt()
+        self._deadline.interrupt()
 
     def close(self) -> None:
         with self._lock:
+            if self._instance is not None:
+                self._instance.close()
             self._instance = None
         if self._unregister_cancel is not None:
             self._unregister_cancel()

@@ -158,7 +158,7 @@ def resolve_entrypoint(info: OpaModuleInfo, entrypoint: str | int | None) -> int
             stripped = stripped[len("data/") :]
         if stripped in info.entrypoints:
             return info.entrypoints[stripped]
-        if entrypoint.strip().isdigit():
+        if entrypoint.strip().isascii() and entrypoint.strip().isdigit():
             entrypoint = int(entrypoint.strip())
         else:
             raise InputError(f"unknown entrypoint {entrypoint!r}; the module has: {listing or 'none'}")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from urllib.parse import parse_qsl
 
 import pytest
 from helpers import SHARED_DIR, shared_path
@@ -79,14 +78,15 @@ def test_invalid_utf8_becomes_one_replacement_per_byte() -> None:
 
 def test_urlquery_details() -> None:
     assert urlquery_decode("a+b%2Bc") == "a b+c"
-    with pytest.raises(BuiltinError, match='urlquery.decode: invalid URL escape "%4"'):
+    with pytest.raises(BuiltinError, match=r'urlquery\.decode: invalid URL escape "%4"'):
         urlquery_decode("x%4")
-    with pytest.raises(BuiltinError, match='invalid URL escape "%\\\\xff"'):
-        urlquery_decode("%\xff")
+    with pytest.raises(BuiltinError) as info:
+        urlquery_decode("%\u20ac")  # the 3-byte slice cuts the euro sign: Go quotes the bytes
+    assert str(info.value) == 'urlquery.decode: invalid URL escape "%\\xe2\\x82"'
     assert urlquery_decode_object("a=1&&b&c=%20") == {"a": ["1"], "b": [""], "c": [" "]}
-    with pytest.raises(BuiltinError, match="urlquery.decode_object: invalid semicolon separator in query"):
+    with pytest.raises(BuiltinError, match=r"urlquery\.decode_object: invalid semicolon separator in query"):
         urlquery_decode_object("a=1;b=2")
-    assert urlquery_encode_object({"z": RegoSet(["b", "a"]), "k y": [], "é": "~"}) == "%C3%A9=~&z=a&z=b"
+    assert urlquery_encode_object({"z": RegoSet(["b", "a"]), "k y": [], "é": "~"}) == "z=a&z=b&%C3%A9=~"
     with pytest.raises(BuiltinError, match="operand 1 must be object but got array"):
         urlquery_encode_object([])
 
@@ -115,12 +115,9 @@ def test_hex_round_trip(text: str) -> None:
 )
 def test_query_object_round_trip(values: dict[str, list[str]]) -> None:
     encoded = urlquery_encode_object(values)
-    expected = {k: v for k, v in values.items() if k}
-    decoded = urlquery_decode_object(encoded)
-    assert decoded == expected
-    assert [k for k, _ in parse_qsl(encoded, keep_blank_values=True)] == [
-        k for k in sorted(values, key=lambda k: k.encode()) for _ in values[k] if k or True
-    ]
+    assert urlquery_decode_object(encoded) == values
+    keys = [part.partition("=")[0] for part in encoded.split("&")] if encoded else []
+    assert keys == sorted(keys, key=lambda k: urlquery_decode(k).encode())
 
 
 @settings(max_examples=300, deadline=None)

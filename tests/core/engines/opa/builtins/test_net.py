@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from workbench.conformance.builtins import run_case
 from workbench.core.engines.opa.builtins import REGISTRY, BuiltinContext, BuiltinOptions, RegoSet
-from workbench.core.engines.opa.builtins._goip import ip_string, parse_cidr, parse_ip
+from workbench.core.engines.opa.builtins._goip import ip_string, mask_size, parse_cidr, parse_ip
 from workbench.core.engines.opa.builtins.net import (
     cidr_contains_matches,
     cidr_expand,
@@ -164,17 +164,28 @@ _cidr_text = st.one_of(
 @given(_cidr_text)
 def test_cidr_parser_never_crashes(text: str) -> None:
     for name in BUILTINS:
-        args = (
-            [text, text]
-            if name == "net.cidr_contains_matches"
-            else [[text]]
-            if name == "net.cidr_merge"
-            else [text]
-        )
+        if name == "net.cidr_expand" and _too_many_addresses(text):
+            continue
+        if name == "net.cidr_contains_matches":
+            args = [text, text]
+        elif name == "net.cidr_merge":
+            args = [[text]]
+        else:
+            args = [text]
         try:
             REGISTRY[name](BuiltinContext(), args)
         except BuiltinError:
             pass
+
+
+def _too_many_addresses(text: str) -> bool:
+    """Keep the property test fast: expanding up to a million addresses is valid but slow."""
+    try:
+        _ip, net = parse_cidr(text)
+    except ValueError:
+        return False
+    ones, bits = mask_size(net.mask)
+    return bits - ones > 12
 
 
 @settings(max_examples=100, deadline=None)

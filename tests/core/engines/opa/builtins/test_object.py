@@ -72,7 +72,7 @@ _json = st.recursive(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(st.dictionaries(st.text(max_size=2), _json, max_size=4))
 def test_object_is_subset_of_itself_and_of_supersets(obj: dict) -> None:
     assert object_subset(obj, obj)
@@ -80,7 +80,7 @@ def test_object_is_subset_of_itself_and_of_supersets(obj: dict) -> None:
     assert object_subset(bigger, obj)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(st.lists(_json, max_size=6), st.integers(0, 6), st.integers(0, 6))
 def test_array_slices_are_subsets(items: list, start: int, length: int) -> None:
     assert object_subset(items, items[start : start + length])

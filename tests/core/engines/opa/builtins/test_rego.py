@@ -276,10 +276,21 @@ _names = st.from_regex(r"[a-z][a-z0-9_]{0,6}", fullmatch=True).filter(
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(_names, st.integers(-(10**6), 10**6)), min_size=1, max_size=5))
 def test_constant_rules_round_trip(rules: list[tuple[str, int]]) -> None:
     source = "package gen\n" + "\n".join(f"{name} := {value}" for name, value in rules)
     parsed = rego_parse_module("gen.rego", source)["rules"]
     assert [(r["head"]["name"], r["head"]["value"]["value"]) for r in parsed] == rules
     assert all(r["head"]["assign"] and r["body"] == TRUE_BODY for r in parsed)
+
+
+def test_wildcards_number_through_the_module_and_rows_follow_raw_strings() -> None:
+    source = "package p\na := [x | x := input[_]]\nb := `one\ntwo`\nc if input[_] == input[_]\nd := {"
+    with pytest.raises(BuiltinError, match=r"p.rego:6: rego_parse_error: unexpected eof token$"):
+        rego_parse_module("p.rego", source)
+    rules = rego_parse_module("p.rego", source[: source.rindex("\n")])["rules"]
+    assert rules[0]["head"]["value"]["value"]["body"][0]["terms"][2]["value"][1] == _var("$0")
+    assert rules[1]["head"]["value"] == {"type": "string", "value": "one\ntwo"}
+    equal = rules[2]["body"][0]["terms"]
+    assert [equal[1]["value"][1], equal[2]["value"][1]] == [_var("$1"), _var("$2")]

@@ -62,8 +62,14 @@ def test_prefix_and_suffix_accept_sets_and_check_elements() -> None:
     assert any_prefix_match(RegoSet(["abc", "x"]), RegoSet(["ab"])) is True
     assert any_suffix_match(["abc"], RegoSet(["zz", "bc"])) is True
     assert any_prefix_match([], "") is False
-    with pytest.raises(BuiltinError, match="operand 2 must be string but got number"):
+    with pytest.raises(BuiltinError) as info:
         any_prefix_match("a", ["a", 1])
+    assert (
+        str(info.value)
+        == "strings.any_prefix_match: operand 2 must be array of strings but got array containing number"
+    )
+    with pytest.raises(BuiltinError, match="operand 1 must be set of strings but got set containing null"):
+        any_suffix_match(RegoSet([None, "a"]), "a")
 
 
 def test_count_split_and_indexof_use_code_points() -> None:
@@ -164,6 +170,10 @@ def test_render_template(template: str, data: dict, want: str) -> None:
         ("{{if .x}}", {}, "template: template:1: unexpected EOF"),
         ("{{end}}", {}, "template: template:1: unexpected {{end}}"),
         ("{{break}}", {}, "template: template:1: {{break}} outside {{range}}"),
+        ("{{foo}} {{.x", {}, 'template: template:1: function "foo" not defined'),
+        ("{{.name}", {}, 'template: template:1: unexpected "}" in operand'),
+        ("{{.a;}}", {}, "template: template:1: bad character U+003B ';'"),
+        ("{{nil}}", {}, 'template: template:1:2: executing "template" at <nil>: nil is not a command'),
         ("{{$y}}", {}, 'template: template:1: undefined variable "$y"'),
         (
             "{{index .l 5}}",

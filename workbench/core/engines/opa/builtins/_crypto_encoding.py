@@ -221,6 +221,8 @@ def go_quote(s: str) -> str:
             out.append("\\\\")
         elif o in (7, 8, 12, 10, 13, 9, 11):
             out.append({7: "\\a", 8: "\\b", 12: "\\f", 10: "\\n", 13: "\\r", 9: "\\t", 11: "\\v"}[o])
+        elif 0xDC80 <= o <= 0xDCFF:
+            out.append(f"\\x{o - 0xDC00:02x}")  # a raw byte kept by "surrogateescape"
         elif 0xD800 <= o <= 0xDFFF:
             out.append("\\ufffd")
         elif ch.isprintable() or ch == " ":

@@ -46,9 +46,16 @@ def _should_escape(c: str, mode: int) -> bool:
     return not (mode == _ENC_FRAGMENT and c in "!()*")
 
 
+def _to_bytes(s: str) -> bytes:
+    try:
+        return s.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return s.encode("utf-8", "surrogatepass")
+
+
 def _escape(s: str, mode: int) -> str:
     out: list[str] = []
-    for byte in s.encode("utf-8", "surrogatepass"):
+    for byte in _to_bytes(s):
         c = chr(byte)
         if _should_escape(c, mode):
             if c == " " and mode == _ENC_QUERY:
@@ -61,7 +68,7 @@ def _escape(s: str, mode: int) -> str:
 
 
 def _unescape(s: str, mode: int) -> str:
-    raw = s.encode("utf-8", "surrogatepass")
+    raw = _to_bytes(s)
     i = 0
     while i < len(raw):
         if raw[i] == 0x25:  # %
@@ -70,13 +77,17 @@ def _unescape(s: str, mode: int) -> str:
                 tail = raw[i:]
                 if len(tail) > 3:
                     tail = tail[:3]
-                raise GoError(f'invalid URL escape "{tail.decode("utf-8", "replace")}"')
+                raise GoError(f"invalid URL escape {_go_quote(tail.decode('utf-8', 'surrogateescape'))}")
             if mode == _ENC_HOST and int(seg[1:], 16) < 0x80 and seg != "%25":
-                raise GoError(f'invalid URL escape "{seg}"')
+                raise GoError(f"invalid URL escape {_go_quote(seg)}")
+            if mode == _ENC_ZONE:
+                v = int(seg[1:], 16)
+                if seg != "%25" and v != 0x20 and _should_escape(chr(v), _ENC_HOST):
+                    raise GoError(f"invalid URL escape {_go_quote(seg)}")
             i += 3
         else:
             c = chr(raw[i])
-            if mode == _ENC_HOST and raw[i] < 0x80 and _should_escape(c, mode):
+            if mode in (_ENC_HOST, _ENC_ZONE) and raw[i] < 0x80 and _should_escape(c, mode):
                 raise GoError(f"invalid character {_go_quote(c)} in host name")
             i += 1
     out = bytearray()
@@ -89,6 +100,10 @@ def _unescape(s: str, mode: int) -> str:
             out.append(raw[i])
             i += 1
     return out.decode("utf-8", "surrogateescape")
+
+
+def _clean(s: str) -> str:
+    return "".join("\ufffd" if 0xD800 <= ord(c) <= 0xDFFF else c for c in s)
 
 
 @dataclasses.dataclass
@@ -106,18 +121,19 @@ class GoURL:
     raw_fragment: str = ""
 
     def to_json(self) -> dict[str, Any]:
+        """``encoding/json`` of Go's ``url.URL`` (invalid UTF-8 becomes U+FFFD)."""
         return {
-            "Scheme": self.scheme,
-            "Opaque": self.opaque,
+            "Scheme": _clean(self.scheme),
+            "Opaque": _clean(self.opaque),
             "User": None if self.user is None else {},
-            "Host": self.host,
-            "Path": self.path,
-            "RawPath": self.raw_path,
+            "Host": _clean(self.host),
+            "Path": _clean(self.path),
+            "RawPath": _clean(self.raw_path),
             "OmitHost": self.omit_host,
             "ForceQuery": self.force_query,
-            "RawQuery": self.raw_query,
-            "Fragment": self.fragment,
-            "RawFragment": self.raw_fragment,
+            "RawQuery": _clean(self.raw_query),
+            "Fragment": _clean(self.fragment),
+            "RawFragment": _clean(self.raw_fragment),
         }
 
     def escaped_path(self) -> str:
@@ -211,39 +227,47 @@ def _valid_optional_port(port: str) -> bool:
     return all(c.isascii() and c.isdigit() for c in port[1:])
 
 
-def _parse_host(host: str) -> str:
-    if host.startswith("["):
-        i = host.rfind("]")
-        if i < 0:
+def _parse_host(scheme: str, host: str) -> str:
+    open_bracket = host.rfind("[")
+    if open_bracket > 0:
+        raise GoError("invalid IP-literal")
+    if open_bracket == 0:
+        close_bracket = host.rfind("]")
+        if close_bracket < 0:
             raise GoError("missing ']' in host")
-        colon_port = host[i + 1 :]
+        colon_port = host[close_bracket + 1 :]
         if not _valid_optional_port(colon_port):
             raise GoError(f"invalid port {_go_quote(colon_port)} after host")
-        zone = host[:i].find("%25")
+        unescaped_port = _unescape(colon_port, _ENC_HOST)
+        hostname = host[1:close_bracket]
+        zone = hostname.find("%25")
         if zone >= 0:
-            host1 = _unescape(host[:zone], _ENC_HOST)
-            host2 = _unescape(host[zone:i], _ENC_ZONE)
-            host3 = _unescape(host[i:], _ENC_HOST)
-            return host1 + host2 + host3
-        addr = host[1:i]
+            unescaped = _unescape(hostname[:zone], _ENC_HOST) + _unescape(hostname[zone:], _ENC_ZONE)
+        else:
+            unescaped = _unescape(hostname, _ENC_HOST)
         try:
-            ipaddress.IPv6Address(addr)
+            addr = ipaddress.ip_address(unescaped)
         except ValueError:
-            raise GoError(f"invalid IPv6 host {_go_quote(addr)}") from None
-    else:
-        i = host.rfind(":")
-        if i != -1:
-            colon_port = host[i:]
-            if not _valid_optional_port(colon_port):
-                raise GoError(f"invalid port {_go_quote(colon_port)} after host")
+            raise GoError(f"invalid host: ParseAddr({_go_quote(unescaped)}): unable to parse IP") from None
+        if addr.version == 4:
+            raise GoError("invalid IP-literal")
+        return "[" + unescaped + "]" + unescaped_port
+    i = host.find(":")
+    if i != -1:
+        last = host.rfind(":")
+        if last != i and scheme not in ("http", "https"):
+            i = last
+        colon_port = host[i:]
+        if not _valid_optional_port(colon_port):
+            raise GoError(f"invalid port {_go_quote(colon_port)} after host")
     return _unescape(host, _ENC_HOST)
 
 
-def _parse_authority(authority: str) -> tuple[tuple[str, str | None] | None, str]:
+def _parse_authority(scheme: str, authority: str) -> tuple[tuple[str, str | None] | None, str]:
     i = authority.rfind("@")
     if i < 0:
-        return None, _parse_host(authority)
-    host = _parse_host(authority[i + 1 :])
+        return None, _parse_host(scheme, authority)
+    host = _parse_host(scheme, authority[i + 1 :])
     userinfo = authority[:i]
     for c in userinfo:
         if not (c.isascii() and c.isalnum()) and c not in "-._:~!$&'()*+,;=%@":
@@ -289,7 +313,7 @@ def _parse(raw: str) -> GoURL:
         i = authority.find("/")
         if i >= 0:
             authority, rest = authority[:i], authority[i:]
-        url.user, url.host = _parse_authority(authority)
+        url.user, url.host = _parse_authority(url.scheme, authority)
     elif url.scheme and rest.startswith("/"):
         url.omit_host = True
     url.path = _unescape(rest, _ENC_PATH)

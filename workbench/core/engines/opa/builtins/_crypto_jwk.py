@@ -92,6 +92,12 @@ def _parse_key(obj: Any) -> Jwk:
             f"json: cannot unmarshal {_json_kind(obj)} into Go value of type struct"
         )
     kty = obj.get("kty")
+    if kty is not None and not isinstance(kty, str):
+        kind = "object" if isinstance(kty, dict) else _json_kind(kty)
+        raise GoError(
+            "jwk.ParseKey: jwk.Parse: failed to probe data: probe: failed to unmarshal data: "
+            f"json: cannot unmarshal {kind} into Go struct field .kty of type string"
+        )
     kty_s = kty if isinstance(kty, str) else ""
     private = "d" in obj
     type_name = _KEY_TYPES.get((kty_s, private))

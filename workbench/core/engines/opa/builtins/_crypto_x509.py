@@ -60,6 +60,11 @@ def go_time_json(t: _dt.datetime) -> str:
     return f"{text}{sign}{minutes // 60:02d}:{minutes % 60:02d}"
 
 
+def _raw_str(b: bytes) -> str:
+    """Bytes as a Go string would hold them (invalid UTF-8 kept via surrogateescape)."""
+    return b.decode("utf-8", "surrogateescape")
+
+
 def _bytes_str(b: bytes) -> str:
     return b.decode("utf-8", "replace")
 
@@ -235,16 +240,34 @@ def _parse_ai(der: bytes) -> tuple[tuple[int, ...], bytes]:
     return oid, el[1]
 
 
+_CURVE_PRIMES = {
+    "P-224": 2**224 - 2**96 + 1,
+    "P-256": 2**256 - 2**224 + 2**192 + 2**96 - 1,
+    "P-384": 2**384 - 2**128 - 2**96 + 2**32 - 1,
+    "P-521": 2**521 - 1,
+}
+
+
 def _ec_point(curve_name: str, data: bytes) -> tuple[int, int]:
+    """``ecdsa.ParseUncompressedPublicKey`` with the ``nistec`` error texts."""
     _, curve, size = CURVE_BY_NAME[curve_name]
-    if len(data) != 1 + 2 * size or data[0] != 4:
-        raise GoError("ecdsa: invalid public key")
+    short = curve_name.replace("-", "")
+    if not data or data[0] != 4:
+        raise GoError("ecdsa: invalid uncompressed public key")
+    if len(data) != 1 + 2 * size:
+        raise GoError(f"invalid {short} point encoding")
+    x = int.from_bytes(data[1 : 1 + size], "big")
+    y = int.from_bytes(data[1 + size :], "big")
+    prime = _CURVE_PRIMES[curve_name]
+    if x >= prime or y >= prime:
+        raise GoError(
+            "invalid P256 element encoding" if short == "P256" else f"invalid {short}Element encoding"
+        )
     try:
-        key = ec.EllipticCurvePublicKey.from_encoded_point(curve, data)
+        ec.EllipticCurvePublicKey.from_encoded_point(curve, data)
     except ValueError:
-        raise GoError("ecdsa: invalid public key") from None
-    nums = key.public_numbers()
-    return nums.x, nums.y
+        raise GoError(f"{short} point not on curve") from None
+    return x, y
 
 
 def _parse_public_key(oid: tuple[int, ...], params: bytes, data: bytes) -> PublicKey:
@@ -346,6 +369,12 @@ def _valid_rsa(key: PrivateKey) -> None:
     for p in key.primes:
         if (key.d * key.e) % (p - 1) != 1 % (p - 1):
             raise GoError("crypto/rsa: invalid exponents")
+    if len(key.primes) == 2:
+        p, q = key.primes
+        if key.dp != key.d % (p - 1) or key.dq != key.d % (q - 1):
+            raise GoError("crypto/rsa: invalid CRT exponent")
+        if (key.qinv * q) % p != 1:
+            raise GoError("crypto/rsa: invalid CRT coefficient")
 
 
 def parse_pkcs1_private_key(der: bytes) -> PrivateKey:
@@ -384,7 +413,7 @@ def parse_pkcs1_private_key(der: bytes) -> PrivateKey:
     if version > 1:
         raise GoError("x509: unsupported private key version")
     n, e, dd, p, q, dp, dq, qinv = vals[1:9]
-    if n <= 0 or dd <= 0 or p <= 0 or q <= 0:
+    if n <= 0 or dd <= 0 or p <= 0 or q <= 0 or dp <= 0 or dq <= 0 or qinv <= 0:
         raise GoError("x509: private key contains zero or negative value")
     key = PrivateKey("rsa", n=n, e=e, d=dd, primes=[p, q], dp=dp, dq=dq, qinv=qinv)
     if version == 1 and len(vals) > 9:
@@ -982,7 +1011,7 @@ def _parse_name_constraints(cert: Certificate, critical: bool, value: bytes) -> 
                 s = _ia5(val)
                 if s is None:
                     raise GoError(
-                        f"x509: invalid constraint value: x509: {_go_quote(_bytes_str(val))} cannot be encoded as an IA5String"
+                        f"x509: invalid constraint value: x509: {_go_quote(_raw_str(val))} cannot be encoded as an IA5String"
                     )
                 if not _domain_name_valid(s, True):
                     raise GoError(f"x509: failed to parse dnsName constraint {_go_quote(s)}")
@@ -1003,7 +1032,7 @@ def _parse_name_constraints(cert: Certificate, critical: bool, value: bytes) -> 
                 s = _ia5(val)
                 if s is None:
                     raise GoError(
-                        f"x509: invalid constraint value: x509: {_go_quote(_bytes_str(val))} cannot be encoded as an IA5String"
+                        f"x509: invalid constraint value: x509: {_go_quote(_raw_str(val))} cannot be encoded as an IA5String"
                     )
                 if "@" in s:
                     if not _valid_mailbox(s):
@@ -1015,7 +1044,7 @@ def _parse_name_constraints(cert: Certificate, critical: bool, value: bytes) -> 
                 s = _ia5(val)
                 if s is None:
                     raise GoError(
-                        f"x509: invalid constraint value: x509: {_go_quote(_bytes_str(val))} cannot be encoded as an IA5String"
+                        f"x509: invalid constraint value: x509: {_go_quote(_raw_str(val))} cannot be encoded as an IA5String"
                     )
                 try:
                     ipaddress.ip_address(s)
@@ -1363,7 +1392,7 @@ def parse_certificate(der: bytes) -> Certificate:
         raise GoError("x509: malformed tbs certificate")
     tbs = Der(tbs_body)
     ok, version = tbs.read_optional_int(d.context(0, True), 0)
-    if not ok or version < 0 or version > 3:
+    if not ok or version < 0:
         raise GoError("x509: malformed version")
     version += 1
     if version > 3:
@@ -1545,12 +1574,67 @@ def _asn1_err(what: str) -> GoError:
     return GoError(f"asn1: structure error: {what}")
 
 
+def _asn1_interface_value(tag: int, content: bytes) -> Any:
+    """How ``encoding/asn1`` fills an ``any`` field (None when Go leaves it nil)."""
+    if tag & 0xE0:  # not a universal primitive
+        return None
+    if tag == d.PRINTABLE_STRING:
+        if not all(_is_printable(b) for b in content):
+            raise GoError("asn1: syntax error: PrintableString contains invalid character")
+        return content.decode("ascii")
+    if tag == d.NUMERIC_STRING:
+        if not all(0x30 <= b <= 0x39 or b == 0x20 for b in content):
+            raise GoError("asn1: syntax error: NumericString contains invalid character")
+        return content.decode("ascii")
+    if tag == d.IA5_STRING:
+        if any(b >= 0x80 for b in content):
+            raise GoError("asn1: syntax error: IA5String contains invalid character")
+        return content.decode("ascii")
+    if tag == d.T61_STRING:
+        return _bytes_str(content)
+    if tag == d.UTF8_STRING:
+        try:
+            return content.decode("utf-8")
+        except UnicodeDecodeError:
+            raise GoError("asn1: syntax error: invalid UTF-8 string") from None
+    if tag == d.BMP_STRING:
+        return _parse_asn1_string(tag, content)
+    element = bytes([tag]) + _der_length(len(content)) + content
+    if tag == d.INTEGER:
+        v = Der(element).read_int64()
+        if v is None:
+            raise GoError("asn1: structure error: integer too large")
+        return v
+    if tag == d.BIT_STRING:
+        bs = Der(element).read_bit_string()
+        if bs is None:
+            raise GoError("asn1: syntax error: invalid padding bits in BIT STRING")
+        return {"Bytes": b64(bs.data), "BitLength": bs.bit_length}
+    if tag == d.OBJECT_IDENTIFIER:
+        oid = Der(element).read_oid()
+        if oid is None:
+            raise GoError("asn1: syntax error: invalid OBJECT IDENTIFIER")
+        return list(oid)
+    if tag in (d.UTC_TIME, d.GENERALIZED_TIME):
+        return go_time_json(_read_time(Der(element)))
+    if tag == d.OCTET_STRING:
+        return b64(content)
+    return None
+
+
+def _der_length(n: int) -> bytes:
+    if n < 128:
+        return bytes([n])
+    raw = n.to_bytes((n.bit_length() + 7) // 8, "big")
+    return bytes([0x80 | len(raw)]) + raw
+
+
 def _attribute_json(attr: bytes) -> dict[str, Any] | None:
-    """``pkix.AttributeTypeAndValueSET`` from one attribute, or None when Go skips it."""
+    """``pkix.AttributeTypeAndValueSET`` of one attribute, or None when Go skips it."""
     r = Der(attr)
     oid = r.read_oid()
     values = r.read(d.SET) if oid is not None else None
-    if values is None or not r.empty():
+    if values is None:
         return None
     sets: list[list[dict[str, Any]]] = []
     vr = Der(values)
@@ -1562,21 +1646,57 @@ def _attribute_json(attr: bytes) -> dict[str, Any] | None:
         sr = Der(seq)
         while not sr.empty():
             item = sr.read(d.SEQUENCE)
-            if item is None:
-                return None
-            ir = Der(item)
-            t = ir.read_oid()
-            if t is None:
+            ir = Der(item) if item is not None else None
+            t = ir.read_oid() if ir is not None else None
+            el = ir.read_any() if ir is not None and t is not None else None
+            if t is None or el is None:
                 return None
             try:
-                v = _read_asn1_any(ir)
+                v = _asn1_interface_value(*el)
             except GoError:
-                return None
-            if not ir.empty():
                 return None
             items.append({"Type": list(t), "Value": v})
         sets.append(items)
     return {"Type": list(oid), "Value": sets}  # type: ignore[arg-type]
+
+
+def _csr_extensions(attrs: list[bytes]) -> list[tuple[tuple[int, ...], bool, bytes]] | None:
+    """Go's ``parseCSRExtensions``: the extensions of every extensionRequest attribute."""
+    out: list[tuple[tuple[int, ...], bool, bytes]] | None = None
+    seen: set[tuple[int, ...]] = set()
+    for attr in attrs:
+        r = Der(attr)
+        oid = r.read_oid()
+        values = r.read(d.SET) if oid is not None else None
+        if values is None or not values or oid != OID_EXTENSION_REQUEST:
+            continue
+        first = Der(values).read_any_element()
+        if first is None:
+            continue
+        tag, element = first
+        if tag != d.SEQUENCE:
+            raise _asn1_err("tags don't match")
+        er = Der(Der(element).read(d.SEQUENCE) or b"")
+        while not er.empty():
+            ext = er.read(d.SEQUENCE)
+            xr = Der(ext) if ext is not None else None
+            ext_oid = xr.read_oid() if xr is not None else None
+            if xr is None or ext_oid is None:
+                raise _asn1_err("tags don't match")
+            critical = False
+            if xr.peek_tag(d.BOOLEAN):
+                b = xr.read_bool()
+                if b is None:
+                    raise GoError("asn1: syntax error: invalid boolean")
+                critical = b
+            val = xr.read(d.OCTET_STRING)
+            if val is None:
+                raise _asn1_err("tags don't match")
+            if ext_oid in seen:
+                raise GoError("x509: certificate request contains duplicate requested extensions")
+            seen.add(ext_oid)
+            out = _append(out, (ext_oid, critical, val))
+    return out
 
 
 def parse_certificate_request(der: bytes) -> CertificateRequest:
@@ -1614,38 +1734,16 @@ def parse_certificate_request(der: bytes) -> CertificateRequest:
     pk_alg = PK_ALGS.get(pk_oid, 0)
     public_key = _parse_public_key(pk_oid, pk_params, bits.right_align()) if pk_alg else None
     names = _parse_name(subject)
-    attributes: list[dict[str, Any]] = []
-    extensions: list[tuple[tuple[int, ...], bool, bytes]] | None = None
+    raw_attr_list: list[bytes] = []
     ar = Der(raw_attrs or b"")
     while not ar.empty():
-        attr = ar.read(d.SEQUENCE)
-        if attr is None:
-            break
-        parsed = _attribute_json(attr)
-        if parsed is not None:
-            attributes.append(parsed)
-        xr = Der(attr)
-        if xr.read_oid() != OID_EXTENSION_REQUEST:
-            continue
-        values = xr.read(d.SET)
-        seq = Der(values).read(d.SEQUENCE) if values is not None else None
-        if seq is None:
-            raise GoError("x509: invalid extension request attribute")
-        er = Der(seq)
-        extensions = extensions or []
-        while not er.empty():
-            ext = er.read(d.SEQUENCE)
-            if ext is None:
-                raise GoError("x509: malformed extension")
-            er2 = Der(ext)
-            oid = er2.read_oid()
-            critical = False
-            if er2.peek_tag(d.BOOLEAN):
-                critical = bool(er2.read_bool())
-            val = er2.read(d.OCTET_STRING)
-            if oid is None or val is None:
-                raise GoError("x509: malformed extension")
-            extensions.append((oid, critical, val))
+        el = ar.read_any_element()
+        if el is None:
+            raise _asn1_err("tags don't match")
+        if el[0] == d.SEQUENCE:
+            raw_attr_list.append(Der(el[1]).read(d.SEQUENCE) or b"")
+    attributes = [a for a in (_attribute_json(raw) for raw in raw_attr_list) if a is not None]
+    extensions = _csr_extensions(raw_attr_list)
     csr = CertificateRequest(
         raw=raw,
         raw_tbs=tbs_raw,

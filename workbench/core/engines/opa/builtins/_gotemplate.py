@@ -183,6 +183,14 @@ class _Lexer:
         self.tokens.append(_Tok(kind, val, pos, self.line))
 
     def run(self) -> list[_Tok]:
+        """All tokens; a lexical error becomes a final ``error`` token (reported when the parser gets there)."""
+        try:
+            return self._run()
+        except TemplateError as exc:
+            self.emit("error", str(exc), self.pos)
+            return self.tokens
+
+    def _run(self) -> list[_Tok]:
         text = self.text
         while True:
             start = self.pos
@@ -290,6 +298,7 @@ class _Lexer:
                     k += 1
                 self.emit("var", text[i:k], i)
                 self.pos = k
+                self._check_terminator()
             elif ch == "'":
                 self.lex_char(i)
             elif ch == ".":
@@ -304,6 +313,7 @@ class _Lexer:
                     else:
                         self.emit("field", text[i:k], i)
                     self.pos = k
+                    self._check_terminator()
             elif ch in "+-" or ch.isdigit():
                 self.lex_number(i)
             elif ch.isalpha() or ch == "_":
@@ -320,6 +330,7 @@ class _Lexer:
                 else:
                     self.emit("ident", word, i)
                 self.pos = k
+                self._check_terminator()
             elif ch == "(":
                 self.paren_depth += 1
                 self.emit("lparen", "(", i)
@@ -333,8 +344,18 @@ class _Lexer:
             elif ch == ",":
                 self.emit("comma", ",", i)
                 self.pos = i + 1
+            elif ord(ch) < 0x80 and ch.isprintable():
+                self.emit("char_item", ch, i)
+                self.pos = i + 1
             else:
                 raise self.error(f"unrecognized character in action: {_char_desc(ch)}")
+
+    def _check_terminator(self) -> None:
+        """Go's ``atTerminator`` after a field, variable or identifier."""
+        text, k = self.text, self.pos
+        if k >= len(text) or text[k] in _SPACE or text[k] in ".,|:()}":
+            return
+        raise self.error(f"bad character {_char_desc(text[k])}")
 
     def _trim_right(self) -> None:
         text = self.text
@@ -601,10 +622,13 @@ class _Parser:
         return TemplateError(f"template: {NAME}:{line}: {msg}")
 
     def peek(self) -> _Tok:
-        return self.tokens[self.i]
+        tok = self.tokens[self.i]
+        if tok.kind == "error":
+            raise TemplateError(tok.val)
+        return tok
 
     def next(self) -> _Tok:
-        tok = self.tokens[self.i]
+        tok = self.peek()
         self.i += 1
         return tok
 
@@ -618,7 +642,7 @@ class _Parser:
         """Go's ``peekNonSpace``: skips (consumes) spaces, returns the next token without consuming it."""
         while self.tokens[self.i].kind == "space":
             self.i += 1
-        return self.tokens[self.i]
+        return self.peek()
 
     def parse(self) -> list[Any]:
         body, _end = self.item_list(top=True)
@@ -1047,6 +1071,9 @@ class _State:
         if isinstance(first, _Pipe):
             self.not_function(cmd.args, final)
             return self.pipeline(dot, first)
+        self.node = first
+        if isinstance(first, _Literal) and first.value is None:
+            raise self.error("nil is not a command")
         self.not_function(cmd.args, final)
         if isinstance(first, _Dot):
             return dot

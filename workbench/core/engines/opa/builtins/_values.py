@@ -509,7 +509,8 @@ def parse_rego_value(text: str | bytes) -> Any:
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise ValueError(f"invalid Rego value text: not UTF-8 ({exc.reason} at byte {exc.start})") from None
+            message = f"invalid Rego value text: not UTF-8 ({exc.reason} at byte {exc.start})"
+            raise ValueError(message) from None
     elif not isinstance(text, str):
         raise ValueError(f"invalid Rego value text: expected str or bytes, got {type(text).__name__}")
     elif text.endswith("\x00"):

@@ -46,10 +46,15 @@ class _GraphQLFailure(Exception):
 
 
 def _gqlparser_message(message: str) -> str:
+    """graphql-core's wording turned into gqlparser's (quotes, bare punctuators)."""
     message = message.removeprefix("Syntax Error: ")
-    message = re.sub(r"found '([^\w\s])'", r"found \1", message)
-    message = re.sub(r"'([^']*)'", r'"\1"', message)
-    return message
+    if message.startswith("Unexpected character: "):
+        char = message.removeprefix("Unexpected character: ").removesuffix(".").strip("'")
+        return f'Cannot parse the unexpected character "{char}".'
+    message = re.sub(r"'([^\w\s'\"]{1,3})'", r"\1", message)
+    if message.startswith("Expected "):  # gqlparser names only the kind of the token it found
+        message = re.sub(r"found (\w+) '[^']*'", r"found \1", message)
+    return re.sub(r"'([^']*)'", r'"\1"', message)
 
 
 def _location(error: gql.GraphQLError) -> tuple[int, int]:
@@ -59,7 +64,9 @@ def _location(error: gql.GraphQLError) -> tuple[int, int]:
 
 
 def _syntax_failure(error: gql.GraphQLError) -> _GraphQLFailure:
-    message = _gqlparser_message(error.message).removesuffix(".")
+    message = _gqlparser_message(error.message)
+    if message.startswith(("Expected ", "Unexpected ")):
+        message = message.removesuffix(".")
     line, column = _location(error)
     return _GraphQLFailure(f"{message} in GraphQL string at location {line}:{column}")
 
@@ -360,7 +367,7 @@ def _parse_query(text: str) -> gast.DocumentNode:
     for node in doc.definitions:
         if not isinstance(node, gast.ExecutableDefinitionNode):
             line, column = _node_location(node)
-            keyword = text.splitlines()[line - 1][column - 1 :].split()[0] if line else ""
+            keyword = _word_at(text, line, column)
             raise _GraphQLFailure(
                 f'Unexpected Name "{keyword}" in GraphQL string at location {line}:{column}'
             )
@@ -375,8 +382,19 @@ def _parse_schema(text: str) -> gast.DocumentNode:
     for node in doc.definitions:
         if isinstance(node, gast.ExecutableDefinitionNode):
             line, column = _node_location(node)
-            raise _GraphQLFailure(f"Unexpected {{ in GraphQL string at location {line}:{column}")
+            word = _word_at(text, line, column)
+            found = f'Name "{word}"' if word else "{"
+            raise _GraphQLFailure(f"Unexpected {found} in GraphQL string at location {line}:{column}")
     return doc
+
+
+def _word_at(text: str, line: int, column: int) -> str:
+    """The GraphQL name starting at a 1-based line/column ("" when none)."""
+    lines = text.splitlines()
+    if not 0 < line <= len(lines):
+        return ""
+    match = re.match(r"[_A-Za-z][_0-9A-Za-z]*", lines[line - 1][column - 1 :])
+    return match.group() if match else ""
 
 
 def _node_location(node: Any) -> tuple[int, int]:

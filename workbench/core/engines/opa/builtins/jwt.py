@@ -146,7 +146,12 @@ def parse_token_header(header: dict[str, Any]) -> TokenHeader:
         elif key == "crit":
             if not isinstance(value, list):
                 raise GoError("crit: must be a list")
-            out.crit = {v for v in value if isinstance(v, str)}
+            # OPA stops at the first non-string element (and ignores that error)
+            out.crit = set()
+            for item in value:
+                if not isinstance(item, str):
+                    break
+                out.crit.add(item)
             if not out.crit:
                 raise GoError("crit: must be a nonempty list")
         else:
@@ -583,7 +588,7 @@ def _decode_verify(token_value: Any, constraints: Any, now_ns: int) -> list[Any]
     return [True, decoded_header, payload]
 
 
-@builtin("io.jwt.decode_verify", category=CATEGORY, needs_context=True)
+@builtin("io.jwt.decode_verify", category=CATEGORY, needs_context=True, deterministic=False)
 def decode_verify(ctx: BuiltinContext, jwt: Any, constraints: Any) -> list[Any]:
     try:
         return _decode_verify(jwt, constraints, ctx.now_ns)

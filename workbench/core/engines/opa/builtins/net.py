@@ -138,16 +138,10 @@ def cidr_expand(cidr: Any) -> RegoSet:
     host_bits = bits - ones
     if host_bits > 20 and (1 << host_bits) > MAX_EXPANDED_ADDRESSES:
         raise builtin_error(name, "timed out before generating all IP addresses")
-    result = RegoSet()
-    current = int.from_bytes(start, "big")
-    limit = 1 << (8 * width)
-    while current < limit:
-        address = current.to_bytes(width, "big")
-        if not ipnet_contains(net, address):
-            break
-        result.add(ip_string(address))
-        current += 1
-    return result
+    first = int.from_bytes(start, "big")
+    count = 1 << host_bits if bits else 0
+    addresses = (ip_string((first + i).to_bytes(width, "big")) for i in range(count))
+    return RegoSet(a for a in addresses)
 
 
 @builtin("net.cidr_is_valid", category="Net")

@@ -112,6 +112,9 @@ def _tokenize(source: str) -> tuple[list[_Tok], list[tuple[int, int, str]]]:
             comments.append((row, col, text[1:]))
         elif kind != "ws":
             tokens.append(_Tok(kind, text, row, col))
+            if kind == "raw" and "\n" in text:  # raw strings may span lines
+                row += text.count("\n")
+                line_start = match.start() + text.rindex("\n") + 1
         pos = match.end()
     tokens.append(_Tok("eof", "", row, pos - line_start + 1))
     return tokens, comments

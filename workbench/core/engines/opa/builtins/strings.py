@@ -17,6 +17,7 @@ from workbench.core.engines.opa.builtins._operands import (
     check_string,
     operand_error,
     operand_type_error,
+    value_type_name,
 )
 from workbench.core.engines.opa.builtins._registry import RegoSet, builtin, builtin_error
 from workbench.core.engines.opa.builtins._values import OpaFloat, sort_values, term_string
@@ -53,9 +54,14 @@ def _string_slice(name: str, value: Any, pos: int) -> list[str]:
     if isinstance(value, (list, RegoSet)):
         items = value if isinstance(value, list) else sort_values(list(value))
         out: list[str] = []
+        composite = value_type_name(value)
         for item in items:
             if not isinstance(item, str):
-                raise operand_type_error(name, pos, item, "string")
+                raise operand_error(
+                    name,
+                    pos,
+                    f"must be {composite} of strings but got {composite} containing {value_type_name(item)}",
+                )
             out.append(item)
         return out
     raise operand_type_error(name, pos, value, "string", "set", "array")
@@ -144,7 +150,7 @@ def template_string(parts: Any) -> str:
             outputs *= len(elems)
             out.append(_template_part(elems[0]))
             continue
-        raise BuiltinError(f"illegal argument type: {'object'}", code="eval_internal_error")
+        raise BuiltinError("illegal argument type: object", code="eval_internal_error")
     if outputs > 1:
         raise BuiltinError("template-strings must not produce multiple outputs", code="eval_conflict_error")
     return "".join(out)

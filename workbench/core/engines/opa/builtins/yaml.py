@@ -224,6 +224,10 @@ def _resolve_plain(tag: str, text: str) -> tuple[str, Any]:
                 iv = _go_parse_int("-" + plain[3:], 2) if plain[3:] else None
                 if iv is not None and _INT64_MIN <= iv <= _INT64_MAX:
                     return _INT_TAG, iv
+            # ParseUint failed with a range error: sigs.k8s.io's fork keeps a big.Int
+            big = _go_parse_int(plain) if plain and plain[0] not in "+-" else None
+            if big is not None and big > _UINT64_MAX:
+                return _INT_TAG, big
     return _STR_TAG, text
 
 
@@ -731,6 +735,19 @@ class _GoEmitter(_pyyaml.emitter.Emitter):
 
     def check_empty_document(self) -> bool:
         return False
+
+    def check_simple_key(self) -> bool:
+        # libyaml/go-yaml: any non-multiline scalar up to 128 bytes (even an empty one)
+        event = self.event
+        if isinstance(event, _pyyaml.ScalarEvent):
+            if self.analysis is None:
+                self.analysis = self.analyze_scalar(event.value)
+            return not self.analysis.multiline and len(event.value.encode("utf-8")) <= 128
+        if isinstance(event, _pyyaml.SequenceStartEvent):
+            return bool(self.check_empty_sequence())
+        if isinstance(event, _pyyaml.MappingStartEvent):
+            return bool(self.check_empty_mapping())
+        return isinstance(event, _pyyaml.AliasEvent)
 
 
 def yaml_marshal(value: Any) -> str:
