@@ -40,6 +40,7 @@ def test_format_and_convert_are_undoable(qtbot: Any) -> None:
     assert editor.convert_button.text() == "Convert to JSON"
     editor.undo_stack.undo()
     assert editor.text().startswith("{\n")
+    assert editor.language == "json" and editor.result.error is None
     editor.undo_stack.undo()
     assert editor.text() == '{"b": [1, 2], "a": {"c": true}}'
     assert not editor.dirty

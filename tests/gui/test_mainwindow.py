@@ -257,8 +257,18 @@ def test_layout_recent_files_and_unsaved_prompt(qtbot: Any, tmp_path: Path, fixt
     first.ask_unsaved = lambda parts: asked.append(parts) or "cancel"
     assert not first.close()
     assert asked == [["metadata"]] and first.isVisible()
-    first.ask_unsaved = lambda parts: "discard"
+    first.settings_editor.set_text("a: 1\n", "yaml", clean=False)
+    first.ask_unsaved = lambda parts: asked.append(parts) or "save"
+    saved: dict[str, str] = {
+        "metadata": str(tmp_path / "metadata.yml"),
+        "settings": str(tmp_path / "settings.yml"),
+    }
+    original_save = first.save_parts
+    first.save_parts = lambda parts: original_save(parts, saved)  # type: ignore[method-assign]
     assert first.close()
+    assert asked[-1] == ["metadata", "settings"]
+    assert "mutating: true" in (tmp_path / "metadata.yml").read_text()
+    assert (tmp_path / "settings.yml").read_text() == "a: 1\n"
 
     second = make_window(qtbot, settings)
     assert second.context.recent.items()[0] == str(module)
@@ -315,3 +325,43 @@ def test_run_shortcut(qtbot: Any, window: MainWindow, fixtures_dir: Path, shortc
         window.request_editor.editor,
     ):
         assert widget.accessibleName()
+
+
+def test_internal_errors_show_expandable_details(qtbot: Any, window: MainWindow) -> None:
+    def broken(_ctx: Any) -> None:
+        raise ZeroDivisionError("division by zero")
+
+    window.context.runner.run(broken, "Run", on_failed=window.show_error)
+    qtbot.waitUntil(window.banner.isVisible, timeout=5000)
+    assert "Run failed: internal error" in window.banner.text.text()
+    assert window.banner.details_button.isVisible() and window.banner.details.isHidden()
+    window.banner.details_button.click()
+    assert window.banner.details.isVisible()
+    assert "ZeroDivisionError" in window.banner.details.toPlainText()
+    window.banner.close_button.click()
+    assert window.banner.isHidden()
+
+
+def test_push_dialog_without_keyring_and_bad_reference(qtbot: Any, tmp_path: Path, fixtures_dir: Path) -> None:
+    from keyring.backends import fail
+
+    from workbench.gui.context import AppContext
+    from workbench.gui.credentials import CredentialStore
+    from workbench.gui.state import open_settings
+
+    context = AppContext.create(open_settings(tmp_path / "s.ini"), credentials=CredentialStore(fail.Keyring()))
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    open_module(qtbot, window, fixtures_dir / "policies/kw-safe-labels-annotated.wasm")
+    dialog = window.show_push_dialog()
+    assert dialog is not None
+    assert not dialog.form.remember.isEnabled()
+    assert "no system keyring available" in dialog.form.keyring_status.text()
+    dialog.start_button.click()
+    assert "enter an OCI reference" in dialog.status.text()
+    dialog.form.reference.setText("registry://UPPER/Case:!!")
+    dialog.start_button.click()
+    assert dialog.task is None and dialog.status.text()
+    dialog.close()
+    window.ask_unsaved = lambda parts: "discard"
+    window.close()

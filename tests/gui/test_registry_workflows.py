@@ -135,7 +135,9 @@ def test_heartbeat_during_a_10mb_push(
     worst = max(gaps[1:]) * 1000 if len(gaps) > 1 else 0.0
     print(f"\nheartbeat during a 10 MB push ({elapsed:.2f} s): {len(gaps)} beats, max gap {worst:.1f} ms")
     assert worst < 100, f"the GUI thread stalled for {worst:.1f} ms"
-    assert len(progress_values) >= 2 and progress_values[-1] == dialog.progress.maximum()  # the bar moved to the end
+    assert (
+        len(progress_values) >= 2 and progress_values[-1] == dialog.progress.maximum()
+    )  # the bar moved to the end
     dialog.close()
 
 

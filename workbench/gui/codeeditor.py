@@ -163,6 +163,23 @@ class _DocumentEdit(QUndoCommand):
         self.editor.document().undo()
 
 
+class _LanguageChange(QUndoCommand):
+    """The syntax switch of a conversion, so that undoing it restores the language too."""
+
+    def __init__(self, owner: DocumentEditor, before: str, after: str) -> None:
+        super().__init__("Change syntax")
+        self.owner = owner
+        self.before = before
+        self.after = after
+
+    def redo(self) -> None:
+        self.owner._set_language(self.after)
+
+    def undo(self) -> None:
+        self.owner._set_language(self.before)
+        self.owner.reparse()
+
+
 class DocumentEditor(QWidget):
     """Editor + language switch, Format, Convert and the parse status; emits ``parsed`` after edits."""
 
@@ -317,10 +334,13 @@ class DocumentEditor(QWidget):
         result = self.result
         if result.error is not None:
             return False
-        target = "yaml" if self.language == "json" else "json"
+        source = self.language
+        target = "yaml" if source == "json" else "json"
         text = "" if result.empty else textdoc.dump(result.value, target)
-        self._set_language(target)
+        self.undo_stack.beginMacro(f"Convert {self.title.lower()} to {target.upper()}")
+        self.undo_stack.push(_LanguageChange(self, source, target))
         self.set_text(text, target, clean=False)
+        self.undo_stack.endMacro()
         return True
 
     @property

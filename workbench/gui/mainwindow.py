@@ -320,7 +320,6 @@ class MainWindow(QMainWindow):
         self.request_editor.parsed.connect(lambda _r: self.update_actions())
         self.settings_editor.validate_button.clicked.connect(self.validate_settings)
         self.editors.currentChanged.connect(self._editor_tab_changed)
-        self.result_view.history_selected.connect(lambda _r: None)
         self.demo_requests.activated.connect(self._demo_request_chosen)
 
     # ------------------------------------------------------------------ state
@@ -432,15 +431,59 @@ class MainWindow(QMainWindow):
         box.setIcon(QMessageBox.Icon.Warning)
         box.setWindowTitle("Unsaved changes")
         box.setText(f"The {', '.join(parts)} have unsaved changes.")
-        box.setInformativeText("Discard them?")
-        box.setStandardButtons(QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        return "discard" if box.exec() == QMessageBox.StandardButton.Discard else "cancel"
+        box.setInformativeText("Save them first? (The metadata is saved as a metadata.yml file.)")
+        box.setStandardButtons(
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        answer = box.exec()
+        if answer == QMessageBox.StandardButton.Save:
+            return "save"
+        return "discard" if answer == QMessageBox.StandardButton.Discard else "cancel"
 
     def confirm_discard(self, parts: list[str]) -> bool:
+        """True when it is fine to drop the edits of ``parts`` (saved, or discarded on purpose)."""
         if not parts:
             return True
-        return self.ask_unsaved(parts) == "discard"
+        answer = self.ask_unsaved(parts)
+        if answer == "save":
+            return self.save_parts(parts)
+        return answer == "discard"
+
+    def save_parts(self, parts: list[str], paths: dict[str, str] | None = None) -> bool:
+        """Save the settings / request to their files and the metadata as metadata.yml; False if not all saved.
+
+        ``paths`` gives targets without asking (part name -> file); otherwise known files are reused and a
+        file dialog asks for the others.
+        """
+        paths = paths or {}
+        for part in parts:
+            target = paths.get(part)
+            try:
+                if part == "metadata":
+                    if target is None:
+                        target, _ = QFileDialog.getSaveFileName(
+                            self, "Save metadata", "metadata.yml", "YAML (*.yml *.yaml)"
+                        )
+                    if not target:
+                        return False
+                    self.metadata_editor.export_file(target)
+                    self.metadata_editor.undo_stack.setClean()
+                else:
+                    editor = self.settings_editor if part == "settings" else self.request_editor
+                    if target is None and editor.path is None:
+                        suffix = "json" if editor.language == "json" else "yml"
+                        target, _ = QFileDialog.getSaveFileName(self, f"Save {part}", f"{part}.{suffix}")
+                        if not target:
+                            return False
+                    editor.save_file(target)
+            except WorkbenchError as exc:
+                self.show_message(str(exc), "error")
+                return False
+        self._update_title()
+        return True
 
     def choose_module(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
@@ -515,14 +558,12 @@ class MainWindow(QMainWindow):
     def open_recent(self, item: str) -> None:
         if Path(item).is_file():
             self.open_module(item)
-            return
-        if "://" in item or not Path(item).exists():
-            dialog = self.show_pull_dialog(item)
-            if dialog is not None:
-                return
-        self.show_message(f"{item} no longer exists", "warning")
-        self.context.recent.remove(item)
-        self._refresh_recent()
+        elif "://" in item or not item.startswith(("/", ".", "~")):
+            self.show_pull_dialog(item)
+        else:
+            self.show_message(f"{item} no longer exists", "warning")
+            self.context.recent.remove(item)
+            self._refresh_recent()
 
     # drag & drop
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:

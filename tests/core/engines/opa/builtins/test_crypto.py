@@ -421,7 +421,7 @@ def test_parse_rsa_private_key_jwk(rsa_key: rsa.RSAPrivateKey) -> None:
     )
     assert ec_jwk == {"kty": "EC"}  # OPA's internal jwk type marshals only its headers
     ed_pem = _pem_private(ed25519.Ed25519PrivateKey.generate(), serialization.PrivateFormat.PKCS8)
-    with pytest.raises(BuiltinError, match="invalid key type ed25519.PrivateKey"):
+    with pytest.raises(BuiltinError, match=r"invalid key type ed25519\.PrivateKey"):
         call("crypto.x509.parse_rsa_private_key", ed_pem)
     with pytest.raises(BuiltinError, match="input PEM data was empty"):
         call("crypto.x509.parse_rsa_private_key", "")
@@ -480,3 +480,26 @@ def test_parse_certificate_request_with_sans() -> None:
     with pytest.raises(BuiltinError, match="invalid PEM-encoded certificate signing request"):
         cert_like = "-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----\n"
         call("crypto.x509.parse_certificate_request", base64.b64encode(cert_like.encode()).decode())
+
+
+def _b64_der(cert: x509.Certificate, old: bytes, new: bytes) -> str:
+    der = cert.public_bytes(serialization.Encoding.DER)
+    assert der.count(old) == 1
+    return base64.b64encode(der.replace(old, new)).decode()
+
+
+def test_go_errors_for_bad_version_and_bad_ec_point() -> None:
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = _cert(key, key, _name("v"), _name("v"), ca=True)
+    point = key.public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
+    name = "crypto.x509.parse_certificates"
+    with pytest.raises(BuiltinError, match=r"^crypto.x509.parse_certificates: x509: invalid version$"):
+        call(name, _b64_der(cert, b"\xa0\x03\x02\x01\x02", b"\xa0\x03\x02\x01\x03"))
+    off_curve = point[:-1] + bytes([point[-1] ^ 1])
+    with pytest.raises(BuiltinError, match=r"^crypto.x509.parse_certificates: P256 point not on curve$"):
+        call(name, _b64_der(cert, point, off_curve))
+    compressed = b"\x02" + point[1:]
+    with pytest.raises(BuiltinError, match="ecdsa: invalid uncompressed public key"):
+        call(name, _b64_der(cert, point, compressed))

@@ -9,7 +9,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from workbench.core.engines.opa.builtins._crypto_encoding import GoError
-from workbench.core.engines.opa.builtins._crypto_gojson import go_marshal, go_quote_char, opa_unmarshal
+from workbench.core.engines.opa.builtins._crypto_gojson import (
+    go_marshal,
+    go_quote_char,
+    go_unmarshal,
+    opa_unmarshal,
+)
 
 _json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=8),
@@ -77,3 +82,20 @@ def test_marshal_sorts_and_escapes() -> None:
 def test_quote_char() -> None:
     assert go_quote_char(0xC3) == "'Ã'"
     assert go_quote_char(0x7F) == "'\\x7f'"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "unexpected end of JSON input"),
+        ("{", "unexpected end of JSON input"),
+        ("{} x", "invalid character 'x' after top-level value"),
+        ("{}{}", "invalid character '{' after top-level value"),
+        ("nul", "invalid character ' ' in literal null (expecting 'l')"),
+    ],
+)
+def test_unmarshal_errors_like_json_unmarshal(text: str, message: str) -> None:
+    with pytest.raises(GoError) as info:
+        go_unmarshal(text)
+    assert str(info.value) == message
+    assert go_unmarshal(' {"a": [1]} ') == {"a": [1]}

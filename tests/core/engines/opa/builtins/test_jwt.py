@@ -186,7 +186,7 @@ def test_encode_sign_marshals_like_go() -> None:
         ),
         (
             ('{"alg":"HS256"}', "{}", "{"),
-            "jwk.Parse: failed to parse sole key: jwk.ParseKey: jwk.Parse: failed to probe data: probe: failed to unmarshal data: unexpected EOF",
+            "jwk.Parse: failed to parse sole key: jwk.ParseKey: jwk.Parse: failed to probe data: probe: failed to unmarshal data: unexpected end of JSON input",
         ),
     ],
 )
@@ -378,3 +378,15 @@ def test_key_parsing_never_crashes(text: str) -> None:
         call("io.jwt.verify_rs256", "e30.e30.", text)
     except BuiltinError as exc:
         assert str(exc).startswith("io.jwt.verify_rs256: ")
+
+
+def test_jwk_errors_follow_jwx() -> None:
+    with pytest.raises(BuiltinError) as info:
+        call("io.jwt.encode_sign_raw", '{"alg":"HS256"}', "{}", '{"kty": 1}')
+    assert str(info.value).endswith(
+        "probe: failed to unmarshal data: json: cannot unmarshal number into Go struct field .kty of type string"
+    )
+    with pytest.raises(
+        BuiltinError, match=r"jwsbb.Sign: invalid key type \*jwk.symmetricKey. \*rsa.PrivateKey"
+    ):
+        call("io.jwt.encode_sign_raw", '{"alg":"RS256"}', "{}", '{"kty":"oct","k":"azE"}')

@@ -19,7 +19,7 @@ from workbench.core.engines.opa.builtins._crypto_encoding import GoError
 from workbench.core.engines.opa.builtins._registry import RegoSet
 from workbench.core.engines.opa.builtins._values import OpaFloat, loads, sort_values
 
-__all__ = ["go_marshal", "go_quote_char", "opa_unmarshal", "scan_value"]
+__all__ = ["go_marshal", "go_quote_char", "go_unmarshal", "opa_unmarshal", "scan_value"]
 
 _WS = b" \t\r\n"
 
@@ -216,6 +216,32 @@ def opa_unmarshal(data: bytes | str) -> Any:
     else:
         text = data[j:tok_end].decode()
     raise GoError(f"error: invalid character '{text}' after top-level value")
+
+
+def go_unmarshal(data: bytes | str) -> Any:
+    """Go's ``json.Unmarshal`` (whole-input check, its error texts)."""
+    if isinstance(data, str):
+        data = data.encode("utf-8", "surrogatepass")
+    n = len(data)
+    i = 0
+    while i < n and data[i] in _WS:
+        i += 1
+    try:
+        end = scan_value(data, i)
+    except _Eof:
+        # Go's scanner.eof() feeds one space first: states that reject a space
+        # report it (e.g. inside a literal), the others hit the end of input.
+        try:
+            scan_value(data + b" ", i)
+        except _Eof:
+            pass
+        raise GoError("unexpected end of JSON input") from None
+    j = end
+    while j < n and data[j] in _WS:
+        j += 1
+    if j < n:
+        raise _err(data[j], "after top-level value")
+    return _decode(data[i:end])
 
 
 def _go_string(s: str) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
 from workbench.core.engines.opa.builtins._crypto_encoding import GoError, b64decode
-from workbench.core.engines.opa.builtins._crypto_gojson import opa_unmarshal
+from workbench.core.engines.opa.builtins._crypto_gojson import go_unmarshal
 from workbench.core.engines.opa.builtins._crypto_x509 import CURVE_BY_NAME, PrivateKey, PublicKey
 
 __all__ = ["Jwk", "parse_jwk_set"]
@@ -172,7 +172,7 @@ def parse_jwk_set(src: bytes | str, *, from_string: bool = False) -> list[Jwk]:
     """``jwk.Parse`` (or ``jwk.ParseString`` when ``from_string``)."""
     try:
         try:
-            obj = opa_unmarshal(src)
+            obj = go_unmarshal(src)
         except GoError as exc:
             raise GoError(
                 "jwk.Parse: failed to parse sole key: jwk.ParseKey: jwk.Parse: failed to probe data: "
