@@ -385,3 +385,23 @@ def test_unknown_import_cannot_instantiate():
     engine = WapcEngine(module, "kubewarden-wapc", EngineOptions())
     with pytest.raises(ModuleError, match="cannot instantiate the policy"):
         engine.validate_settings({})
+
+
+def test_unused_replay_entries_are_reported_on_close(demo_module, tmp_path):
+    session = tmp_path / "session.yml"
+    recorder, _ = _context_aware(demo_module, snapshot=DEMO_CLUSTER, record_path=session)
+    for namespace in ("team-a", "team-b"):
+        recorder.validate(ValidationRequest(pod_request(namespace=namespace)), CONTEXT_SETTINGS)
+    records = []
+    module = demo_module("namespace-label-required")
+    provider = build_host_capabilities(
+        context_aware_resources=module.metadata.context_aware_resources,
+        replay_path=session,
+        log=records.append,
+    )
+    engine = WapcEngine(module, "kubewarden-wapc", EngineOptions(host_capabilities=provider))
+    engine.validate(ValidationRequest(pod_request(namespace="team-a")), CONTEXT_SETTINGS)
+    engine.close()
+    engine.close()
+    warnings = [r.message for r in records if r.level == "warning"]
+    assert len(warnings) == 1 and warnings[0].startswith("1 recorded host capabilities interaction(s)")

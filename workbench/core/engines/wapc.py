@@ -213,6 +213,9 @@ class WapcEngine:
             if self._unregister is not None:
                 self._unregister()
                 self._unregister = None
+            closer = getattr(self._provider, "close", None)
+            if closer is not None:
+                closer()
 
     # -- guest calls ------------------------------------------------------------
     def _begin(self) -> LogCollector:

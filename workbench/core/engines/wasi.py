@@ -174,6 +174,9 @@ class WasiEngine:
         if self._unregister is not None:
             self._unregister()
             self._unregister = None
+        closer = getattr(self._provider, "close", None)
+        if closer is not None:
+            closer()
 
     # -- execution --------------------------------------------------------------
     def _begin(self) -> LogCollector:

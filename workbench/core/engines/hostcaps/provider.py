@@ -147,6 +147,7 @@ class HostCapabilities:
         self.log = log
         self.history: list[dict[str, Any]] = []
         self._lock = threading.Lock()
+        self._closed = False
 
     # -- entry point ----------------------------------------------------------------
     def call(
@@ -209,6 +210,21 @@ class HostCapabilities:
         if not ok:
             raise HostCapabilityError(data)
         return data.encode("utf-8")
+
+    def close(self) -> None:
+        """End of the run: warn (once) about recorded responses a replay did not use, like kwctl."""
+        if self._closed:
+            return
+        self._closed = True
+        if self.replayer is not None and self.replayer.remaining:
+            self.log(
+                LogRecord(
+                    level="warning",
+                    message=f"{self.replayer.remaining} recorded host capabilities interaction(s) in "
+                    f"{self.replayer.path} were not replayed",
+                    source="host",
+                )
+            )
 
     # -- helpers ----------------------------------------------------------------------
     def _trace(self, sink: Callable[[LogRecord], None], payload: bytes) -> None:

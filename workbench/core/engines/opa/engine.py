@@ -27,14 +27,13 @@ from workbench.core.engines.base import (
     ValidationOutcome,
     ValidationRequest,
 )
-from workbench.core.engines.opa import preflight
+from workbench.core.engines.opa import adapters, preflight
 from workbench.core.engines.opa.abi import Deadline, OpaInstance
-from workbench.core.engines.opa.inventory import gatekeeper_inventory, opa_inventory
+from workbench.core.engines.opa.adapters import CANNOT_INTERPRET, GATEKEEPER_RAW
 from workbench.core.engines.response import AdmissionResponse, internal_error
 from workbench.core.errors import (
     BuiltinError,
     EvaluationError,
-    InputError,
     MissingBuiltinError,
     ModuleError,
     SettingsError,
@@ -45,15 +44,7 @@ if TYPE_CHECKING:
 
 __all__ = ["CANNOT_INTERPRET", "GATEKEEPER_RAW", "OpaEngine"]
 
-CANNOT_INTERPRET = "cannot interpret OPA policy result"
-GATEKEEPER_RAW = "Gatekeeper does not support raw validation requests"
-
-
-def _encode(value: Any, what: str) -> bytes:
-    try:
-        return json.dumps(value, separators=(",", ":"), allow_nan=False).encode("ascii")
-    except (TypeError, ValueError) as exc:
-        raise InputError(f"the {what} cannot be encoded as JSON: {exc}") from None
+_encode = adapters.encode_json
 
 
 class OpaEngine:
@@ -217,29 +208,16 @@ class OpaEngine:
         """
         if self._inventory_built:
             return self._inventory
-        allowed = {tuple(pair) for pair in self.options.context_aware_resources}
-        inventory = None
-        if allowed:
-            snapshot = self.options.cluster_snapshot
-            objects = [] if snapshot is None else list(snapshot.objects())
-            objects = [
-                o for o in objects if isinstance(o, dict) and (o.get("apiVersion"), o.get("kind")) in allowed
-            ]
-            if self.execution_mode == "opa":
-                from workbench.core.engines.hostcaps.snapshot import plural_name
-
-                inventory = opa_inventory(
-                    objects, snapshot.plural_name if snapshot is not None else plural_name
-                )
-            else:
-                inventory = gatekeeper_inventory(objects)
+        inventory = adapters.build_inventory(
+            self.execution_mode, self.options.context_aware_resources, self.options.cluster_snapshot
+        )
         self._inventory, self._inventory_built = inventory, True
         return inventory
 
     def _data_for(self, settings: dict[str, Any]) -> bytes:
         if self.execution_mode == "gatekeeper":
             inventory = self._inventory_value()
-            return b"{}" if inventory is None else _encode({"inventory": inventory}, "cluster inventory")
+            return b"{}" if inventory is None else _encode(adapters.gatekeeper_data(inventory), "cluster inventory")
         key = _encode(settings, "settings")
         if key == self._settings_key:
             return self._data_json
@@ -247,12 +225,8 @@ class OpaEngine:
         if inventory is None:
             data_json = key
         else:
-            if "kubernetes" in settings:
-                self._emit(
-                    "warning",
-                    "the setting `kubernetes` is overwritten by the context-aware inventory (data.kubernetes)",
-                )
-            data_json = _encode({**settings, "kubernetes": inventory}, "settings")
+            data = adapters.opa_data(settings, inventory, lambda message: self._emit("warning", message))
+            data_json = _encode(data, "settings")
         self._settings_key, self._data_json = key, data_json
         return data_json
 
@@ -271,11 +245,9 @@ class OpaEngine:
             entrypoint_id = self.resolve_entrypoint()
             request_json = _encode(request.request, "request")
             if self.execution_mode == "gatekeeper":
-                input_json = (
-                    b'{"parameters":' + _encode(settings, "settings") + b',"review":' + request_json + b"}"
-                )
+                input_json = adapters.gatekeeper_input_json(request_json, _encode(settings, "settings"))
             else:
-                input_json = b'{"request":' + request_json + b"}"
+                input_json = adapters.opa_input_json(request_json)
             data_json = self._data_for(settings)
             output = json.loads(self._run(input_json, data_json, entrypoint_id))
             if self.execution_mode == "gatekeeper":
@@ -290,9 +262,8 @@ class OpaEngine:
             )
 
     def _opa_response(self, uid: str, output: Any) -> AdmissionResponse:
-        try:
-            raw = output[0]["result"]["response"]
-        except (IndexError, KeyError, TypeError):
+        response = adapters.opa_response(uid, output)
+        if response is None:
             warning = (
                 f"opa mode: the result of entrypoint {self.resolve_entrypoint()} has no `response` object "
                 f"({CANNOT_INTERPRET})"
@@ -302,33 +273,11 @@ class OpaEngine:
             self._logs.append(record)
             self.options.log(record)
             return internal_error(uid, CANNOT_INTERPRET)
-        try:
-            response = AdmissionResponse.from_dict(raw)
-        except EvaluationError as exc:
-            return internal_error(uid, str(exc))
-        response.uid = uid
         return response
 
     @staticmethod
     def _gatekeeper_response(uid: str, output: Any) -> AdmissionResponse:
-        violations = None
-        if isinstance(output, list) and output and isinstance(output[0], dict):
-            violations = output[0].get("result")
-        if not isinstance(violations, list) or not violations:
-            return AdmissionResponse(uid=uid, allowed=True)
-        messages: list[str] = []
-        for violation in violations:
-            if not isinstance(violation, dict):
-                return AdmissionResponse(
-                    uid=uid, allowed=True
-                )  # unreadable: Kubewarden falls back to "no violations"
-            msg = violation.get("msg")
-            if msg is None:
-                continue
-            if not isinstance(msg, str):
-                return AdmissionResponse(uid=uid, allowed=True)
-            messages.append(msg)
-        return AdmissionResponse(uid=uid, allowed=False, status={"message": ", ".join(messages)})
+        return adapters.gatekeeper_response(uid, output)
 
     def _note(self, warning: str) -> None:
         if warning not in self._dynamic_warnings:

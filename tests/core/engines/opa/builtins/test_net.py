@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ipaddress
 import json
-import socket
 
 import pytest
 from helpers import SHARED_DIR, shared_path
@@ -139,15 +138,11 @@ def test_lookup_enabled_resolves_and_memoises() -> None:
     assert lookup_ip_addr(ctx, "127.0.0.1") is first
 
 
-def test_lookup_unknown_host() -> None:
+def test_lookup_failure_is_a_builtin_error() -> None:
+    # An empty DNS label fails inside the resolver call without any network traffic.
     ctx = BuiltinContext(options=BuiltinOptions(allow_net_lookup=True))
-    try:
-        socket.getaddrinfo("name.invalid", None)
-    except socket.gaierror:
-        with pytest.raises(BuiltinError, match=r"^net.lookup_ip_addr: lookup name.invalid: "):
-            lookup_ip_addr(ctx, "name.invalid")
-    else:  # pragma: no cover - a resolver that answers for .invalid
-        pytest.skip("this resolver answers for the reserved .invalid domain")
+    with pytest.raises(BuiltinError, match=r"^net.lookup_ip_addr: lookup a\.\.b: "):
+        lookup_ip_addr(ctx, "a..b")
 
 
 _cidr_text = st.one_of(

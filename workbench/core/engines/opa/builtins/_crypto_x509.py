@@ -1795,6 +1795,8 @@ def check_signature(algo: int, signed: bytes, signature: bytes, key: PublicKey |
         raise VerifyError("x509: cannot verify signature: insecure or unknown algorithm")
     try:
         pub = key.crypto_key()
+        if key.kind == "rsa" and key.n.bit_length() < 1024:
+            raise VerifyError("crypto/rsa: 1024-bit or larger RSA keys are required")
         if algo in (4, 5, 6):
             if key.kind != "rsa":
                 raise VerifyError("x509: signature algorithm specifies an RSA public key")

@@ -22,7 +22,7 @@ from workbench.core.engines.opa.builtins._crypto_encoding import (
 )
 from workbench.core.engines.opa.builtins._operands import check_object, check_string
 from workbench.core.engines.opa.builtins._registry import RegoSet, builtin, builtin_error
-from workbench.core.engines.opa.builtins._values import sort_values, to_decimal
+from workbench.core.engines.opa.builtins._values import sort_values
 
 __all__ = [
     "certs_from_string",
@@ -138,22 +138,11 @@ _KEY_USAGES = {
 }
 
 
-def _is_integral(value: int | float) -> bool:
-    if isinstance(value, bool):
-        return False
-    if isinstance(value, int):
-        return True
-    try:
-        dec = to_decimal(value)
-    except (ValueError, ArithmeticError):
-        return False
-    return dec.is_finite() and dec == dec.to_integral_value()
-
-
-def _as_int(value: int | float) -> int | None:
-    if not _is_integral(value):
+def _as_int64(value: int | float) -> int | None:
+    """OPA's ``ast.Number.Int64``: only integer literals within int64 convert."""
+    if isinstance(value, bool) or not isinstance(value, int):
         return None
-    return int(to_decimal(value))
+    return value if -(1 << 63) <= value < 1 << 63 else None
 
 
 def _verify_options(options: dict[Any, Any]) -> x509.VerifyOptions:
@@ -169,8 +158,8 @@ def _verify_options(options: dict[Any, Any]) -> x509.VerifyOptions:
         elif key == "CurrentTime":
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 raise GoError("'CurrentTime' should be a number")
-            ns = _as_int(value)
-            if ns is None or not -(1 << 63) <= ns < 1 << 63:
+            ns = _as_int64(value)
+            if ns is None:
                 raise GoError("'CurrentTime' should be a valid int64 number")
             opts.current_time = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC) + _dt.timedelta(
                 microseconds=ns // 1000
@@ -178,8 +167,8 @@ def _verify_options(options: dict[Any, Any]) -> x509.VerifyOptions:
         elif key == "MaxConstraintComparisons":
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 raise GoError("'MaxConstraintComparisons' should be a number")
-            n = _as_int(value)
-            if n is None or not -(1 << 63) <= n < 1 << 63:
+            n = _as_int64(value)
+            if n is None:
                 raise GoError("'MaxConstraintComparisons' should be a valid number")
             opts.max_constraint_comparisons = n
         elif key == "KeyUsages":
