@@ -146,15 +146,25 @@ def interleaved(
     return statistics.median(ours) * 1e6, statistics.median(raw) * 1e6
 
 
+def _python310() -> str | None:
+    """A working CPython 3.10 (wasmer 1.x has no wheels for newer versions)."""
+    candidates = [shutil.which("python3.10")]
+    candidates += sorted(str(p) for p in Path.home().glob(".pyenv/versions/3.10*/bin/python3.10"))
+    for candidate in candidates:
+        if candidate and subprocess.run([candidate, "--version"], capture_output=True).returncode == 0:
+            return candidate
+    return None
+
+
 def ensure_opa_py(python: str | None) -> str | None:
     if python:
         return python
     candidate = OPA_PY_VENV / "bin" / "python"
     if candidate.exists():
         return str(candidate)
-    base = shutil.which("python3.10")
+    base = _python310()
     if base is None:
-        print("opa-py-wasm: skipped (no python3.10 for wasmer 1.x wheels)", file=sys.stderr)
+        print("opa-py-wasm: skipped (no CPython 3.10 for its wasmer 1.x dependency)", file=sys.stderr)
         return None
     subprocess.run([base, "-m", "venv", str(OPA_PY_VENV)], check=True)
     subprocess.run([str(candidate), "-m", "pip", "install", "-q", "opa-wasm[cranelift]"], check=True)
@@ -181,7 +191,7 @@ def main() -> int:
     parser.add_argument(
         "--big-iterations", type=int, default=200, help="timed evaluations per round (200 KB)"
     )
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--opa-py-python", help="python of a venv with opa-wasm installed")
     parser.add_argument("--no-opa-py", action="store_true")
     args = parser.parse_args()

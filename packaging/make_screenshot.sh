@@ -39,5 +39,5 @@ else
 fi
 
 mkdir -p "$(dirname "$OUT")"
-"$PYTHON" -m workbench gui --demo --theme light --config "$WORK/settings.ini" --screenshot "$OUT"
+"$PYTHON" -m workbench gui --demo --demo-policy set-image-pull-policy --theme light --config "$WORK/settings.ini" --screenshot "$OUT"
 echo "wrote $OUT"

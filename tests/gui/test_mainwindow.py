@@ -213,7 +213,7 @@ def test_bad_module_shows_a_readable_error(qtbot: Any, window: MainWindow, tmp_p
     assert window.module is None and not window.run_action.isEnabled()
 
 
-def test_drop_a_module_on_the_window(qtbot: Any, window: MainWindow, fixtures_dir: Path) -> None:
+def test_drop_files_on_the_window(qtbot: Any, window: MainWindow, fixtures_dir: Path, tmp_path: Path) -> None:
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(fixtures_dir / "policies/kw-safe-labels-annotated.wasm"))])
     event = QDropEvent(
@@ -226,6 +226,20 @@ def test_drop_a_module_on_the_window(qtbot: Any, window: MainWindow, fixtures_di
     with qtbot.waitSignal(window.module_loaded, timeout=30000):
         window.dropEvent(event)
     assert window.module is not None and window.module.name == "safe-labels"
+
+    def drop(path: Path) -> None:
+        data = QMimeData()
+        data.setUrls([QUrl.fromLocalFile(str(path))])
+        flags = (Qt.DropAction.CopyAction, data, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+        window.dropEvent(QDropEvent(QPointF(10, 10), *flags))
+
+    metadata = tmp_path / "metadata.yml"
+    metadata.write_text("rules: []\nmutating: true\nprotocolVersion: v1\n")
+    drop(metadata)
+    assert window.metadata_editor.data["mutating"] is True
+    assert window.editors.currentWidget() is window.metadata_editor
+    drop(fixtures_dir / "requests/pod-privileged.json")
+    assert window.request_editor.path == fixtures_dir / "requests/pod-privileged.json"
 
 
 def test_export_manifest(qtbot: Any, window: MainWindow, fixtures_dir: Path, tmp_path: Path) -> None:
@@ -342,14 +356,18 @@ def test_internal_errors_show_expandable_details(qtbot: Any, window: MainWindow)
     assert window.banner.isHidden()
 
 
-def test_push_dialog_without_keyring_and_bad_reference(qtbot: Any, tmp_path: Path, fixtures_dir: Path) -> None:
+def test_push_dialog_without_keyring_and_bad_reference(
+    qtbot: Any, tmp_path: Path, fixtures_dir: Path
+) -> None:
     from keyring.backends import fail
 
     from workbench.gui.context import AppContext
     from workbench.gui.credentials import CredentialStore
     from workbench.gui.state import open_settings
 
-    context = AppContext.create(open_settings(tmp_path / "s.ini"), credentials=CredentialStore(fail.Keyring()))
+    context = AppContext.create(
+        open_settings(tmp_path / "s.ini"), credentials=CredentialStore(fail.Keyring())
+    )
     window = MainWindow(context)
     qtbot.addWidget(window)
     open_module(qtbot, window, fixtures_dir / "policies/kw-safe-labels-annotated.wasm")
@@ -365,3 +383,57 @@ def test_push_dialog_without_keyring_and_bad_reference(qtbot: Any, tmp_path: Pat
     dialog.close()
     window.ask_unsaved = lambda parts: "discard"
     window.close()
+
+
+def test_controls_have_accessible_names(window: MainWindow) -> None:
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QAbstractItemView,
+        QComboBox,
+        QDockWidget,
+        QHeaderView,
+        QLineEdit,
+        QPlainTextEdit,
+        QProgressBar,
+        QTabBar,
+        QTextEdit,
+    )
+
+    missing = []
+    for cls in (
+        QComboBox,
+        QLineEdit,
+        QPlainTextEdit,
+        QTextEdit,
+        QAbstractItemView,
+        QProgressBar,
+        QAbstractButton,
+    ):
+        for widget in window.findChildren(cls):
+            if isinstance(widget, QLineEdit) and isinstance(widget.parent(), QComboBox):
+                continue
+            # Qt's own sub-controls: popups, headers, corner / clear / extension buttons
+            if widget.window() is not window or widget.objectName().startswith("qt_"):
+                continue
+            if isinstance(widget, QHeaderView) or isinstance(
+                widget.parent(), (QLineEdit, QTabBar, QDockWidget)
+            ):
+                continue
+            text = widget.text() if isinstance(widget, QAbstractButton) else ""
+            if not widget.accessibleName() and not text.replace("&", "").strip():
+                missing.append(
+                    f"{type(widget).__name__} {widget.objectName()!r} in {type(widget.parent()).__name__}"
+                )
+    assert missing == [], "\n".join(missing)
+
+
+def test_undo_follows_the_active_editor(qtbot: Any, window: MainWindow) -> None:
+    window.settings_editor.set_text("a: 1\n", "yaml", clean=False)
+    window.editors.setCurrentWidget(window.settings_editor)
+    assert window.undo_group.activeStack() is window.settings_editor.undo_stack
+    assert window.undo_action.isEnabled()
+    window.undo_action.trigger()
+    assert window.settings_editor.text() == "{}\n"
+    window.editors.setCurrentWidget(window.metadata_editor)
+    assert window.undo_group.activeStack() is window.metadata_editor.undo_stack
+    assert not window.undo_action.isEnabled()

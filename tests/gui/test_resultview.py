@@ -63,7 +63,7 @@ def test_verdicts_details_and_history(qtbot: Any) -> None:
     ops = [{"op": "add", "path": "/metadata/labels/b", "value": "2"}]
     mutated = AdmissionResponse("u", True, patch_type="JSONPatch", patch=_patch(ops))
     view.add_record(_record(mutated, 2))
-    assert view.verdict.text() == "✔ ACCEPTED"
+    assert view.verdict.text() == "✔ ACCEPTED · MUTATED"
     assert view.tabs.currentWidget() is view.diff
     left, right = view.diff.changed_lines
     added = [view.diff.after.document().findBlockByNumber(n).text().strip() for n in right]

@@ -18,6 +18,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--demo", action="store_true", help="open the bundled demo (resources/demo/demo.yml)")
     p.add_argument("--demo-dir", metavar="DIR", help="open the demo in another folder holding a demo.yml")
     p.add_argument(
+        "--demo-policy", metavar="ID", help="the demo policy to open first (default: the first one)"
+    )
+    p.add_argument(
+        "--demo-case", metavar="N", type=int, default=1, help="the request of that policy to load (1 = first)"
+    )
+    p.add_argument(
         "--screenshot",
         metavar="PNG",
         help="load and run the current policy, save a picture of the window and exit (works without a display)",

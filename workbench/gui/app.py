@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from workbench import __version__
 from workbench.core.demo import load_demo
-from workbench.core.errors import WorkbenchError
+from workbench.core.errors import InputError, WorkbenchError
 from workbench.gui.context import AppContext
 from workbench.gui.mainwindow import MainWindow
 from workbench.gui.palette import apply_palette
@@ -111,8 +111,17 @@ def run_app(args: argparse.Namespace) -> int:
     try:
         if args.demo or getattr(args, "demo_dir", None):
             demo_root = Path(args.demo_dir) if getattr(args, "demo_dir", None) else None
-            window.load_demo(load_demo(demo_root))
-            task = window.open_demo_policy(window.first_demo_policy(), on_loaded=on_loaded)
+            demo = load_demo(demo_root)
+            window.load_demo(demo)
+            policy_id = getattr(args, "demo_policy", None)
+            policy = demo.policy(policy_id) if policy_id else window.first_demo_policy()
+            case_number = getattr(args, "demo_case", 1) or 1
+            if not 1 <= case_number <= max(1, len(policy.cases)):
+                raise InputError(
+                    f"the demo policy {policy.id} has {len(policy.cases)} request(s), not {case_number}"
+                )
+            case = policy.cases[case_number - 1] if policy.cases else None
+            task = window.open_demo_policy(policy, case, on_loaded=on_loaded)
         else:
             if getattr(args, "settings_path", None):
                 window.load_editor_file(window.settings_editor, args.settings_path)

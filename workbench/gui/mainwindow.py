@@ -576,6 +576,12 @@ class MainWindow(QMainWindow):
             path = Path(url.toLocalFile())
             if path.suffix.lower() == ".wasm":
                 self.open_module(path)
+            elif path.name.lower() in ("metadata.yml", "metadata.yaml"):
+                try:
+                    self.metadata_editor.import_file(path)
+                except WorkbenchError as exc:
+                    self.show_message(str(exc), "error")
+                self.editors.setCurrentWidget(self.metadata_editor)
             elif path.suffix.lower() in (".json", ".yml", ".yaml"):
                 self.load_editor_file(self.request_editor, path)
             event.acceptProposedAction()
@@ -934,6 +940,11 @@ class MainWindow(QMainWindow):
     def open_demo_policy(
         self, policy: DemoPolicy, case: DemoCase | None = None, *, on_loaded: Callable[[], None] | None = None
     ) -> Task | None:
+        if policy.engine != "wasm":
+            raise InputError(
+                f"the demo policy {policy.id} is Rego source: run it with `policy-workbench demo`, "
+                "the window opens WebAssembly modules"
+            )
         self.workspace.demo_policy = policy
         case = case or (policy.cases[0] if policy.cases else None)
         self.demo_requests.blockSignals(True)

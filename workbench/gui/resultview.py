@@ -227,13 +227,13 @@ class ResultView(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(splitter)
 
-    def _style_verdict(self, verdict: str | None) -> None:
+    def _style_verdict(self, verdict: str | None, mutated: bool = False) -> None:
         if verdict is None:
             self.verdict.setText("No run yet")
             self.verdict.setStyleSheet("QLabel#verdictLabel { font-size: 16pt; padding: 6px; }")
             return
         text, colour = _VERDICT_STYLE[verdict]
-        self.verdict.setText(text)
+        self.verdict.setText(text + (" · MUTATED" if mutated else ""))
         self.verdict.setStyleSheet(
             f"QLabel#verdictLabel {{ font-size: 18pt; font-weight: bold; color: white; background: {colour};"
             " border-radius: 6px; padding: 6px; }"
@@ -277,6 +277,8 @@ class ResultView(QWidget):
             return
         assert record.outcome is not None
         response = record.outcome.response
+        if response.patch:
+            self._style_verdict(verdict, mutated=True)
         self.message.setText(response.message or ("(no message)" if not response.allowed else "—"))
         self.code.setText(str(response.code) if response.code is not None else "—")
         self.warnings.setText("\n".join(response.warnings) if response.warnings else "none")

@@ -106,3 +106,20 @@ def test_describe_trap():
     )
     assert describe_trap(text, 0, 1 << 20) == "wasm trap: out of bounds"
     assert describe_trap(text, 900 * 1024, 1 << 20).endswith("(memory: 0.9 MiB used of the 1 MiB limit)")
+
+
+def test_output_is_capped(monkeypatch):
+    from workbench.core.engines import kwcommon
+    from workbench.core.engines.kwcommon import LogCollector
+
+    monkeypatch.setattr(kwcommon, "MAX_STREAM_BYTES", 10)
+    collector = LogCollector(lambda _r: None)
+    out = OutputLines("stdout", "info")
+    out.collector = collector
+    out.write(b"abc\n")
+    out.write(b"0123456789\n")  # over the cap: dropped
+    out.flush()
+    assert collector.records[0].message == "abc"
+    assert collector.records[-1].source == "app" and "dropped" in collector.records[-1].message
+    out.write(b"next\n")  # the cap is per call
+    assert collector.records[-1].message == "next"

@@ -17,7 +17,7 @@ from workbench.core.engines.hostcaps import build_host_capabilities
 from workbench.core.engines.kwcommon import TIMEOUT_MESSAGE
 from workbench.core.engines.response import DELETE_MUTATION_MESSAGE
 from workbench.core.engines.wapc import WapcEngine
-from workbench.core.errors import EvaluationCancelled, ModuleError
+from workbench.core.errors import EvaluationCancelled, ModuleError, PolicyTrap
 from workbench.core.module import load_module
 
 # -- shared real-world fixtures --------------------------------------------------------------------------
@@ -405,3 +405,22 @@ def test_unused_replay_entries_are_reported_on_close(demo_module, tmp_path):
     engine.close()
     warnings = [r.message for r in records if r.level == "warning"]
     assert len(warnings) == 1 and warnings[0].startswith("1 recorded host capabilities interaction(s)")
+
+
+def _with_start(body: str) -> str:
+    text = wapc_wat('respond:{"accepted":true}')
+    return text.rstrip().removesuffix(")") + f'\n  (func (export "_start") {body}))\n'
+
+
+def test_start_that_never_returns_times_out():
+    engine = WapcEngine(
+        wat_module(_with_start("(loop $l (br $l))")), "kubewarden-wapc", EngineOptions(timeout=0.2)
+    )
+    response = engine.validate(ValidationRequest(pod_request()), {}).response
+    assert response.message == TIMEOUT_MESSAGE and response.code == 500
+
+
+def test_start_that_traps_is_policy_trap():
+    engine = WapcEngine(wat_module(_with_start("unreachable")), "kubewarden-wapc", EngineOptions())
+    with pytest.raises(PolicyTrap, match="initialisation failed: wasm trap: wasm `unreachable`"):
+        engine.validate(ValidationRequest(pod_request()), {})

@@ -132,8 +132,16 @@ class LogCollector:
         self(LogRecord(level=level, message=message, source=source, fields=fields))
 
 
+#: most bytes kept from one guest stream during one call (a runaway printer cannot exhaust host memory)
+MAX_STREAM_BYTES = 32 * 1024 * 1024
+
+
 class OutputLines:
-    """Line-buffers a guest's stdout/stderr writes into log records."""
+    """Line-buffers a guest's stdout/stderr writes into log records (or captures them).
+
+    At most :data:`MAX_STREAM_BYTES` are kept per call; the rest is dropped and
+    :attr:`truncated` is set.
+    """
 
     def __init__(self, stream: str, level: str) -> None:
         self.stream = stream
@@ -142,8 +150,14 @@ class OutputLines:
         self._buffer = bytearray()
         self.captured = bytearray()
         self.capture = False
+        self.truncated = False
+        self._seen = 0
 
     def write(self, data: bytes) -> int:
+        self._seen += len(data)
+        if self._seen > MAX_STREAM_BYTES:
+            self.truncated = True
+            return len(data)
         if self.capture:
             self.captured += data
         else:
@@ -155,10 +169,18 @@ class OutputLines:
         return len(data)
 
     def flush(self) -> None:
+        """Emit a pending partial line and start counting the next call's bytes."""
         if self._buffer:
             line = bytes(self._buffer)
             self._buffer.clear()
             self._emit(line)
+        if self.truncated and self.collector is not None:
+            self.collector.emit(
+                "warning", f"the policy wrote more than {MAX_STREAM_BYTES} bytes to {self.stream}; the rest was dropped",
+                source="app",
+            )  # fmt: skip
+        self.truncated = False
+        self._seen = 0
 
     def _emit(self, line: bytes) -> None:
         if self.collector is not None:

@@ -37,6 +37,7 @@ from workbench.core.engines.base import (
     ValidationRequest,
 )
 from workbench.core.engines.kwcommon import (
+    TIMEOUT_MESSAGE,
     LogCollector,
     OutputLines,
     describe_trap,
@@ -173,8 +174,6 @@ class WapcEngine:
             except _Stopped as stop:
                 if stop.reason == "cancelled":
                     raise EvaluationCancelled("evaluation cancelled by the user") from None
-                from workbench.core.engines.kwcommon import TIMEOUT_MESSAGE
-
                 return SettingsOutcome(valid=False, message=prefix + TIMEOUT_MESSAGE)
             except (_GuestError, _Trapped) as exc:
                 return SettingsOutcome(valid=False, message=f"{prefix}Guest call failure: {exc}")
@@ -272,7 +271,12 @@ class WapcEngine:
         self._watchdog.attach(store)
         try:
             with self._watchdog.guard(store, self.options.timeout):
-                instance = self._linker.instantiate(store, self._compiled)
+                try:
+                    instance = self._linker.instantiate(store, self._compiled)
+                except wasmtime.WasmtimeError as exc:
+                    if self._watchdog.reason is None:
+                        raise ModuleError(f"cannot instantiate the policy: {str(exc).strip()}") from None
+                    raise
                 exports = instance.exports(store)
                 memory = exports["memory"]
                 guest_call = exports["__guest_call"]
@@ -280,7 +284,7 @@ class WapcEngine:
                     raise ModuleError("not a waPC policy module: `memory`/`__guest_call` have the wrong kind")
                 self._instance = _Instance(store, guest_call, memory)
                 for init in ("_start", "wapc_init"):
-                    func = exports.get(init) if hasattr(exports, "get") else None
+                    func = exports.get(init)
                     if isinstance(func, wasmtime.Func):
                         try:
                             func(store)
@@ -292,14 +296,15 @@ class WapcEngine:
             raise PolicyTrap(f"the policy initialisation exited with status {exc.code}") from None
         except (wasmtime.Trap, wasmtime.WasmtimeError) as exc:
             self._instance = None
-            reason = self._watchdog.reason
-            if reason == "cancelled":
-                raise EvaluationCancelled("evaluation cancelled by the user") from None
-            if reason == "timeout":
-                raise EvaluationTimeout(
-                    "the policy initialisation exceeded the allowed execution time"
-                ) from None
-            raise ModuleError(f"cannot instantiate the policy: {str(exc).strip()}") from None
+            if self._watchdog.reason is not None:
+                raise _Stopped(self._watchdog.reason) from None
+            text = str(exc).strip() or type(exc).__name__
+            raise PolicyTrap(
+                f"the policy initialisation failed: {describe_trap(text, 0, self.options.memory_limit)}"
+            ) from None
+        except ModuleError:
+            self._instance = None
+            raise
         finally:
             self._stdout.flush()
             self._stderr.flush()

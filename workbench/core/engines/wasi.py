@@ -224,6 +224,13 @@ class WasiEngine:
             error = describe_trap(text, size, self.options.memory_limit)
         finally:
             self._run = None
+        for stream in (run.stdout, run.stderr):
+            if stream.truncated:
+                log.emit(
+                    "warning",
+                    f"the policy wrote too much to {stream.stream}; the excess was dropped",
+                    source="app",
+                )
         stderr = bytes(run.stderr.captured).decode("utf-8", "replace").strip()
         if stderr:
             for line in stderr.splitlines():

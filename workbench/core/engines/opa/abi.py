@@ -17,8 +17,11 @@ side of a call are recorded, the guest is trapped, and the original exception
 is re-raised once the call has unwound. After any failed call the instance is
 marked :attr:`~OpaInstance.broken` and must be rebuilt.
 
-Memory is accessed through ``Memory.data_ptr`` re-fetched after every guest
-call (memory may move when it grows).
+Guest exports are called through ``wasmtime_func_call_unchecked`` and host
+functions are ``wasmtime_func_new_unchecked`` trampolines (signatures checked
+once at load): a call costs a few µs instead of wasmtime-py's tens of µs of
+per-call type conversion. Memory is addressed through the raw data pointer,
+re-fetched after every guest call (memory may move when it grows).
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ import wasmtime
 import wasmtime._bindings as _ffi
 
 from workbench.core.engines.opa.builtins._registry import UNDEFINED, RegoSet
-from workbench.core.engines.opa.builtins._values import dumps, loads
+from workbench.core.engines.opa.builtins._values import dumps, loads, parse_rego_value
 from workbench.core.engines.runtime import ticker_for
 from workbench.core.errors import (
     BuiltinError,
@@ -48,11 +51,6 @@ from workbench.core.errors import (
     UnsupportedAbiError,
     WorkbenchError,
 )
-
-try:  # added by the builtins work; keeps sets distinct from arrays
-    from workbench.core.engines.opa.builtins._values import parse_rego_value as _parse_rego_value
-except ImportError:  # pragma: no cover - depends on the builtins package version
-    _parse_rego_value = None
 
 __all__ = [
     "PAGE_SIZE",
@@ -307,8 +305,8 @@ class OpaInstance:
         self._deadline = deadline or Deadline(engine)
         self._deadline.attach(self.store)
         self._ticker = ticker_for(engine)
-        self._ticking = hold_ticker
-        self._release_ticker = self._deadline.hold_ticker(self) if hold_ticker else None
+        self._ticking = False
+        self._release_ticker: weakref.finalize | None = None
 
         min_pages = 2
         for imp in module.imports:
@@ -386,6 +384,9 @@ class OpaInstance:
         self.data_addr = 0
         self.data_heap_ptr = self.base_heap_ptr
         self.data_json: bytes | None = None
+        if hold_ticker:
+            self._release_ticker = self._deadline.hold_ticker(self)
+            self._ticking = True
 
     def close(self) -> None:
         """Release the ticker hold; the instance cannot be used afterwards."""
@@ -471,8 +472,8 @@ class OpaInstance:
         return value
 
     def _read_arg(self, ctx: Any, addr: int) -> Any:
-        if self._value_dump is not None and _parse_rego_value is not None:
-            return _parse_rego_value(self._read_cstr(ctx, self._value_dump(ctx, addr)))
+        if self._value_dump is not None:
+            return parse_rego_value(self._read_cstr(ctx, self._value_dump(ctx, addr)))
         return loads(self._read_cstr(ctx, self._json_dump(ctx, addr)))
 
     # -- memory helpers -------------------------------------------------------

@@ -217,7 +217,11 @@ class OpaEngine:
     def _data_for(self, settings: dict[str, Any]) -> bytes:
         if self.execution_mode == "gatekeeper":
             inventory = self._inventory_value()
-            return b"{}" if inventory is None else _encode(adapters.gatekeeper_data(inventory), "cluster inventory")
+            return (
+                b"{}"
+                if inventory is None
+                else _encode(adapters.gatekeeper_data(inventory), "cluster inventory")
+            )
         key = _encode(settings, "settings")
         if key == self._settings_key:
             return self._data_json
