@@ -64,7 +64,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _entrypoint(value: str | None) -> str | int | None:
     if value is None:
         return None
-    return int(value) if value.isdigit() else value
+    return int(value) if value.isascii() and value.isdigit() else value
 
 
 def build_config(args: argparse.Namespace) -> RunConfig:

@@ -240,6 +240,21 @@ class MainWindow(QMainWindow):
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
         self.redo_action = self.undo_group.createRedoAction(self, "&Redo")
         self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        self.context_aware_action = a(
+            "Allow &Context-Aware Resources",
+            self.update_actions,
+            tip="Let the policy read the cluster resources its metadata declares (kwctl --allow-context-aware)",
+            name="allow_context_aware",
+        )
+        self.context_aware_action.setCheckable(True)
+        self.snapshot_action = a(
+            "Cluster &Snapshot…",
+            self.choose_cluster_snapshot,
+            tip="Kubernetes objects (a YAML/JSON file or a folder) that context-aware policies read",
+            name="cluster_snapshot",
+        )
+        self.clear_snapshot_action = a("Clear Cluster Snapshot", lambda: self.set_cluster_snapshot(None))
+        self.cluster_snapshot: Path | None = None
         self.show_metadata_action = a("Metadata", lambda: self.editors.setCurrentIndex(0), "Alt+1")
         self.show_settings_action = a("Settings", lambda: self.editors.setCurrentIndex(1), "Alt+2")
         self.show_request_action = a("Request", lambda: self.editors.setCurrentIndex(2), "Alt+3")
@@ -274,6 +289,9 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.redo_action)
         policy_menu = bar.addMenu("&Policy")
         for action in (self.run_action, self.cancel_action, self.validate_settings_action):
+            policy_menu.addAction(action)
+        policy_menu.addSeparator()
+        for action in (self.context_aware_action, self.snapshot_action, self.clear_snapshot_action):
             policy_menu.addAction(action)
         self.demo_menu = bar.addMenu("&Demo")
         self.demo_menu.menuAction().setVisible(False)
@@ -321,6 +339,7 @@ class MainWindow(QMainWindow):
         self.settings_editor.validate_button.clicked.connect(self.validate_settings)
         self.editors.currentChanged.connect(self._editor_tab_changed)
         self.demo_requests.activated.connect(self._demo_request_chosen)
+        self.result_view.history_restore.connect(self.restore_run)
 
     # ------------------------------------------------------------------ state
     @property
@@ -684,6 +703,8 @@ class MainWindow(QMainWindow):
             timeout=self.context.run_timeout,
             log=self.context.log.sink,
             cancel=ctx.cancel,
+            allow_context_aware=self.context_aware_action.isChecked(),
+            cluster_snapshot=self.cluster_snapshot,
         )
         policy = self.workspace.demo_policy
         if policy is not None and self._demo_matches_module(policy):
@@ -693,6 +714,18 @@ class MainWindow(QMainWindow):
             config.allow_context_aware = policy.allow_context_aware
             config.cluster_snapshot = policy.cluster_snapshot
         return config
+
+    def choose_cluster_snapshot(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Cluster snapshot", "", "Kubernetes objects (*.yml *.yaml *.json);;All files (*)"
+        )
+        if path:
+            self.set_cluster_snapshot(Path(path))
+
+    def set_cluster_snapshot(self, path: Path | None) -> None:
+        self.cluster_snapshot = path
+        self.clear_snapshot_action.setEnabled(path is not None)
+        self.status_label.setText(f"Cluster snapshot: {path}" if path else "No cluster snapshot")
 
     def _demo_matches_module(self, policy: DemoPolicy) -> bool:
         module = self.module
@@ -717,6 +750,8 @@ class MainWindow(QMainWindow):
             number=self.run_count,
             policy=module.name,
             request_label=_plain(self.request_editor.describe_ok(self.request_editor.result)),
+            request_text=(self.request_editor.text(), self.request_editor.language),
+            settings_text=(self.settings_editor.text(), self.settings_editor.language),
             request=request.request,
             original=request.original_object,
             settings=settings,
@@ -746,7 +781,6 @@ class MainWindow(QMainWindow):
                 return
             record.error = error
             self._run_done(record)
-            self.show_error(error)
 
         self.run_task = self.context.runner.run(work, "Run", on_finished=finished, on_failed=failed)
         self.update_actions()
@@ -762,16 +796,36 @@ class MainWindow(QMainWindow):
         if record.outcome is not None:
             message += f" in {record.outcome.elapsed_s * 1000:.1f} ms"
         self.context.log.app(message, "error" if verdict == "error" else "info")
+        note, level = "", "error"
         case = self.workspace.demo_case
         policy = self.workspace.demo_policy
         if case is not None and policy is not None and self._demo_matches_module(policy):
             got = demo_verdict(record)
             if got == case.expect:
-                self.show_message(f"Demo: expected {case.expect}, got {got} ✔", "success")
+                note, level = f"Demo: expected {case.expect}, got {got} ✔", "success"
             else:
-                self.show_message(f"Demo: expected {case.expect}, but the policy answered {got}", "warning")
+                note, level = f"Demo: expected {case.expect}, but the policy answered {got}", "warning"
+        error = record.error
+        if error is not None:
+            self.context.log.app(f"{error.title}: {error.message}", "error")
+            text = f"<b>{_esc(error.title)}</b>: {_esc(error.message)}"
+            if note:
+                text = f"{_esc(note)} — {text}"
+            self.banner.show_message(text, level, error.details)
+        elif note:
+            self.show_message(note, level)
         self.update_actions()
         self.run_finished.emit(record)
+
+    def restore_run(self, record: RunRecord) -> None:
+        """Put the request and settings of an earlier run back into the editors (an undoable edit)."""
+        if record.request_text is not None:
+            self.request_editor.set_text(record.request_text[0], record.request_text[1], clean=False)
+        if record.settings_text is not None:
+            self.settings_editor.set_text(record.settings_text[0], record.settings_text[1], clean=False)
+        self.editors.setCurrentWidget(self.request_editor)
+        self.status_label.setText(f"Loaded the request and settings of run #{record.number}")
+        self.update_actions()
 
     def cancel_tasks(self) -> None:
         if self.context.runner.busy:

@@ -55,6 +55,9 @@ class RunRecord:
     error: ErrorInfo | None = None
     started: float = dataclasses.field(default_factory=time.time)
     wall_s: float = 0.0
+    #: the editors' texts and syntaxes at run time, to restore them from the history
+    request_text: tuple[str, str] | None = None
+    settings_text: tuple[str, str] | None = None
 
     @property
     def verdict(self) -> str:
@@ -153,6 +156,8 @@ class ResultView(QWidget):
     """Verdict banner + detail tabs, with the session's run history on the left."""
 
     history_selected = Signal(object)  # RunRecord
+    #: double-click / Enter on a history entry: put its request and settings back in the editors
+    history_restore = Signal(object)  # RunRecord
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -161,8 +166,14 @@ class ResultView(QWidget):
 
         self.history = QListWidget(self)
         self.history.setAccessibleName("Run history")
-        self.history.setToolTip("Runs since the application started; select one to show it again")
         self.history.currentRowChanged.connect(self._history_row)
+        self.history.itemActivated.connect(
+            lambda item: self.history_restore.emit(self.records[self.history.row(item)])
+        )
+        self.history.setToolTip(
+            "Runs since the application started: select one to show its result, "
+            "double-click (or Enter) to load its request and settings again"
+        )
 
         self.verdict = QLabel("No run yet", self)
         self.verdict.setObjectName("verdictLabel")

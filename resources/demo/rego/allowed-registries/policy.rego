@@ -13,8 +13,7 @@ package k8sallowedregistries
 violation[{"msg": msg, "details": {"container": container.name, "image": container.image}}] {
 	container := input_containers[_]
 	not from_allowed_registry(container.image)
-	allowed := concat(", ", input.parameters.registries)
-	msg := sprintf("container %v uses image %v from an untrusted registry (allowed: %v)", [container.name, container.image, allowed])
+	msg := sprintf("container %v uses image %v from an untrusted registry", [container.name, container.image])
 }
 
 violation[{"msg": msg}] {

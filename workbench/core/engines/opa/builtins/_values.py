@@ -139,6 +139,8 @@ def canonical_key(value: Any) -> str:
         if isinstance(value, float) and not math.isfinite(value):
             return repr(value)
         d = to_decimal(value).normalize()
+        if d.is_zero():
+            d = abs(d)  # -0 and 0 are the same OPA number
         return "n" + format(d, "f") if d == d.to_integral_value() else "n" + str(d)
     if isinstance(value, str):
         return json.dumps(value)

@@ -1,0 +1,120 @@
+"""Every registered host builtin, on arbitrary arguments, raises nothing but ``BuiltinError``.
+
+For each builtin the arity is the number of positional parameters of its Python function
+(minus the context for ``needs_context`` ones); argument lists of that length are drawn from
+arbitrary JSON values plus Rego sets, mixed with strings shaped like what the builtins parse
+(durations, CIDRs, versions, tokens, PEM headers, layouts ...) so the parsers are reached too.
+A result must be encodable by ``_values.dumps`` (or be UNDEFINED). Network builtins are
+included: with the default (disabled) options they must raise their disabled error.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from workbench.conformance.builtins import load_all_builtins
+from workbench.core.engines.opa.builtins import REGISTRY, UNDEFINED, BuiltinContext, RegoSet
+from workbench.core.engines.opa.builtins._values import OpaFloat, dumps
+from workbench.core.errors import BuiltinError
+
+load_all_builtins()
+
+_SHAPED = st.sampled_from(
+    [
+        "",
+        "1h30m",
+        "1.5d",
+        "-0s",
+        "10.0.0.0/8",
+        "192.168.1.1",
+        "::1/128",
+        "2001:db8::/126",
+        "1.2.3-rc.1+build",
+        "v1.0",
+        "100Mi",
+        "1e3K",
+        "%v %d %s %x %.2f %!",
+        "2006-01-02T15:04:05Z07:00",
+        "RFC3339",
+        "2017-06-02T19:00:00-07:00",
+        "America/New_York",
+        "Local",
+        "eyJhbGciOiJIUzI1NiJ9.e30.c2ln",
+        "eyJhbGciOiJub25lIn0.eyJleHAiOjF9.",
+        "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----",
+        "-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----",
+        "{{ .x }}",
+        "a.b.c",
+        "(a|b)*[",
+        "{a,b}*",
+        "https://user:pw@example.com:8080/p?q=1#f",
+        "%zz&a=b;c",
+        "key: [1, 2",
+        "{\"type\": \"object\"}",
+        '[{"op": "add", "path": "/a", "value": 1}]',
+        "package p\nx := 1",
+        "type Query { a: Int }",
+        "{ a }",
+        "550e8400-e29b-41d4-a716-446655440000",
+        "0x1f",
+        "\x00\ud7ff\U0001f600",
+    ]
+)
+
+_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=False, allow_infinity=False).map(lambda f: OpaFloat(repr(f))),
+    st.text(max_size=20),
+    _SHAPED,
+)
+
+
+def _extend(children: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.one_of(
+        st.lists(children, max_size=4),
+        st.dictionaries(st.one_of(st.text(max_size=8), _SHAPED), children, max_size=4),
+        st.lists(children, max_size=4).map(RegoSet),
+    )
+
+
+VALUES = st.recursive(_SCALARS, _extend, max_leaves=12)
+
+
+def _arity(name: str) -> int:
+    entry = REGISTRY[name]
+    params = [
+        p
+        for p in inspect.signature(entry.fn).parameters.values()
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+    ]
+    return len(params) - (1 if entry.needs_context else 0)
+
+
+def test_every_host_builtin_is_fuzzed() -> None:
+    assert len(REGISTRY) >= 105
+    assert all(_arity(name) >= 0 for name in REGISTRY)
+
+
+@pytest.mark.parametrize("name", sorted(REGISTRY))
+def test_builtin_raises_only_builtin_error(name: str) -> None:
+    arity = _arity(name)
+
+    @settings(max_examples=50, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @given(args=st.lists(VALUES, min_size=arity, max_size=arity))
+    def run(args: list[Any]) -> None:
+        ctx = BuiltinContext(now_ns=1_700_000_000_000_000_000)
+        try:
+            result = REGISTRY[name](ctx, args)
+        except BuiltinError:
+            return
+        if result is not UNDEFINED:
+            dumps(result)
+
+    run()
