@@ -49,9 +49,9 @@ def test_no_display_runs_the_headless_demo_instead(tmp_path: Path) -> None:
     result = _cli(tmp_path, "gui")
     assert "no display available" in result.stderr
     assert "Traceback" not in result.stderr
-    # the headless demo ran (its exit status reports whether every verdict was as documented)
-    assert result.returncode in (0, 1)
-    assert result.stdout or "error:" in result.stderr
+    # the headless demo ran: its verdict table, every verdict as documented
+    assert result.returncode == 0, result.stderr
+    assert "verdicts as documented" in result.stdout
 
 
 def test_cli_verbs_do_not_import_qt() -> None:

@@ -87,3 +87,33 @@ def test_admission_request_unknown_kind_warns(tmp_path: Path, capsys: pytest.Cap
     captured = capsys.readouterr()
     assert json.loads(captured.out)["resource"]["resource"] == "widgets"
     assert "not a built-in Kubernetes kind" in captured.err
+
+
+@pytest.mark.registry
+def test_manifest_of_a_registry_reference_keeps_the_reference(
+    fixtures_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from oci.registry import start_registry
+
+    from workbench.core.oci.client import RegistryClient
+    from workbench.core.oci.credentials import DockerConfig
+    from workbench.core.oci.sources import load_sources
+
+    monkeypatch.setenv("POLICY_WORKBENCH_STORE", str(tmp_path / "store"))
+    registry = start_registry("plain", tmp_path / "registry")
+    try:
+        sources = registry.sources_yaml(tmp_path)
+        with RegistryClient(sources=load_sources(sources), docker_config=DockerConfig()) as client:
+            client.push(
+                (fixtures_dir / "policies/kw-safe-labels-annotated.wasm").read_bytes(),
+                registry.ref("p/labels", "v2"),
+            )
+        bare = f"{registry.host}/p/labels:v2"
+        code = main(
+            ["scaffold", "manifest", "-t", "ClusterAdmissionPolicy", bare, "--sources-path", str(sources)]
+        )
+        assert code == 0, capsys.readouterr().err
+        doc = yaml.safe_load(capsys.readouterr().out)
+        assert doc["spec"]["module"] == f"registry://{bare}"
+    finally:
+        registry.stop()

@@ -2,7 +2,8 @@
 
 * :func:`spin_policy` answers ``validate_settings`` and ``protocol_version`` at once and spins
   forever in ``validate`` (until the engine interrupts it): a runaway policy.
-* :func:`mutating_policy` accepts every request and returns a fixed ``mutated_object``.
+* :func:`mutating_policy` accepts every request and returns a fixed ``mutated_object``;
+  :func:`answering_policy` returns any fixed ValidationResponse.
 Both can carry Kubewarden metadata and an optional padding custom section (for big pushes).
 """
 
@@ -74,9 +75,15 @@ def spin_policy(md: Metadata | None = None, padding: int = 0) -> bytes:
     return annotate(_module(body), md if md is not None else metadata(title="runaway"), padding)
 
 
+def answering_policy(response: dict[str, Any], md: Metadata | None = None) -> bytes:
+    """A policy whose ``validate`` always returns ``response`` (a ValidationResponse)."""
+    payload = json.dumps(response, separators=(",", ":")).encode()
+    body = f"(call $resp (i32.const 2048) (i32.const {len(payload)}))\n    (i32.const 1)"
+    return annotate(_module(body, payload), md if md is not None else metadata(title="fixed-answer"))
+
+
 def mutating_policy(mutated_object: Any, md: Metadata | None = None) -> bytes:
-    response = json.dumps(
-        {"accepted": True, "mutated_object": mutated_object}, separators=(",", ":")
-    ).encode()
-    body = f"(call $resp (i32.const 2048) (i32.const {len(response)}))\n    (i32.const 1)"
-    return annotate(_module(body, response), md if md is not None else metadata(True, "add-label"))
+    return answering_policy(
+        {"accepted": True, "mutated_object": mutated_object},
+        md if md is not None else metadata(True, "add-label"),
+    )

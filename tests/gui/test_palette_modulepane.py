@@ -48,3 +48,38 @@ def test_report_of_a_legacy_module(qtbot: Any, fixtures_dir: Path) -> None:
     assert not pane.entrypoint.isEnabled()
     pane.clear()
     assert pane.report is None and pane.sha.text() == "—"
+
+
+def test_window_follows_a_scheme_change(qtbot: Any, tmp_path: Path) -> None:
+    from gui.gui_helpers import make_window
+
+    window = make_window(qtbot, tmp_path / "s.ini")
+    editor = window.settings_editor.editor
+    window.settings_editor.set_text("key: value  # comment\n", "yaml")
+
+    def colours() -> list[str]:
+        block = editor.document().firstBlock()
+        return [r.format.foreground().color().name() for r in block.layout().formats()]
+
+    light = colours()
+    assert light, "the YAML line is not highlighted"
+    window.set_dark(True)
+    assert window.context.dark
+    dark = colours()
+    assert dark and dark != light
+
+
+def test_unrunnable_module_disables_run_with_its_reason(
+    qtbot: Any, tmp_path: Path, fixtures_dir: Path
+) -> None:
+    from gui.gui_helpers import make_window, open_module
+
+    window = make_window(qtbot, tmp_path / "s.ini")
+    open_module(qtbot, window, fixtures_dir / "policies/opa-legacy-abi-no-entrypoints.wasm")
+    window.request_editor.use_template("Pod", "CREATE")
+    window.request_editor.reparse()
+    window.update_actions()
+    assert not window.run_action.isEnabled()
+    assert "this module cannot be run: " in window.run_reason.text()
+    assert "pre-1.0 OPA" in window.run_reason.text()
+    window.context.runner.shutdown(5000)

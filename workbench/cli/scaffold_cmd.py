@@ -73,7 +73,10 @@ def run_manifest(args: argparse.Namespace) -> int:
     if not isinstance(settings, dict):
         raise SettingsError("settings must be a mapping (an object)")
     module = resolve_module(args.module, args)
-    source = args.module if "://" in args.module else (module.path or args.module)
+    from workbench.cli._common import looks_like_reference
+
+    remote = looks_like_reference(args.module) and not args.module.startswith("file://")
+    source = args.module if remote else (module.path or args.module)
     result = scaffold_manifest(
         module.metadata,
         source,

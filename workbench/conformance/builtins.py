@@ -3,7 +3,8 @@
 Case format: see ``shared/conformance/README.md``. Each line has ``builtin``,
 ``args`` and exactly one of ``want`` (value), ``undefined: true`` or
 ``error`` (OPA's message) or ``error_contains`` (a part of OPA's message: OPA's own
-YAML test cases match error texts by substring). Numbers compare by value (integers exactly), sets
+YAML test cases match error texts by substring), and optionally ``select`` (a path of
+keys/indices into the result; only that part is compared). Numbers compare by value (integers exactly), sets
 (written as sorted arrays in ``want``) compare as arrays.
 """
 
@@ -80,6 +81,14 @@ def run_case(case: dict[str, Any], ctx: BuiltinContext | None = None) -> tuple[b
         return got == want, want, got
     except Exception as exc:  # a crash is a failure to report, not to propagate
         return False, want, f"crash: {type(exc).__name__}: {exc}"
+    for key in case.get("select", ()):
+        # optional projection into the result (OPA's test cases often check one field)
+        try:
+            result = result[key] if not isinstance(result, RegoSet) else UNDEFINED
+        except (KeyError, IndexError, TypeError):
+            result = UNDEFINED
+        if result is UNDEFINED:
+            break
     if result is UNDEFINED:
         return want == "undefined", want, "undefined"
     try:

@@ -65,7 +65,9 @@ def _show(value: Any) -> str:
     return text if len(text) <= 120 else text[:117] + "..."
 
 
-def compare_values(left: Any, right: Any, path: str = "", *, names: tuple[str, str] = ("rego", "wasm")) -> list[str]:
+def compare_values(
+    left: Any, right: Any, path: str = "", *, names: tuple[str, str] = ("rego", "wasm")
+) -> list[str]:
     """Paths where two JSON values differ (numbers compare by value, so 1 == 1.0)."""
     a, b = names
     if isinstance(left, dict) and isinstance(right, dict):
@@ -161,9 +163,7 @@ def compare_engines(
 
     differences: list[str] = []
     if (rego_run.error is None) != (wasm_run.error is None):
-        differences.append(
-            f"error: rego-source {rego_run.error or 'none'}; wasm {wasm_run.error or 'none'}"
-        )
+        differences.append(f"error: rego-source {rego_run.error or 'none'}; wasm {wasm_run.error or 'none'}")
     elif rego_run.error is not None and rego_run.error != wasm_run.error:
         differences.append(f"error: rego-source {rego_run.error}; wasm {wasm_run.error}")
     else:

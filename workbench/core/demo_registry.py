@@ -53,7 +53,11 @@ def find_registry_binary() -> str | None:
     if override:
         return override if os.access(override, os.X_OK) else None
     for candidate in _CANDIDATES:
-        found = candidate if os.path.isabs(candidate) and os.access(candidate, os.X_OK) else shutil.which(candidate)
+        found = (
+            candidate
+            if os.path.isabs(candidate) and os.access(candidate, os.X_OK)
+            else shutil.which(candidate)
+        )
         if found:
             return found
     return None

@@ -78,7 +78,9 @@ def build_wasm(
         bundle = Path(tmp) / "bundle.tar.gz"
         command = [exe, "build", "-t", "wasm", "-e", entry, "-o", str(bundle), *files]
         try:
-            proc = subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=tmp, check=False)
+            proc = subprocess.run(
+                command, capture_output=True, text=True, timeout=timeout, cwd=tmp, check=False
+            )
         except FileNotFoundError:
             raise ModuleError(OPA_MISSING_HELP) from None
         except subprocess.TimeoutExpired:

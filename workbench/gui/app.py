@@ -38,12 +38,14 @@ def create_window(
     app: QApplication, settings_path: Path | None = None, dark: bool | None = None
 ) -> MainWindow:
     """The window with a fresh context (``settings_path``: an ini file, for tests and screenshots)."""
+    follow_system = dark is None
     dark = apply_palette(app, dark)
     context = AppContext.create(open_settings(settings_path), dark=dark, parent=app)
+    window = MainWindow(context)
     hints = app.styleHints()
-    if hints is not None and dark is None:
-        hints.colorSchemeChanged.connect(lambda _scheme: apply_palette(app, None))
-    return MainWindow(context)
+    if hints is not None and follow_system:
+        hints.colorSchemeChanged.connect(lambda _scheme: window.set_dark(apply_palette(app, None)))
+    return window
 
 
 class ScreenshotController:

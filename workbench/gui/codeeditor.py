@@ -216,6 +216,7 @@ class DocumentEditor(QWidget):
         self.toolbar.addStretch(1)
 
         self.status = QLabel(self)
+        self.status.setTextFormat(Qt.TextFormat.RichText)
         self.status.setAccessibleName(f"{title} status")
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -312,11 +313,11 @@ class DocumentEditor(QWidget):
             self.status.setText(
                 f'<span style="color:#d32f2f">⚠ {self.title}: invalid {self.language.upper()} at '
                 f'<a href="line:{error.line}">line {error.line}</a>, column {error.column}: '
-                f"{_escape(error.message)}</span>"
+                f"{escape_html(error.message)}</span>"
             )
         else:
             self.editor.set_error(None)
-            self.status.setText(self.describe_ok(self._result))
+            self.status.setText(escape_html(self.describe_ok(self._result)))
         self.parsed.emit(self._result)
         return self._result
 
@@ -351,5 +352,5 @@ class DocumentEditor(QWidget):
         self.undo_stack.setClean()
 
 
-def _escape(text: str) -> str:
+def escape_html(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

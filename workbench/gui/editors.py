@@ -16,7 +16,7 @@ from workbench.core.scaffold.admission_request import (
 from workbench.core.scaffold.templates import TEMPLATE_KINDS, request_template
 from workbench.core.yamlio import atomic_write, read_text
 from workbench.gui import textdoc
-from workbench.gui.codeeditor import DocumentEditor
+from workbench.gui.codeeditor import DocumentEditor, escape_html
 
 __all__ = ["RequestEditor", "SettingsEditor", "describe_request"]
 
@@ -79,7 +79,7 @@ class SettingsEditor(_FileBackedEditor):
         if result.empty or result.value is None:
             return "no settings ({})"
         if not isinstance(result.value, dict):
-            return '<span style="color:#d32f2f">⚠ settings must be a mapping (an object)</span>'
+            return "⚠ settings must be a mapping (an object)"
         return f"{len(result.value)} setting(s)"
 
 
@@ -160,7 +160,7 @@ class RequestEditor(_FileBackedEditor):
         try:
             self.wrap_object(operation, old)
         except WorkbenchError as exc:
-            self.status.setText(f'<span style="color:#d32f2f">⚠ {exc}</span>')
+            self.status.setText(f'<span style="color:#d32f2f">⚠ {escape_html(str(exc))}</span>')
 
     def wrap_object(self, operation: str, old_object: Any = None) -> None:
         """Replace a plain object with an AdmissionReview (like ``scaffold admission-request``)."""

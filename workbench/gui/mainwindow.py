@@ -254,6 +254,7 @@ class MainWindow(QMainWindow):
             name="cluster_snapshot",
         )
         self.clear_snapshot_action = a("Clear Cluster Snapshot", lambda: self.set_cluster_snapshot(None))
+        self.clear_snapshot_action.setEnabled(False)
         self.cluster_snapshot: Path | None = None
         self.show_metadata_action = a("Metadata", lambda: self.editors.setCurrentIndex(0), "Alt+1")
         self.show_settings_action = a("Settings", lambda: self.editors.setCurrentIndex(1), "Alt+2")
@@ -342,6 +343,12 @@ class MainWindow(QMainWindow):
         self.result_view.history_restore.connect(self.restore_run)
 
     # ------------------------------------------------------------------ state
+    def set_dark(self, dark: bool) -> None:
+        """Follow a colour-scheme change: the code editors switch their highlighting style."""
+        self.context.dark = dark
+        for editor in (self.metadata_editor.yaml, self.settings_editor.editor, self.request_editor.editor):
+            editor.highlighter.set_dark(dark)
+
     @property
     def module(self) -> PolicyModule | None:
         return self.workspace.module
@@ -380,6 +387,8 @@ class MainWindow(QMainWindow):
         reasons = []
         if self.module is None:
             reasons.append("open a policy module first")
+        elif self.module.kind == "unknown":
+            reasons.append(f"this module cannot be run: {self.module.kind_reason}")
         if self.run_task is not None:
             reasons.append("a run is in progress")
         if not self.metadata_editor.valid:
@@ -553,7 +562,8 @@ class MainWindow(QMainWindow):
         self._refresh_recent()
         self.banner.hide()
         self.status_label.setText(f"Opened {module.name}")
-        self.context.log.app(f"opened {report.source} ({module.kind}, sha256 {module.sha256[:12]})")
+        compiled = f", compiled in {report.compile_s:.2f} s" if report.compile_s is not None else ""
+        self.context.log.app(f"opened {report.source} ({module.kind}, sha256 {module.sha256[:12]}{compiled})")
         for warning in report.warnings:
             self.context.log.app(warning, "warning")
         self.update_actions()
@@ -695,14 +705,14 @@ class MainWindow(QMainWindow):
             return module
         return dataclasses.replace(module, metadata=md)
 
-    def _run_config(self, ctx: TaskContext) -> Any:
+    def run_config(self) -> Any:
+        """The RunConfig of the current choices, built in the GUI thread (workers never read widgets)."""
         from workbench.core.runner import RunConfig
 
         config = RunConfig(
             entrypoint=self.module_pane.selected_entrypoint(),
             timeout=self.context.run_timeout,
             log=self.context.log.sink,
-            cancel=ctx.cancel,
             allow_context_aware=self.context_aware_action.isChecked(),
             cluster_snapshot=self.cluster_snapshot,
         )
@@ -711,8 +721,6 @@ class MainWindow(QMainWindow):
             config.execution_mode = policy.execution_mode
             if config.entrypoint is None:
                 config.entrypoint = policy.entrypoint
-            config.allow_context_aware = policy.allow_context_aware
-            config.cluster_snapshot = policy.cluster_snapshot
         return config
 
     def choose_cluster_snapshot(self) -> None:
@@ -760,11 +768,12 @@ class MainWindow(QMainWindow):
         self.banner.hide()
         self.status_label.setText(f"Running {module.name}…")
         self.context.log.app(f"run #{record.number}: {module.name} ← {record.request_label}")
+        config = self.run_config()
 
         def work(ctx: TaskContext) -> ValidationOutcome:
             from workbench.core.runner import PolicySession
 
-            with PolicySession(module, self._run_config(ctx)) as session:
+            with PolicySession(module, dataclasses.replace(config, cancel=ctx.cancel)) as session:
                 return session.run(request, settings)
 
         def finished(outcome: ValidationOutcome) -> None:
@@ -839,11 +848,12 @@ class MainWindow(QMainWindow):
         except WorkbenchError as exc:
             self.show_message(str(exc), "error")
             return None
+        config = self.run_config()
 
         def work(ctx: TaskContext) -> Any:
             from workbench.core.runner import PolicySession
 
-            with PolicySession(module, self._run_config(ctx)) as session:
+            with PolicySession(module, dataclasses.replace(config, cancel=ctx.cancel)) as session:
                 return session.validate_settings(settings)
 
         def done(outcome: Any) -> None:
@@ -1000,6 +1010,8 @@ class MainWindow(QMainWindow):
                 "the window opens WebAssembly modules"
             )
         self.workspace.demo_policy = policy
+        self.context_aware_action.setChecked(policy.allow_context_aware)
+        self.set_cluster_snapshot(policy.cluster_snapshot)
         case = case or (policy.cases[0] if policy.cases else None)
         self.demo_requests.blockSignals(True)
         self.demo_requests.clear()

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core.errors import WorkbenchError
-from workbench.core.module import KIND_OPA, PolicyModule
+from workbench.core.module import KIND_OPA, KIND_UNKNOWN, PolicyModule
 
 __all__ = ["ModulePane", "ModuleReport", "gather_report"]
 
@@ -42,6 +42,8 @@ class ModuleReport:
     builtins_needed: tuple[str, ...] = ()
     builtins_missing: tuple[str, ...] = ()
     abi_text: str | None = None
+    #: seconds spent compiling (or loading from the compile cache) while opening
+    compile_s: float | None = None
 
 
 def gather_report(module: PolicyModule, source: str) -> ModuleReport:
@@ -49,6 +51,7 @@ def gather_report(module: PolicyModule, source: str) -> ModuleReport:
     from workbench.core.inspect import module_warnings
 
     warnings = list(module_warnings(module))
+    compile_s = _warm_up(module, warnings)
     entrypoints: dict[str, int] = {}
     needed: list[str] = []
     missing: list[str] = []
@@ -72,7 +75,31 @@ def gather_report(module: PolicyModule, source: str) -> ModuleReport:
             mode = module.execution_mode
             if mode in ("opa", "gatekeeper"):
                 warnings.extend(w for w in preflight.mode_warnings(module, mode) if w not in warnings)
-    return ModuleReport(module, source, tuple(warnings), entrypoints, tuple(needed), tuple(missing), abi_text)
+    return ModuleReport(
+        module, source, tuple(warnings), entrypoints, tuple(needed), tuple(missing), abi_text, compile_s
+    )
+
+
+def _warm_up(module: PolicyModule, warnings: list[str]) -> float | None:
+    """Compile the module now (through the shared cache) so the first Run does not wait for it."""
+    if module.kind == KIND_UNKNOWN:
+        return None
+    import time
+
+    from workbench.core.cache import compile_module
+    from workbench.core.engines.runtime import shared_engine
+
+    started = time.perf_counter()
+    try:
+        compile_module(shared_engine(), module.data, module.sha256)
+    except WorkbenchError as exc:
+        warnings.append(f"the module does not compile: {exc}")
+        return None
+    return time.perf_counter() - started
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _readonly_line(parent: QWidget) -> QLineEdit:
@@ -178,7 +205,7 @@ class ModulePane(QWidget):
         self.source.setText(report.source)
         self.source.setCursorPosition(0)
         self.source.setToolTip(report.source)
-        self.kind.setText(f"<b>{module.kind}</b> — {module.kind_reason}")
+        self.kind.setText(f"<b>{_esc(module.kind)}</b> — {_esc(module.kind_reason)}")
         self.abi.setText(report.abi_text or "—")
         self.mode.setText(
             module.execution_mode + " (from metadata)" if module.execution_mode else "not annotated"

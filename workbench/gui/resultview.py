@@ -193,6 +193,8 @@ class ResultView(QWidget):
         self.warnings = QLabel(self)
         self.warnings.setWordWrap(True)
         self.warnings.setAccessibleName("Warnings")
+        for label in (self.message, self.code, self.elapsed, self.warnings):
+            label.setTextFormat(Qt.TextFormat.PlainText)  # policy messages are text, never markup
         summary = QFormLayout()
         summary.addRow("Message:", self.message)
         summary.addRow("Code:", self.code)

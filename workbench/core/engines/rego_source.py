@@ -206,11 +206,7 @@ def _heads(tokens: list[_Token]) -> tuple[str | None, bool, list[_Head]]:
                 continue
             if tok.text not in _KEYWORDS:
                 j = i + 1
-                while (
-                    j + 1 < len(tokens)
-                    and tokens[j].text == "."
-                    and tokens[j + 1].kind == "ident"
-                ):
+                while j + 1 < len(tokens) and tokens[j].text == "." and tokens[j + 1].kind == "ident":
                     j += 2
                 is_function = j < len(tokens) and tokens[j].text == "("
                 heads.append(_Head(tok.text, i, j, is_function))
@@ -354,7 +350,9 @@ def _rego_files(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
-def load_rego_source(paths: str | Path | Sequence[str | Path], metadata_path: str | Path | None = None) -> RegoSource:
+def load_rego_source(
+    paths: str | Path | Sequence[str | Path], metadata_path: str | Path | None = None
+) -> RegoSource:
     """Read ``.rego`` files (a file, several, or a folder of them) and a ``metadata.yml`` next to the first."""
     if isinstance(paths, (str, Path)):
         paths = [paths]
@@ -448,7 +446,9 @@ class _Interp:
             try:
                 self.interp.add_module(str(file), text)
             except RegoError as exc:
-                raise ModuleError(f"{file}: the Rego interpreter rejects this module: {_rego_error(exc)}") from None
+                raise ModuleError(
+                    f"{file}: the Rego interpreter rejects this module: {_rego_error(exc)}"
+                ) from None
         try:
             self.interp.add_data_json(data_json)
         except RegoError as exc:
@@ -593,7 +593,9 @@ class RegoSourceEngine:
     # -- introspection ---------------------------------------------------------------
     def entrypoints(self) -> list[str]:
         """Every rule path (``package/rule``) a user may pick as entrypoint."""
-        return [f"{pkg.replace('.', '/')}/{rule}" for pkg, rules in self.source.rules().items() for rule in rules]
+        return [
+            f"{pkg.replace('.', '/')}/{rule}" for pkg, rules in self.source.rules().items() for rule in rules
+        ]
 
     def warnings(self) -> list[str]:
         return [LIMITATIONS]

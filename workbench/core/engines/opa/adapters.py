@@ -145,7 +145,9 @@ def gatekeeper_response(uid: str, output: Any) -> AdmissionResponse:
     messages: list[str] = []
     for violation in violations:
         if not isinstance(violation, dict):
-            return AdmissionResponse(uid=uid, allowed=True)  # unreadable: Kubewarden falls back to "no violations"
+            return AdmissionResponse(
+                uid=uid, allowed=True
+            )  # unreadable: Kubewarden falls back to "no violations"
         msg = violation.get("msg")
         if msg is None:
             continue

@@ -23,7 +23,7 @@ from workbench.core.engines.opa.builtins import _crypto_der as d
 from workbench.core.engines.opa.builtins._crypto_der import Der
 from workbench.core.engines.opa.builtins._crypto_encoding import GoError
 from workbench.core.engines.opa.builtins._crypto_encoding import go_quote as _go_quote
-from workbench.core.engines.opa.builtins._crypto_gourl import GoURL, parse_url
+from workbench.core.engines.opa.builtins._gourl import GoURL, URLError, parse_url
 
 __all__ = [
     "Certificate",
@@ -796,10 +796,8 @@ def _parse_san(value: bytes) -> tuple[list[str], list[str], list[bytes], list[Go
             quoted = _go_quote(s)
             try:
                 uri = parse_url(s)
-            except GoError as exc:
-                raise GoError(
-                    f"x509: cannot parse URI {quoted}: parse {_go_quote(s.partition('#')[0])}: {exc}"
-                ) from None
+            except URLError as exc:
+                raise GoError(f"x509: cannot parse URI {quoted}: {exc}") from None
             if uri.host and not _domain_name_valid(uri.host, False):
                 raise GoError(f"x509: cannot parse URI {quoted}: invalid domain")
             uris.append(uri)

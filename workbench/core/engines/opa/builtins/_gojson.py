@@ -1,5 +1,12 @@
-"""Go's ``encoding/json`` output and ``strconv`` float texts.
+"""Go's ``encoding/json`` (syntax checking, decoding, encoding) and ``strconv`` float texts.
 
+* :func:`opa_unmarshal` is OPA's ``util.UnmarshalJSON`` (a streaming
+  ``json.Decoder`` with ``UseNumber`` plus a trailing-token check) and
+  :func:`go_unmarshal` is ``json.Unmarshal``: both raise
+  :class:`~workbench.core.engines.opa.builtins._crypto_encoding.GoError` with
+  Go's exact message (``invalid character 'o' in literal null (expecting
+  'u')``, ``unexpected EOF`` ...) and otherwise return OPA values
+  (non-integers as ``OpaFloat``); :func:`scan_value` is the syntax scanner.
 * :func:`marshal` is ``json.Marshal`` / ``json.MarshalIndent`` of an OPA value
   (``ast.JSON`` conversion: sorted keys, sets as sorted arrays, numbers keep
   their text), with Go's string escaping (``\\u003c``, ``\\u0026``, ``\\u2028``,
@@ -16,16 +23,22 @@ import math
 import struct
 from typing import Any
 
+from workbench.core.engines.opa.builtins._crypto_encoding import GoError
 from workbench.core.engines.opa.builtins._registry import RegoSet
 from workbench.core.engines.opa.builtins._terms import number_text
-from workbench.core.engines.opa.builtins._values import sort_values
+from workbench.core.engines.opa.builtins._values import loads, sort_values
 
 __all__ = [
+    "Eof",
     "UnsupportedValue",
     "format_float_g",
+    "go_quote_char",
+    "go_unmarshal",
     "json_float",
     "marshal",
+    "opa_unmarshal",
     "quote_string",
+    "scan_value",
     "shortest_digits",
 ]
 
@@ -117,7 +130,7 @@ def json_float(value: float) -> str:
     a = abs(value)
     if a < 1e-6 or a >= 1e21:
         text = fmt_e(neg, digits, dp)
-        if text[-4:-2] == "-0" and text[-5] == "e":
+        if len(text) >= 4 and text[-4] == "e" and text[-3:-1] == "-0":  # e-07 -> e-7, as Go does
             text = text[:-2] + text[-1]
         return text
     return fmt_f(neg, digits, dp)
@@ -271,3 +284,229 @@ def marshal(
     if indent is None:
         return compact
     return _indent(compact, prefix or "", indent)
+
+
+# ---------------------------------------------------------------------------
+# decoding
+
+_WS = b" \t\r\n"
+
+
+def go_quote_char(c: int) -> str:
+    """Go's ``quoteChar`` of one byte (as used in JSON syntax errors)."""
+    if c == 0x27:
+        return "'\\''"
+    if c == 0x22:
+        return "'\"'"
+    ch = chr(c)
+    escapes = {7: "\\a", 8: "\\b", 12: "\\f", 10: "\\n", 13: "\\r", 9: "\\t", 11: "\\v", 0x5C: "\\\\"}
+    if c in escapes:
+        return "'" + escapes[c] + "'"
+    if ch.isprintable():
+        return "'" + ch + "'"
+    if c < 0x80:
+        return f"'\\x{c:02x}'"
+    return f"'\\u{c:04x}'"
+
+
+class Eof(Exception):
+    """The input ended inside a JSON value (see :func:`scan_value`)."""
+
+
+def _err(c: int, context: str) -> GoError:
+    return GoError(f"invalid character {go_quote_char(c)} {context}")
+
+
+def scan_value(data: bytes, i: int) -> int:
+    """Scan one JSON value starting at ``i`` (after whitespace); return its end.
+
+    Raises :class:`GoError` for syntax errors and ``Eof`` at end of input.
+    """
+    n = len(data)
+
+    def at(j: int) -> int:
+        if j >= n:
+            raise Eof
+        return data[j]
+
+    def skip_ws(j: int) -> int:
+        while j < n and data[j] in _WS:
+            j += 1
+        return j
+
+    def value(j: int) -> int:
+        j = skip_ws(j)
+        c = at(j)
+        if c == 0x7B:  # {
+            j = skip_ws(j + 1)
+            c = at(j)
+            if c == 0x7D:
+                return j + 1
+            while True:
+                if c != 0x22:
+                    raise _err(c, "looking for beginning of object key string")
+                j = string(j)
+                j = skip_ws(j)
+                c = at(j)
+                if c != 0x3A:
+                    raise _err(c, "after object key")
+                j = value(j + 1)
+                j = skip_ws(j)
+                c = at(j)
+                if c == 0x7D:
+                    return j + 1
+                if c != 0x2C:
+                    raise _err(c, "after object key:value pair")
+                j = skip_ws(j + 1)
+                c = at(j)
+        if c == 0x5B:  # [
+            j = skip_ws(j + 1)
+            if at(j) == 0x5D:
+                return j + 1
+            while True:
+                j = value(j)
+                j = skip_ws(j)
+                c = at(j)
+                if c == 0x5D:
+                    return j + 1
+                if c != 0x2C:
+                    raise _err(c, "after array element")
+                j += 1
+        if c == 0x22:
+            return string(j)
+        if c == 0x2D or 0x30 <= c <= 0x39:
+            return number(j)
+        for word in (b"true", b"false", b"null"):
+            if c == word[0]:
+                for k in range(1, len(word)):
+                    ck = at(j + k)
+                    if ck != word[k]:
+                        raise _err(ck, f"in literal {word.decode()} (expecting {go_quote_char(word[k])})")
+                return j + len(word)
+        raise _err(c, "looking for beginning of value")
+
+    def string(j: int) -> int:
+        j += 1
+        while True:
+            c = at(j)
+            if c == 0x22:
+                return j + 1
+            if c == 0x5C:
+                e = at(j + 1)
+                if e == 0x75:
+                    for k in range(2, 6):
+                        h = at(j + k)
+                        if not (0x30 <= h <= 0x39 or 0x41 <= h <= 0x46 or 0x61 <= h <= 0x66):
+                            raise _err(h, "in \\u hexadecimal character escape")
+                    j += 6
+                    continue
+                if e not in b'"\\/bfnrt':
+                    raise _err(e, "in string escape code")
+                j += 2
+                continue
+            if c < 0x20:
+                raise _err(c, "in string literal")
+            j += 1
+
+    def number(j: int) -> int:
+        if data[j] == 0x2D:
+            j += 1
+            c = at(j)
+            if not 0x30 <= c <= 0x39:
+                raise _err(c, "in numeric literal")
+        if data[j] == 0x30:
+            j += 1
+        else:
+            while j < n and 0x30 <= data[j] <= 0x39:
+                j += 1
+        if j < n and data[j] == 0x2E:
+            j += 1
+            c = at(j)
+            if not 0x30 <= c <= 0x39:
+                raise _err(c, "after decimal point in numeric literal")
+            while j < n and 0x30 <= data[j] <= 0x39:
+                j += 1
+        if j < n and data[j] in b"eE":
+            j += 1
+            c = at(j)
+            if c in b"+-":
+                j += 1
+                c = at(j)
+            if not 0x30 <= c <= 0x39:
+                raise _err(c, "in exponent of numeric literal")
+            while j < n and 0x30 <= data[j] <= 0x39:
+                j += 1
+        return j
+
+    return value(i)
+
+
+def _decode(segment: bytes) -> Any:
+    return loads(segment.decode("utf-8", "replace"))
+
+
+def opa_unmarshal(data: bytes | str) -> Any:
+    """OPA's ``util.UnmarshalJSON``: Go decoder errors, OPA values."""
+    if isinstance(data, str):
+        data = data.encode("utf-8", "surrogatepass")
+    n = len(data)
+    i = 0
+    while i < n and data[i] in _WS:
+        i += 1
+    if i >= n:
+        raise GoError("EOF")
+    try:
+        end = scan_value(data, i)
+    except Eof:
+        raise GoError("unexpected EOF") from None
+    result = _decode(data[i:end])
+    j = end
+    while j < n and data[j] in _WS:
+        j += 1
+    if j >= n:
+        return result
+    c = data[j]
+    if c in b"]},:":
+        raise _err(c, "looking for beginning of value")
+    if c in b"[{":
+        raise GoError(f"error: invalid character '{chr(c)}' after top-level value")
+    try:
+        tok_end = scan_value(data, j)
+    except Eof:
+        raise GoError("unexpected EOF") from None
+    tok = _decode(data[j:tok_end])
+    if tok is None:
+        return result
+    if isinstance(tok, bool):
+        text = f"%!s(bool={'true' if tok else 'false'})"
+    elif isinstance(tok, str):
+        text = tok
+    else:
+        text = data[j:tok_end].decode()
+    raise GoError(f"error: invalid character '{text}' after top-level value")
+
+
+def go_unmarshal(data: bytes | str) -> Any:
+    """Go's ``json.Unmarshal`` (whole-input check, its error texts)."""
+    if isinstance(data, str):
+        data = data.encode("utf-8", "surrogatepass")
+    n = len(data)
+    i = 0
+    while i < n and data[i] in _WS:
+        i += 1
+    try:
+        end = scan_value(data, i)
+    except Eof:
+        # Go's scanner.eof() feeds one space first: states that reject a space
+        # report it (e.g. inside a literal), the others hit the end of input.
+        try:
+            scan_value(data + b" ", i)
+        except Eof:
+            pass
+        raise GoError("unexpected end of JSON input") from None
+    j = end
+    while j < n and data[j] in _WS:
+        j += 1
+    if j < n:
+        raise _err(data[j], "after top-level value")
+    return _decode(data[i:end])

@@ -1,19 +1,28 @@
-"""A port of Go's ``net/url.Parse`` (Go 1.26 semantics) for ``uri.parse`` / ``uri.is_valid``.
+"""A port of Go's ``net/url`` (Go 1.26 semantics): ``url.Parse``, ``URL.String`` and the JSON of a ``url.URL``.
+
+One parser for every builtin that parses URLs: ``uri.parse`` / ``uri.is_valid``
+and ``http.send`` (:func:`go_parse_url`, text fields as Go strings converted to
+valid UTF-8), and the certificate URI SANs of ``crypto.x509.*`` and the request
+URL of ``providers.aws.sign_req`` (:func:`parse_url`, which keeps undecodable
+bytes as ``surrogateescape`` characters so that :meth:`GoURL.string` and
+:meth:`GoURL.to_json` see Go's bytes).
 
 Works on UTF-8 bytes as Go does. Bracketed hosts are checked with
 ``netip.ParseAddr`` as Go 1.26 does; colons in a bare host follow the lax rule
 (the last colon starts the port), which is Go's behaviour for modules built
-with ``urlstrictcolons=0`` defaults such as OPA's.
+with ``urlstrictcolons=0`` defaults such as OPA's (the same rule for every
+caller, since they all run in one OPA binary).
 Errors carry Go's text: ``parse "<url>": <reason>``.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 from workbench.core.engines.opa.builtins._goip import AddrError, go_quote, parse_addr_or_error
 
-__all__ = ["GoURL", "URLError", "go_parse_url"]
+__all__ = ["GoURL", "URLError", "go_parse_url", "parse_url"]
 
 _PATH, _HOST, _ZONE, _USER_PASSWORD, _QUERY_COMPONENT, _FRAGMENT = range(1, 7)
 _HEX = b"0123456789abcdefABCDEF"
@@ -152,6 +161,102 @@ class GoURL:
     def port(self) -> str:
         return self._split_host_port()[1]
 
+    @property
+    def user(self) -> tuple[str, str | None] | None:
+        """``url.User`` as ``(username, password or None)``, or None without userinfo."""
+        if self.username is None:
+            return None
+        return self.username, self.password
+
+    def to_json(self) -> dict[str, Any]:
+        """``encoding/json`` of Go's ``url.URL`` (invalid UTF-8 becomes U+FFFD)."""
+        return {
+            "Scheme": _clean(self.scheme),
+            "Opaque": _clean(self.opaque),
+            "User": None if self.username is None else {},
+            "Host": _clean(self.host),
+            "Path": _clean(self.path),
+            "RawPath": _clean(self.raw_path),
+            "OmitHost": self.omit_host,
+            "ForceQuery": self.force_query,
+            "RawQuery": _clean(self.raw_query),
+            "Fragment": _clean(self.fragment),
+            "RawFragment": _clean(self.raw_fragment),
+        }
+
+    @staticmethod
+    def _raw_form(raw: str, value: str, mode: int) -> bool:
+        """Go keeps ``raw`` (RawPath / RawFragment) when it is a valid escaping of ``value``."""
+        if not raw or not _valid_encoded(_s2b(raw), mode):
+            return False
+        try:
+            return _unescape(_s2b(raw), mode) == _s2b(value)
+        except _Reason:
+            return False
+
+    def escaped_path(self) -> str:
+        """``URL.EscapedPath``."""
+        if self._raw_form(self.raw_path, self.path, _PATH):
+            return self.raw_path
+        if self.path == "*":
+            return "*"
+        return _b2s(_escape(_s2b(self.path), _PATH))
+
+    def escaped_fragment(self) -> str:
+        """``URL.EscapedFragment``."""
+        if self._raw_form(self.raw_fragment, self.fragment, _FRAGMENT):
+            return self.raw_fragment
+        return _b2s(_escape(_s2b(self.fragment), _FRAGMENT))
+
+    def string(self) -> str:
+        """``URL.String``."""
+        buf: list[str] = []
+        if self.scheme:
+            buf.append(self.scheme + ":")
+        if self.opaque:
+            buf.append(self.opaque)
+        else:
+            if (self.scheme or self.host or self.username is not None) and not (
+                self.omit_host and not self.host and self.username is None
+            ):
+                if self.host or self.path or self.username is not None:
+                    buf.append("//")
+                if self.username is not None:
+                    buf.append(_b2s(_escape(_s2b(self.username), _USER_PASSWORD)))
+                    if self.password is not None:
+                        buf.append(":" + _b2s(_escape(_s2b(self.password), _USER_PASSWORD)))
+                    buf.append("@")
+                if self.host:
+                    buf.append(_b2s(_escape(_s2b(self.host), _HOST)))
+            path = self.escaped_path()
+            if path and path[0] != "/" and self.host:
+                buf.append("/")
+            if not buf and ":" in path.split("/", 1)[0]:
+                buf.append("./")
+            buf.append(path)
+        if self.force_query or self.raw_query:
+            buf.append("?" + self.raw_query)
+        if self.fragment:
+            buf.append("#" + self.escaped_fragment())
+        return "".join(buf)
+
+
+def _s2b(text: str) -> bytes:
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass")
+
+
+def _clean(text: str) -> str:
+    """Go's JSON encoding of a string: each invalid byte becomes U+FFFD."""
+    return "".join("\ufffd" if 0xD800 <= ord(c) <= 0xDFFF else c for c in text)
+
+
+def _valid_encoded(raw: bytes, mode: int) -> bool:
+    """``validEncoded``: may ``raw`` stand as the escaped form?"""
+    return all(c in b"!$&'()*+,;=:@[]%" or not _should_escape(c, mode) for c in raw)
+
 
 def _get_scheme(raw: bytes) -> tuple[bytes, bytes]:
     for i, c in enumerate(raw):
@@ -273,9 +378,8 @@ def _to_text(raw: bytes) -> str:
     return raw.decode("utf-8", "replace")
 
 
-def go_parse_url(text: str) -> GoURL:
-    """``url.Parse``; raises :class:`URLError` with Go's message."""
-    raw = text.encode("utf-8", "surrogatepass")
+def _parse_url(raw: bytes) -> GoURL:
+    """``url.Parse`` of Go bytes; raises :class:`URLError` with Go's message."""
     head, _, frag = raw.partition(b"#")
     try:
         url = _parse(head)
@@ -288,7 +392,18 @@ def go_parse_url(text: str) -> GoURL:
             raise URLError(f"parse {_quote(raw)}: {exc}") from None
         url.fragment = _b2s(fragment)
         url.raw_fragment = "" if _escape(fragment, _FRAGMENT) == frag else _b2s(frag)
+    return url
+
+
+def go_parse_url(text: str) -> GoURL:
+    """``url.Parse`` of a Rego string; text fields come back as valid UTF-8 (U+FFFD for bad bytes)."""
+    url = _parse_url(text.encode("utf-8", "surrogatepass"))
     for field in ("scheme", "opaque", "host", "path", "raw_path", "raw_query", "fragment", "raw_fragment"):
         value = getattr(url, field)
         setattr(url, field, _to_text(value.encode("utf-8", "surrogateescape")))
     return url
+
+
+def parse_url(text: str) -> GoURL:
+    """``url.Parse`` of a Go string held with ``surrogateescape`` bytes; fields keep Go's bytes."""
+    return _parse_url(_s2b(text))

@@ -51,8 +51,12 @@ def _gqlparser_message(message: str) -> str:
     if message.startswith("Unexpected character: "):
         char = message.removeprefix("Unexpected character: ").removesuffix(".").strip("'")
         return f'Cannot parse the unexpected character "{char}".'
+    if re.fullmatch(r"Unexpected variable '\$[_A-Za-z][_0-9A-Za-z]*' in constant value\.", message):
+        return "Unexpected $"  # gqlparser: unexpectedToken on the "$" token
     message = re.sub(r"'([^\w\s'\"]{1,3})'", r"\1", message)
-    if message.startswith("Expected "):  # gqlparser names only the kind of the token it found
+    if message.startswith("Expected ") and not message.startswith("Expected '"):
+        # expect(kind) names only the kind of the token found; expectKeyword("on") prints the
+        # token itself (Name "Type")
         message = re.sub(r"found (\w+) '[^']*'", r"found \1", message)
     return re.sub(r"'([^']*)'", r'"\1"', message)
 
@@ -359,11 +363,22 @@ def _prune(value: Any) -> Any:
 # --- parsing and validation ----------------------------------------------------------------
 
 
-def _parse_query(text: str) -> gast.DocumentNode:
+def _parse(text: str) -> gast.DocumentNode:
+    """Parse a document; like gqlparser (and unlike graphql-core) an empty one is no error."""
     try:
-        doc = gql.parse(text, no_location=False)
+        if gql.language.Lexer(gql.Source(text)).advance().kind == gql.language.TokenKind.EOF:
+            return gast.DocumentNode(definitions=())
+        # gqlparser parses (experimental) fragment variable definitions and, unlike
+        # graphql-core's default, rejects an empty selection set ("{}")
+        return gql.parse(
+            text, no_location=False, experimental_fragment_arguments=True, allow_empty_selection_sets=False
+        )
     except gql.GraphQLError as exc:
         raise _syntax_failure(exc) from None
+
+
+def _parse_query(text: str) -> gast.DocumentNode:
+    doc = _parse(text)
     for node in doc.definitions:
         if not isinstance(node, gast.ExecutableDefinitionNode):
             line, column = _node_location(node)
@@ -375,10 +390,7 @@ def _parse_query(text: str) -> gast.DocumentNode:
 
 
 def _parse_schema(text: str) -> gast.DocumentNode:
-    try:
-        doc = gql.parse(text, no_location=False)
-    except gql.GraphQLError as exc:
-        raise _syntax_failure(exc) from None
+    doc = _parse(text)
     for node in doc.definitions:
         if isinstance(node, gast.ExecutableDefinitionNode):
             line, column = _node_location(node)
@@ -404,9 +416,34 @@ def _node_location(node: Any) -> tuple[int, int]:
     return loc.start_token.line, loc.start_token.column
 
 
+_EXTENSION_TO_DEFINITION: dict[type, tuple[type, tuple[str, ...]]] = {
+    gast.ScalarTypeExtensionNode: (gast.ScalarTypeDefinitionNode, ("directives",)),
+    gast.ObjectTypeExtensionNode: (gast.ObjectTypeDefinitionNode, ("interfaces", "directives", "fields")),
+    gast.InterfaceTypeExtensionNode: (gast.InterfaceTypeDefinitionNode, ("interfaces", "directives", "fields")),
+    gast.UnionTypeExtensionNode: (gast.UnionTypeDefinitionNode, ("directives", "types")),
+    gast.EnumTypeExtensionNode: (gast.EnumTypeDefinitionNode, ("directives", "values")),
+    gast.InputObjectTypeExtensionNode: (gast.InputObjectTypeDefinitionNode, ("directives", "fields")),
+}
+
+
+def _define_extended_types(doc: gast.DocumentNode) -> gast.DocumentNode:
+    """gqlparser's schema loading creates a type that is only extended (``extend type X`` without
+    ``type X``, as federation schemas do) from its first extension; graphql-core rejects it."""
+    defined = {node.name.value for node in doc.definitions if isinstance(node, gast.TypeDefinitionNode)}
+    definitions: list[gast.DefinitionNode] = []
+    for node in doc.definitions:
+        target = _EXTENSION_TO_DEFINITION.get(type(node))
+        if target is not None and node.name.value not in defined:
+            cls, fields = target
+            defined.add(node.name.value)
+            node = cls(name=node.name, description=None, loc=node.loc, **{f: getattr(node, f) for f in fields})
+        definitions.append(node)
+    return gast.DocumentNode(definitions=tuple(definitions), loc=doc.loc)
+
+
 def _build_schema(doc: gast.DocumentNode) -> gql.GraphQLSchema:
     try:
-        schema = gql.build_ast_schema(doc)
+        schema = gql.build_ast_schema(_define_extended_types(doc))
     except (gql.GraphQLError, TypeError) as exc:
         raise _GraphQLFailure(f"Error in gqlparser SchemaDocument to Schema conversion: {exc}") from None
     problems = [e for e in gql.validate_schema(schema) if "root type must be provided" not in e.message]
@@ -418,6 +455,8 @@ def _build_schema(doc: gast.DocumentNode) -> gql.GraphQLSchema:
 
 
 def _validate(schema: gql.GraphQLSchema, doc: gast.DocumentNode) -> None:
+    if not doc.definitions:
+        return  # nothing to check (graphql-core would still demand a Query root type)
     try:
         errors = gql.validate(schema, doc)
     except TypeError as exc:

@@ -26,7 +26,7 @@ from workbench.core.engines.opa.builtins._crypto_encoding import (
     b64url_decode_opa,
     pem_decode,
 )
-from workbench.core.engines.opa.builtins._crypto_gojson import _Eof, go_marshal, opa_unmarshal, scan_value
+from workbench.core.engines.opa.builtins._gojson import Eof, marshal, opa_unmarshal, scan_value
 from workbench.core.engines.opa.builtins._crypto_jwk import Jwk, crypto_private_key, parse_jwk_set
 from workbench.core.engines.opa.builtins._operands import check_object, check_string
 from workbench.core.engines.opa.builtins._registry import BuiltinContext, builtin, builtin_error
@@ -609,7 +609,7 @@ def _json_valid(data: bytes) -> bool:
         return False
     try:
         end = scan_value(data, i)
-    except (GoError, _Eof):
+    except (GoError, Eof):
         return False
     return not data[end:].strip(b" \t\r\n")
 
@@ -654,7 +654,7 @@ def encode_sign(headers: bytes, payload: bytes, jwk_src: bytes) -> str:
 def jwt_encode_sign(headers: Any, payload: Any, key: Any) -> str:
     name = "io.jwt.encode_sign"
     try:
-        return encode_sign(_b(go_marshal(headers)), _b(go_marshal(payload)), _b(go_marshal(key)))
+        return encode_sign(_b(marshal(headers)), _b(marshal(payload)), _b(marshal(key)))
     except GoError as exc:
         raise builtin_error(name, str(exc)) from None
 

@@ -14,8 +14,8 @@ import hmac
 from typing import Any
 
 from workbench.core.engines.opa.builtins._crypto_encoding import GoError, go_quote
-from workbench.core.engines.opa.builtins._crypto_gojson import go_marshal
-from workbench.core.engines.opa.builtins._crypto_gourl import parse_url
+from workbench.core.engines.opa.builtins._gojson import marshal
+from workbench.core.engines.opa.builtins._gourl import URLError, parse_url
 from workbench.core.engines.opa.builtins._operands import check_object, operand_error, operand_type_error
 from workbench.core.engines.opa.builtins._registry import builtin, builtin_error
 from workbench.core.engines.opa.builtins._values import OpaFloat, sort_values
@@ -65,7 +65,7 @@ def _set_text(values: list[Any]) -> str:
     """How OPA prints a set of terms with ``%v``: ``{"a", "b"}``."""
     parts = []
     for v in sort_values(values):
-        parts.append(go_quote(v) if isinstance(v, str) else go_marshal(v))
+        parts.append(go_quote(v) if isinstance(v, str) else marshal(v))
     return "{" + ", ".join(parts) + "}"
 
 
@@ -194,15 +194,15 @@ def aws_sign_req(request: Any, config: Any, time_ns: Any) -> dict[str, Any]:
         raise operand_error(NAME, 1, f"invalid values for required request parameters(s): {_set_text(bad)}")
     try:
         url = parse_url(req["url"])
-    except GoError as exc:
-        raise builtin_error(NAME, f"parse {go_quote(req['url'])}: {exc}") from None
+    except URLError as exc:
+        raise builtin_error(NAME, str(exc)) from None
     method = req["method"]
 
     if "raw_body" in req:
         body = _str(req["raw_body"]).encode("utf-8", "surrogatepass")
     elif "body" in req:
         try:
-            body = go_marshal(req["body"]).encode("utf-8", "surrogatepass")
+            body = marshal(req["body"]).encode("utf-8", "surrogatepass")
         except GoError as exc:
             raise builtin_error(NAME, str(exc)) from None
     else:

@@ -1,4 +1,4 @@
-"""Tests for Go JSON syntax errors and marshalling (``_crypto_gojson.py``)."""
+"""Tests for the Go ``encoding/json`` port (``_gojson.py``): syntax errors, decoding, marshalling."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from workbench.core.engines.opa.builtins._crypto_encoding import GoError
-from workbench.core.engines.opa.builtins._crypto_gojson import (
-    go_marshal,
+from workbench.core.engines.opa.builtins._gojson import (
+    format_float_g,
     go_quote_char,
     go_unmarshal,
+    json_float,
+    marshal,
     opa_unmarshal,
 )
 
@@ -26,7 +28,7 @@ _json_values = st.recursive(
 @given(_json_values)
 def test_unmarshal_matches_python_on_valid_json(value: object) -> None:
     assert opa_unmarshal(json.dumps(value)) == value
-    assert opa_unmarshal(go_marshal(value)) == value
+    assert opa_unmarshal(marshal(value)) == value
 
 
 @given(st.text(max_size=40))
@@ -75,7 +77,7 @@ def test_trailing_null_is_accepted_like_opa() -> None:
 
 def test_marshal_sorts_and_escapes() -> None:
     assert (
-        go_marshal({"b": [1, 2.5], "a": "<x>&\u2028"}) == '{"a":"\\u003cx\\u003e\\u0026\\u2028","b":[1,2.5]}'
+        marshal({"b": [1, 2.5], "a": "<x>&\u2028"}) == '{"a":"\\u003cx\\u003e\\u0026\\u2028","b":[1,2.5]}'
     )
 
 
@@ -99,3 +101,23 @@ def test_unmarshal_errors_like_json_unmarshal(text: str, message: str) -> None:
         go_unmarshal(text)
     assert str(info.value) == message
     assert go_unmarshal(' {"a": [1]} ') == {"a": [1]}
+
+
+def test_marshal_indent_and_float64() -> None:
+    assert marshal({"a": [1, {}]}, prefix=">", indent="  ") == '{\n>  "a": [\n>    1,\n>    {}\n>  ]\n>}'
+    assert marshal([1e21, 0.000001, 1e-7], float64=True) == "[1e+21,0.000001,1e-7]"
+    assert marshal({"k": "\ud800"}) == '{"k":"\ufffd"}'
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(1e21, "1e+21"), (123456.0, "123456"), (1234567.0, "1.234567e+06"), (0.0001, "0.0001"), (1e-5, "1e-05")],
+)
+def test_format_float_g(value: float, text: str) -> None:
+    assert format_float_g(value) == text
+
+
+def test_json_float_matches_es6() -> None:
+    assert json_float(-0.0) == "-0"
+    assert json_float(1e-7) == "1e-7"
+    assert json_float(123.5) == "123.5"

@@ -1,4 +1,4 @@
-"""Tests for the Go ``net/url`` parser used for URI SANs (``_crypto_gourl.py``)."""
+"""Tests for the Go ``net/url`` port (``_gourl.py``): ``url.Parse``, ``URL.String``, ``url.URL`` JSON."""
 
 from __future__ import annotations
 
@@ -6,8 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workbench.core.engines.opa.builtins._crypto_encoding import GoError
-from workbench.core.engines.opa.builtins._crypto_gourl import parse_url
+from workbench.core.engines.opa.builtins._gourl import URLError, go_parse_url, parse_url
 
 
 def test_full_url() -> None:
@@ -39,22 +38,26 @@ def test_fields(raw: str, fields: dict[str, object]) -> None:
 @pytest.mark.parametrize(
     ("raw", "message"),
     [
-        ("http://h:port/", 'invalid port ":port" after host'),
-        (":x", "missing protocol scheme"),
+        ("http://h:port/", 'parse "http://h:port/": invalid port ":port" after host'),
+        (":x", 'parse ":x": missing protocol scheme'),
         ("a:b/c:d", None),
         ("x/a:b", None),
-        ("1a:b", "first path segment in URL cannot contain colon"),
-        ("http://h/%zz", 'invalid URL escape "%zz"'),
-        ("http://[::1/", "missing ']' in host"),
-        ("http://h\x7f/", "net/url: invalid control character in URL"),
+        ("1a:b", 'parse "1a:b": first path segment in URL cannot contain colon'),
+        ("http://h/%zz", 'parse "http://h/%zz": invalid URL escape "%zz"'),
+        ("http://[::1/", 'parse "http://[::1/": missing \']\' in host'),
+        ("http://a/#%zz", 'parse "http://a/#%zz": invalid URL escape "%zz"'),
+        ("http://h\x7f/", 'parse "http://h\\x7f/": net/url: invalid control character in URL'),
     ],
 )
 def test_errors(raw: str, message: str | None) -> None:
     if message is None:
         parse_url(raw)
         return
-    with pytest.raises(GoError) as info:
+    with pytest.raises(URLError) as info:
         parse_url(raw)
+    assert str(info.value) == message
+    with pytest.raises(URLError) as info:
+        go_parse_url(raw)
     assert str(info.value) == message
 
 
@@ -63,7 +66,7 @@ def test_errors(raw: str, message: str | None) -> None:
 def test_parse_is_total_and_string_reparses(text: str) -> None:
     try:
         url = parse_url(text)
-    except GoError:
+    except URLError:
         return
     again = parse_url(url.string())
     assert (again.scheme, again.host, again.path, again.raw_query, again.fragment) == (
@@ -73,3 +76,30 @@ def test_parse_is_total_and_string_reparses(text: str) -> None:
         url.raw_query,
         url.fragment,
     )
+
+
+@given(st.text(alphabet=st.characters(min_codepoint=0x21, max_codepoint=0x7E), max_size=30))
+@settings(max_examples=200)
+def test_both_entry_points_agree_on_ascii(text: str) -> None:
+    try:
+        ours = parse_url(text)
+    except URLError as exc:
+        with pytest.raises(URLError) as info:
+            go_parse_url(text)
+        assert str(info.value) == str(exc)
+        return
+    theirs = go_parse_url(text)
+    assert ours == theirs
+
+
+def test_invalid_bytes_survive_in_parse_url_only() -> None:
+    raw = "http://h/\udcff?q"
+    assert parse_url(raw).to_json()["Path"] == "/\ufffd"
+    assert parse_url(raw).string() == "http://h/%FF?q"
+    assert go_parse_url("http://h/%FF").path == "/\ufffd"
+
+
+def test_lax_colons_in_host() -> None:
+    url = go_parse_url("http://a:b:80/")
+    assert (url.hostname(), url.port()) == ("a:b", "80")
+    assert parse_url("http://a:b:80/").host == "a:b:80"
