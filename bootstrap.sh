@@ -15,7 +15,7 @@ case "$MODE" in demo|test) ;; *) echo "usage: $0 [demo|test]" >&2; exit 2 ;; esa
 APT_RUNTIME=(libegl1 libgl1 libopengl0 libfontconfig1 libfreetype6 libglib2.0-0 libdbus-1-3
   libxkbcommon0 libxkbcommon-x11-0 fonts-dejavu-core libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1
   libxcb-image0 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libx11-xcb1)
-APT_TEST=(docker-registry apache2-utils xvfb)
+APT_TEST=(docker-registry apache2-utils xvfb xdotool imagemagick)
 packages=("${APT_RUNTIME[@]}")
 [ "$MODE" = test ] && packages+=("${APT_TEST[@]}")
 

@@ -41,6 +41,7 @@ def test_run_accepted_then_rejected(qtbot: Any, window: MainWindow, fixtures_dir
     window.context.log.drain()
     messages = [r.message for r in window.context.log_model.records]
     assert any(m.startswith("run #2: rejected") for m in messages)
+    assert any("kw-safe-labels-annotated.wasm (kubewarden-wapc" in m and "compiled in" in m for m in messages)
     window.result_view.history.setCurrentRow(0)
     assert window.result_view.verdict.text() == "✔ ACCEPTED"
 
@@ -252,6 +253,10 @@ def test_export_manifest(qtbot: Any, window: MainWindow, fixtures_dir: Path, tmp
     assert f"module: file://{module.resolve()}" in text and "denied_labels:" in text
     dialog.kind.setCurrentText("AdmissionPolicy")
     assert "kind: AdmissionPolicy" in dialog.text.toPlainText()
+    dialog.title.setText("Bad_Name")
+    assert "invalid policy name 'Bad_Name'" in dialog.notes.text() and not dialog.save_button.isEnabled()
+    dialog.title.setText("labels")
+    assert "name: labels" in dialog.text.toPlainText() and dialog.save_button.isEnabled()
     out = tmp_path / "policy.yaml"
     dialog.save_as(str(out))
     assert out.read_text() == dialog.text.toPlainText()
@@ -376,6 +381,8 @@ def test_push_dialog_without_keyring_and_bad_reference(
     assert dialog is not None
     assert not dialog.form.remember.isEnabled()
     assert "no system keyring available" in dialog.form.keyring_status.text()
+    assert dialog.form.reference.text() == "registry://ghcr.io/kubewarden/policies/safe-labels"  # from ociUrl
+    dialog.form.reference.clear()
     dialog.start_button.click()
     assert "enter an OCI reference" in dialog.status.text()
     dialog.form.reference.setText("registry://UPPER/Case:!!")
@@ -488,3 +495,31 @@ def test_policy_text_is_never_rendered_as_markup(qtbot: Any, window: MainWindow,
     assert view.message.text() == "<b>bold</b> & <i>forged</i>"
     assert view.code.text() == "418" and view.warnings.text() == "<script>x</script>"
     assert view.annotations.item(0, 1).text() == "<v>"
+
+
+def test_evaluation_deadline_is_remembered(qtbot: Any, tmp_path: Path) -> None:
+    first = make_window(qtbot, tmp_path / "deadline.ini")
+    assert first.context.run_timeout == 2.0
+    first.set_run_timeout(0.25)
+    first.context.settings.sync()
+    second = make_window(qtbot, tmp_path / "deadline.ini")
+    assert second.context.run_timeout == 0.25
+    second.set_run_timeout(0)
+    assert second.context.run_timeout is None
+    assert "Evaluation deadline: none" in second.status_label.text()
+
+
+def test_push_reference_suggested_from_the_metadata(fixtures_dir: Path) -> None:
+    from workbench.gui.mainwindow import suggested_reference
+
+    module = load_module(fixtures_dir / "policies/kw-safe-labels-annotated.wasm")
+    md = module.metadata
+    assert md is not None
+    url, version = md.annotation("io.kubewarden.policy.ociUrl"), md.annotation("io.kubewarden.policy.version")
+    assert url == "ghcr.io/kubewarden/policies/safe-labels" and version is None
+    assert suggested_reference(module) == f"registry://{url}"
+    md.annotations = {**(md.annotations or {}), "io.kubewarden.policy.version": "0.1.7"}
+    assert suggested_reference(module) == f"registry://{url}:v0.1.7"
+    md.annotations["io.kubewarden.policy.ociUrl"] = "registry://localhost:5000/p:dev"
+    assert suggested_reference(module) == "registry://localhost:5000/p:dev"
+    assert suggested_reference(load_module(fixtures_dir / "policies/kw-js-demo-wasi.wasm")) == ""

@@ -13,6 +13,14 @@ entry fails the check, is deleted and the module is recompiled. Entries are writ
 temporary file and renamed into place, so readers never see partial files.
 
 Within one process compiled modules are also memoised per Engine.
+
+A packaged build also ships a **read-only bundled cache** (the demo policies,
+precompiled at build time by pointing ``POLICY_WORKBENCH_CACHE_DIR`` at the bundle's
+``module-cache`` folder): :func:`bundled_cache_dir` is ``module-cache/modules`` inside
+the PyInstaller bundle (or ``$POLICY_WORKBENCH_BUNDLED_CACHE``). It is consulted
+first, with the same integrity rules against the ``hmac.key`` shipped next to its
+entries (a key that is part of the installation, like the executable itself); an
+entry that fails them is skipped, never deleted, and the user cache is used instead.
 """
 
 from __future__ import annotations
@@ -22,6 +30,7 @@ import hmac
 import os
 import secrets
 import shutil
+import sys
 import tempfile
 import threading
 from collections import OrderedDict
@@ -33,7 +42,7 @@ import wasmtime
 from workbench.core.engines.runtime import ENGINE_CONFIG_ID, wasmtime_version
 from workbench.core.errors import ModuleError
 
-__all__ = ["cache_dir", "cache_key", "clear_cache", "compile_module", "forget_compiled"]
+__all__ = ["bundled_cache_dir", "cache_dir", "cache_key", "clear_cache", "compile_module", "forget_compiled"]
 
 _MAGIC = b"PWBCWASM1\n"
 _KEY_FILE = "hmac.key"
@@ -47,6 +56,40 @@ def cache_dir() -> Path:
     override = os.environ.get("POLICY_WORKBENCH_CACHE_DIR")
     root = Path(override) if override else Path(platformdirs.user_cache_dir("policy-workbench"))
     return root / "modules"
+
+
+def bundled_cache_dir() -> Path | None:
+    """The read-only cache shipped with a packaged build, or None."""
+    override = os.environ.get("POLICY_WORKBENCH_BUNDLED_CACHE")
+    bundle = getattr(sys, "_MEIPASS", None)
+    if override:
+        directory = Path(override)
+    elif bundle:
+        directory = Path(bundle) / "module-cache" / "modules"
+    else:
+        return None
+    return directory if (directory / _KEY_FILE).is_file() else None
+
+
+def _load_bundled(engine: wasmtime.Engine, key: str) -> wasmtime.Module | None:
+    directory = bundled_cache_dir()
+    if directory is None:
+        return None
+    try:
+        secret = (directory / _KEY_FILE).read_bytes()
+        blob = (directory / f"{key}.cwasm").read_bytes()
+    except OSError:
+        return None
+    header = len(_MAGIC) + 32
+    if len(secret) != 32 or len(blob) <= header or not blob.startswith(_MAGIC):
+        return None
+    payload = memoryview(blob)[header:]
+    if not hmac.compare_digest(blob[len(_MAGIC) : header], _mac(secret, key, payload)):
+        return None
+    try:
+        return wasmtime.Module.deserialize(engine, bytes(payload))
+    except wasmtime.WasmtimeError:
+        return None  # e.g. built for other CPU features: compile through the user cache
 
 
 def cache_key(sha256: str, config_id: str = ENGINE_CONFIG_ID) -> str:
@@ -98,6 +141,8 @@ def compile_module(
     path: Path | None = None
     secret: bytes | None = None
     if use_cache:
+        module = _load_bundled(engine, key)
+    if use_cache and module is None:
         try:
             directory = cache_dir()
             secret = _secret(directory)

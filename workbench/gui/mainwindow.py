@@ -26,7 +26,9 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QMessageBox,
     QProgressBar,
@@ -104,6 +106,7 @@ class MainWindow(QMainWindow):
         self._build_menus_and_toolbar()
         self._connect()
         self.restore_layout()
+        self._restore_run_timeout()
         self.update_actions()
         self.context.log.app("Policy Workbench started")
 
@@ -253,6 +256,12 @@ class MainWindow(QMainWindow):
             tip="Kubernetes objects (a YAML/JSON file or a folder) that context-aware policies read",
             name="cluster_snapshot",
         )
+        self.deadline_action = a(
+            "Evaluation &Deadline…",
+            self.choose_run_timeout,
+            tip="Seconds a policy may run before it is interrupted (0 = no deadline; Cancel always works)",
+            name="evaluation_deadline",
+        )
         self.clear_snapshot_action = a("Clear Cluster Snapshot", lambda: self.set_cluster_snapshot(None))
         self.clear_snapshot_action.setEnabled(False)
         self.cluster_snapshot: Path | None = None
@@ -292,7 +301,12 @@ class MainWindow(QMainWindow):
         for action in (self.run_action, self.cancel_action, self.validate_settings_action):
             policy_menu.addAction(action)
         policy_menu.addSeparator()
-        for action in (self.context_aware_action, self.snapshot_action, self.clear_snapshot_action):
+        for action in (
+            self.context_aware_action,
+            self.snapshot_action,
+            self.clear_snapshot_action,
+            self.deadline_action,
+        ):
             policy_menu.addAction(action)
         self.demo_menu = bar.addMenu("&Demo")
         self.demo_menu.menuAction().setVisible(False)
@@ -723,6 +737,21 @@ class MainWindow(QMainWindow):
                 config.entrypoint = policy.entrypoint
         return config
 
+    def choose_run_timeout(self) -> None:
+        current = self.context.run_timeout or 0.0
+        value, ok = QInputDialog.getDouble(
+            self, "Evaluation deadline", "Seconds (0 = no deadline):", current, 0.0, 3600.0, 2
+        )
+        if ok:
+            self.set_run_timeout(value)
+
+    def set_run_timeout(self, seconds: float | None) -> None:
+        """Set (and remember) the evaluation deadline; 0 or None means none."""
+        self.context.run_timeout = seconds if seconds else None
+        self.context.settings.setValue("run/timeout", float(seconds or 0.0))
+        shown = f"{seconds:g} s" if seconds else "none"
+        self.status_label.setText(f"Evaluation deadline: {shown}")
+
     def choose_cluster_snapshot(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
             self, "Cluster snapshot", "", "Kubernetes objects (*.yml *.yaml *.json);;All files (*)"
@@ -926,6 +955,10 @@ class MainWindow(QMainWindow):
                 "warning",
             )
         dialog = PushDialog(self.context.runner, self.context.credentials, lambda: module.data, self)
+        suggestion = suggested_reference(module)
+        if suggestion:
+            dialog.form.reference.setText(suggestion)
+            dialog.form.fill_remembered()
         dialog.pushed.connect(lambda result: self.context.log.app(f"pushed {result.immutable_ref}"))
         dialog.setModal(False)
         dialog.show()
@@ -1065,6 +1098,16 @@ class MainWindow(QMainWindow):
         )
         self.resizeDocks([self.log_dock], [max(140, int(self.height() * 0.2))], Qt.Orientation.Vertical)
 
+    def _restore_run_timeout(self) -> None:
+        saved = self.context.settings.value("run/timeout")
+        if saved is None:
+            return
+        try:
+            seconds = float(saved)
+        except (TypeError, ValueError):
+            return
+        self.context.run_timeout = seconds if seconds > 0 else None
+
     def restore_layout(self) -> bool:
         saved = load_window_state(self.context.settings)
         if saved is None:
@@ -1103,6 +1146,9 @@ class ManifestDialog(QDialog):
         self.kind.setAccessibleName("Manifest type")
         self.allow_context_aware = QCheckBox("Allow context-aware resources", self)
         self.allow_context_aware.setAccessibleName("Allow context-aware resources")
+        self.title = QLineEdit(self)
+        self.title.setAccessibleName("Policy name")
+        self.title.setPlaceholderText("metadata.name (default: the policy title annotation)")
         self.text = CodeEditor(self, "yaml", window.context.dark)
         self.text.setReadOnly(True)
         self.text.setAccessibleName("Manifest YAML")
@@ -1120,7 +1166,8 @@ class ManifestDialog(QDialog):
         top.addWidget(QLabel("Type:", self))
         top.addWidget(self.kind)
         top.addWidget(self.allow_context_aware)
-        top.addStretch(1)
+        top.addWidget(QLabel("Name:", self))
+        top.addWidget(self.title, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.text, 1)
@@ -1129,13 +1176,14 @@ class ManifestDialog(QDialog):
         self.resize(640, 520)
         self.kind.currentIndexChanged.connect(self.refresh)
         self.allow_context_aware.toggled.connect(self.refresh)
+        self.title.textChanged.connect(self.refresh)
         self.result: Any = None
         self.refresh()
 
     def refresh(self) -> None:
         try:
             self.result = self.window_.manifest_text(
-                self.kind.currentText(), self.allow_context_aware.isChecked()
+                self.kind.currentText(), self.allow_context_aware.isChecked(), self.title.text().strip()
             )
         except WorkbenchError as exc:
             self.result = None
@@ -1170,6 +1218,19 @@ class ManifestDialog(QDialog):
             self.notes.setText(
                 f'<span style="color:#d32f2f">⚠ cannot write {_esc(path)}: {_esc(str(exc))}</span>'
             )
+
+
+def suggested_reference(module: PolicyModule) -> str:
+    """Where the policy says it is published: ``io.kubewarden.policy.ociUrl`` tagged with its version."""
+    md = module.metadata
+    url = (md.annotation("io.kubewarden.policy.ociUrl") or "").strip() if md else ""
+    if not url:
+        return ""
+    version = (md.annotation("io.kubewarden.policy.version") or "").strip() if md else ""
+    last = url.rsplit("/", 1)[-1]
+    if version and ":" not in last and "@" not in url:
+        url = f"{url}:v{version.removeprefix('v')}"
+    return url if url.startswith("registry://") else f"registry://{url}"
 
 
 def demo_verdict(record: RunRecord) -> str:

@@ -186,7 +186,7 @@ def test_folders_load_every_rego_but_tests(tmp_path: Path) -> None:
         load_rego_source(tmp_path / "missing")
     empty = tmp_path / "empty"
     empty.mkdir()
-    with pytest.raises(InputError, match="no .rego files"):
+    with pytest.raises(InputError, match=r"no \.rego files"):
         load_rego_source(empty)
 
 
@@ -237,7 +237,7 @@ def test_strings_with_escapes_round_trip(tmp_path: Path) -> None:
 
 def test_module_errors_are_reported_at_load_time(tmp_path: Path) -> None:
     path = write(tmp_path, "bad.rego", "package p\nx := \n")
-    with pytest.raises(ModuleError, match="bad.rego"):
+    with pytest.raises(ModuleError, match=r"bad\.rego"):
         RegoSourceEngine(path, "opa")
 
 
@@ -248,7 +248,7 @@ def test_query_time_errors_carry_the_interpreter_detail(tmp_path: Path) -> None:
         'package p\nimport rego.v1\nf(s) if { startswith(s, input.r[_]) }\nmain if f("a")\n',
     )
     engine = RegoSourceEngine(path, "opa", EngineOptions(entrypoint="p/main"))
-    with pytest.raises(EvaluationError, match="Rego evaluation failed: .+"):
+    with pytest.raises(EvaluationError, match=r"Rego evaluation failed: .+"):
         engine.evaluate({"r": ["a"]})
 
 
@@ -360,3 +360,24 @@ def test_rego_source_agrees_with_the_compiled_wasm(module: dict[str, Any], behav
             == wasm.validate(req, settings_value).response.to_dict()
         )
     wasm.close()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=60))
+def test_entrypoint_paths_parse_or_raise_module_error(text: str) -> None:
+    try:
+        path = entrypoint_query_path(text)
+    except ModuleError:
+        return
+    assert path.startswith("data") and len(path) > len("data")
+
+
+def test_engine_protocol_and_registry(tmp_path: Path) -> None:
+    from workbench.core.engines import Engine, create_engine
+
+    path = write(tmp_path, "p.rego", "package policy\nimport rego.v1\nmain := {}\n")
+    engine = create_engine(load_rego_source(path), "rego-source")  # type: ignore[arg-type]
+    assert isinstance(engine, Engine)
+    assert engine.execution_mode == "opa" and engine.label == LABEL and engine.protocol_version() == "Unknown"
+    assert engine.validate_settings({"anything": 1}).valid
+    engine.close()

@@ -73,7 +73,15 @@ class CustomSection:
     name: str
     offset: int  # offset of the section id byte
     size: int  # whole payload size (name included), as tools report it
-    payload: bytes  # the bytes after the name
+    #: the module bytes and the span of the payload (the bytes after the name); the payload is only
+    #: copied out when asked for, so big custom sections cost nothing to parse
+    source: bytes = dataclasses.field(repr=False, compare=False)
+    payload_start: int = 0
+    payload_end: int = 0
+
+    @property
+    def payload(self) -> bytes:
+        return self.source[self.payload_start : self.payload_end]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -407,7 +415,7 @@ def parse_module(data: bytes) -> WasmInfo:
         cur = _Cursor(data, section.payload_offset, section.end)
         if section.id == 0:
             name = cur.name("a custom section name")
-            customs.append(CustomSection(name, section.offset, section.size, data[cur.pos : section.end]))
+            customs.append(CustomSection(name, section.offset, section.size, data, cur.pos, section.end))
             continue
         if section.id == 2:
             imports = _read_imports(cur)

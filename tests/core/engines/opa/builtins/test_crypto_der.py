@@ -43,7 +43,7 @@ def test_oid_limits_and_minimal_encoding() -> None:
 
 
 @given(st.binary(max_size=64))
-@settings(max_examples=400)
+@settings(max_examples=200)
 def test_reader_is_total(data: bytes) -> None:
     for method in (
         "read_any",

@@ -95,7 +95,7 @@ def test_base64url_without_padding() -> None:
     assert base64url_encode_no_pad("\xff\xfe") == "w7_Dvg"
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.text())
 def test_urlquery_round_trip(text: str) -> None:
     encoded = urlquery_encode(text)
@@ -103,13 +103,13 @@ def test_urlquery_round_trip(text: str) -> None:
     assert set(encoded) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~%+")
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.text())
 def test_hex_round_trip(text: str) -> None:
     assert hex_decode(hex_encode(text)) == text
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(
     st.dictionaries(st.text(max_size=6), st.lists(st.text(max_size=6), min_size=1, max_size=3), max_size=4)
 )
@@ -120,7 +120,7 @@ def test_query_object_round_trip(values: dict[str, list[str]]) -> None:
     assert keys == sorted(keys, key=lambda k: urlquery_decode(k).encode())
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.text(alphabet="%0123456789abcdefABCDEFxz+&=;é", max_size=16))
 def test_query_parsers_only_raise_builtin_errors(text: str) -> None:
     for call in (urlquery_decode, urlquery_decode_object, hex_decode):

@@ -55,7 +55,7 @@ _SHAPED = st.sampled_from(
         "https://user:pw@example.com:8080/p?q=1#f",
         "%zz&a=b;c",
         "key: [1, 2",
-        "{\"type\": \"object\"}",
+        '{"type": "object"}',
         '[{"op": "add", "path": "/a", "value": 1}]',
         "package p\nx := 1",
         "type Query { a: Int }",

@@ -44,7 +44,7 @@ def test_fields(raw: str, fields: dict[str, object]) -> None:
         ("x/a:b", None),
         ("1a:b", 'parse "1a:b": first path segment in URL cannot contain colon'),
         ("http://h/%zz", 'parse "http://h/%zz": invalid URL escape "%zz"'),
-        ("http://[::1/", 'parse "http://[::1/": missing \']\' in host'),
+        ("http://[::1/", "parse \"http://[::1/\": missing ']' in host"),
         ("http://a/#%zz", 'parse "http://a/#%zz": invalid URL escape "%zz"'),
         ("http://h\x7f/", 'parse "http://h\\x7f/": net/url: invalid control character in URL'),
     ],
@@ -62,7 +62,7 @@ def test_errors(raw: str, message: str | None) -> None:
 
 
 @given(st.text(max_size=40))
-@settings(max_examples=400)
+@settings(max_examples=200)
 def test_parse_is_total_and_string_reparses(text: str) -> None:
     try:
         url = parse_url(text)

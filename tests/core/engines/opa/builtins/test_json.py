@@ -256,7 +256,7 @@ PATCH_OPS = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.lists(PATCH_OPS, max_size=4))
 def test_patch_never_crashes(ops: list) -> None:
     try:
@@ -291,7 +291,7 @@ SCHEMAS = st.recursive(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(SCHEMAS, VALUES)
 def test_schema_builtins_never_crash(schema: dict, document: object) -> None:
     verdict = call("json.verify_schema", schema)

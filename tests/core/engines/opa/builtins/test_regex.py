@@ -176,7 +176,7 @@ def test_quote_meta() -> None:
     assert glob_quote_meta("{a,b}[!c]*?\\") == "\\{a,b\\}\\[!c\\]\\*\\?\\\\"
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.text(alphabet="ab.*+[]-\\^z", max_size=10), st.text(alphabet="ab.*+[]-\\^z", max_size=10))
 def test_globs_only_raise_builtin_errors(lhs: str, rhs: str) -> None:
     try:
@@ -187,20 +187,20 @@ def test_globs_only_raise_builtin_errors(lhs: str, rhs: str) -> None:
         assert result in (True, False)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.text(alphabet="abc", max_size=8))
 def test_literal_globs_intersect_with_themselves(text: str) -> None:
     assert globs_non_empty(text, text) is True
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.text(max_size=12))
 def test_quote_meta_matches_literally(text: str) -> None:
     assert compile_go("^" + quote_meta(text) + "$").match_string(text)
     assert regex_split(quote_meta(text), text) == (["", ""] if text else [])
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(
     st.text(alphabet="ab.*+?()[]{}|\\$1^-,:", max_size=10),
     st.text(alphabet="ab$1{}_x", max_size=8),

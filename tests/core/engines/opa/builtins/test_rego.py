@@ -233,7 +233,7 @@ def test_operand_types() -> None:
         rego_parse_module(1, "package p")
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(
     st.text(
         alphabet='package p\nimport if contains else default := = == ( ) [ ] { } , ; | _ x 1 . " ` # - not some every in with as',

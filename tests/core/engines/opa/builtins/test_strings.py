@@ -225,7 +225,7 @@ template_text = st.lists(
 ).map("".join)
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(template_text, st.dictionaries(st.sampled_from(["a", "x", "l", "m"]), json_values, max_size=3))
 def test_render_template_only_raises_builtin_errors(template: str, data: dict) -> None:
     try:

@@ -194,7 +194,7 @@ def test_timestamps_beyond_int64_and_fractions() -> None:
 ZONES = ["UTC", "Europe/Paris", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe"]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.integers(INT64_MIN, INT64_MAX), st.sampled_from(ZONES))
 def test_rfc3339nano_round_trip(ns: int, zone: str) -> None:
     t = GoTime.from_unix_nano(ns, load_zone(zone))
@@ -205,7 +205,7 @@ def test_rfc3339nano_round_trip(ns: int, zone: str) -> None:
     assert go_parse("2006-01-02T15:04:05.999999999Z07:00", utc).unix_nano() == ns
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.integers(-(10**17), 10**17), st.sampled_from(ZONES))
 def test_layout_round_trip_with_all_fields(ns: int, zone: str) -> None:
     layout = "Monday January _2 2006 03:04:05.000000000 PM -07:00:00"
@@ -213,7 +213,7 @@ def test_layout_round_trip_with_all_fields(ns: int, zone: str) -> None:
     assert go_parse(layout, go_format(t, layout)).unix_nano() == ns
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.text(max_size=30), st.text(max_size=30))
 def test_parse_never_crashes(layout: str, value: str) -> None:
     try:
@@ -222,13 +222,13 @@ def test_parse_never_crashes(layout: str, value: str) -> None:
         pass
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.text(max_size=40), st.integers(INT64_MIN, INT64_MAX))
 def test_format_never_crashes(layout: str, ns: int) -> None:
     assert isinstance(call("time.format", [ns, "Europe/Paris", layout]), str)
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.text(alphabet="0123456789.+-hmsunµμd ", max_size=20))
 def test_duration_parser_never_crashes(text: str) -> None:
     try:
@@ -237,7 +237,7 @@ def test_duration_parser_never_crashes(text: str) -> None:
         pass
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(
     st.integers(0, 10**6), st.integers(0, 10**6), st.integers(0, 10**6), st.integers(0, 10**9), st.booleans()
 )

@@ -98,13 +98,13 @@ SUFFIXES = {"": 1, "k": 10**3, "M": 10**6, "G": 10**9, "T": 10**12, "P": 10**15,
 SUFFIXES.update({s + "i": 1024 ** (i + 1) for i, s in enumerate("KMGTPE")})
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.integers(-(10**30), 10**30), st.sampled_from(sorted(SUFFIXES)))
 def test_integer_amounts_multiply_exactly(amount: int, suffix: str) -> None:
     assert parse_units(f"{amount}{suffix}") == amount * SUFFIXES[suffix]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.decimals(allow_nan=False, allow_infinity=False, places=4, min_value=-(10**9), max_value=10**9))
 def test_decimal_amounts_are_exact(amount: Decimal) -> None:
     text = format(amount, "f")
@@ -117,7 +117,7 @@ def test_decimal_amounts_are_exact(amount: Decimal) -> None:
         assert Fraction(Decimal(result.text)) == expected
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.integers(0, 10**12), st.sampled_from(["", "k", "kb", "ki", "kib", "m", "mb", "mib", "g", "gib"]))
 def test_parse_bytes_of_integers(amount: int, unit: str) -> None:
     factor = {"": 1, "k": 10**3, "kb": 10**3, "ki": 2**10, "kib": 2**10, "m": 10**6, "mb": 10**6}
@@ -125,7 +125,7 @@ def test_parse_bytes_of_integers(amount: int, unit: str) -> None:
     assert parse_bytes(f"{amount}{unit.upper()}") == amount * factor[unit]
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.text(alphabet='0123456789.eE+-kKmMgGiIbB "x', max_size=16))
 def test_parsers_never_crash(text: str) -> None:
     for name in NAMES:

@@ -102,7 +102,7 @@ def test_is_valid_non_strings() -> None:
     assert uri_is_valid(None) is False
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(
     st.one_of(
         st.text(max_size=40),

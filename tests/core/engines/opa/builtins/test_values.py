@@ -130,7 +130,7 @@ def test_round_trip(value: object) -> None:
     assert canonical_key(parse_rego_value(text.encode("utf-8"))) == canonical_key(value)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.one_of(st.text(max_size=30), st.binary(max_size=30)))
 def test_arbitrary_input_only_raises_value_error(text: str | bytes) -> None:
     try:
@@ -139,7 +139,7 @@ def test_arbitrary_input_only_raises_value_error(text: str | bytes) -> None:
         pass
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.text(alphabet='{}[]set(),:"01.e-tru nl', max_size=30))
 def test_near_miss_syntax_only_raises_value_error(text: str) -> None:
     try:

@@ -22,7 +22,6 @@ __all__ = [
     "b64decode",
     "b64encode",
     "b64url_decode_opa",
-    "go_quote",
     "pem_decode",
     "pem_encode",
 ]
@@ -208,30 +207,3 @@ def pem_encode(block_type: str, data: bytes) -> bytes:
     lines = [body[i : i + 64] for i in range(0, len(body), 64)]
     text = f"-----BEGIN {block_type}-----\n" + "".join(line + "\n" for line in lines)
     return (text + f"-----END {block_type}-----\n").encode()
-
-
-def go_quote(s: str) -> str:
-    """Go's ``strconv.Quote`` (how OPA prints a string term)."""
-    out = ['"']
-    for ch in s:
-        o = ord(ch)
-        if ch == '"':
-            out.append('\\"')
-        elif ch == "\\":
-            out.append("\\\\")
-        elif o in (7, 8, 12, 10, 13, 9, 11):
-            out.append({7: "\\a", 8: "\\b", 12: "\\f", 10: "\\n", 13: "\\r", 9: "\\t", 11: "\\v"}[o])
-        elif 0xDC80 <= o <= 0xDCFF:
-            out.append(f"\\x{o - 0xDC00:02x}")  # a raw byte kept by "surrogateescape"
-        elif 0xD800 <= o <= 0xDFFF:
-            out.append("\\ufffd")
-        elif ch.isprintable() or ch == " ":
-            out.append(ch)
-        elif o < 0x80:
-            out.append(f"\\x{o:02x}")
-        elif o < 0x10000:
-            out.append(f"\\u{o:04x}")
-        else:
-            out.append(f"\\U{o:08x}")
-    out.append('"')
-    return "".join(out)

@@ -14,8 +14,8 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
 from workbench.core.engines.opa.builtins._crypto_encoding import GoError, b64decode
-from workbench.core.engines.opa.builtins._gojson import go_unmarshal
 from workbench.core.engines.opa.builtins._crypto_x509 import CURVE_BY_NAME, PrivateKey, PublicKey
+from workbench.core.engines.opa.builtins._gojson import go_unmarshal
 
 __all__ = ["Jwk", "parse_jwk_set"]
 

@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed25519, padding,
 from workbench.core.engines.opa.builtins import _crypto_der as d
 from workbench.core.engines.opa.builtins._crypto_der import Der
 from workbench.core.engines.opa.builtins._crypto_encoding import GoError
-from workbench.core.engines.opa.builtins._crypto_encoding import go_quote as _go_quote
+from workbench.core.engines.opa.builtins._gofmt import go_quote
 from workbench.core.engines.opa.builtins._gourl import GoURL, URLError, parse_url
 
 __all__ = [
@@ -793,7 +793,7 @@ def _parse_san(value: bytes) -> tuple[list[str], list[str], list[bytes], list[Go
             s = _ia5(data)
             if s is None:
                 raise GoError("x509: SAN uniformResourceIdentifier is malformed")
-            quoted = _go_quote(s)
+            quoted = go_quote(s, raw_bytes=True)
             try:
                 uri = parse_url(s)
             except URLError as exc:
@@ -1009,10 +1009,10 @@ def _parse_name_constraints(cert: Certificate, critical: bool, value: bytes) -> 
                 s = _ia5(val)
                 if s is None:
                     raise GoError(
-                        f"x509: invalid constraint value: x509: {_go_quote(_raw_str(val))} cannot be encoded as an IA5String"
+                        f"x509: invalid constraint value: x509: {go_quote(_raw_str(val), raw_bytes=True)} cannot be encoded as an IA5String"
                     )
                 if not _domain_name_valid(s, True):
-                    raise GoError(f"x509: failed to parse dnsName constraint {_go_quote(s)}")
+                    raise GoError(f"x509: failed to parse dnsName constraint {go_quote(s, raw_bytes=True)}")
                 dns = _append(dns, s)
             elif tag == d.context(7):
                 if len(val) == 8:
@@ -1030,19 +1030,23 @@ def _parse_name_constraints(cert: Certificate, critical: bool, value: bytes) -> 
                 s = _ia5(val)
                 if s is None:
                     raise GoError(
-                        f"x509: invalid constraint value: x509: {_go_quote(_raw_str(val))} cannot be encoded as an IA5String"
+                        f"x509: invalid constraint value: x509: {go_quote(_raw_str(val), raw_bytes=True)} cannot be encoded as an IA5String"
                     )
                 if "@" in s:
                     if not _valid_mailbox(s):
-                        raise GoError(f"x509: failed to parse rfc822Name constraint {_go_quote(s)}")
+                        raise GoError(
+                            f"x509: failed to parse rfc822Name constraint {go_quote(s, raw_bytes=True)}"
+                        )
                 elif not _domain_name_valid(s, True):
-                    raise GoError(f"x509: failed to parse rfc822Name constraint {_go_quote(s)}")
+                    raise GoError(
+                        f"x509: failed to parse rfc822Name constraint {go_quote(s, raw_bytes=True)}"
+                    )
                 emails = _append(emails, s)
             elif tag == d.context(6):
                 s = _ia5(val)
                 if s is None:
                     raise GoError(
-                        f"x509: invalid constraint value: x509: {_go_quote(_raw_str(val))} cannot be encoded as an IA5String"
+                        f"x509: invalid constraint value: x509: {go_quote(_raw_str(val), raw_bytes=True)} cannot be encoded as an IA5String"
                     )
                 try:
                     ipaddress.ip_address(s)
@@ -1051,10 +1055,10 @@ def _parse_name_constraints(cert: Certificate, critical: bool, value: bytes) -> 
                     is_ip = False
                 if is_ip:
                     raise GoError(
-                        f"x509: failed to parse URI constraint {_go_quote(s)}: cannot be IP address"
+                        f"x509: failed to parse URI constraint {go_quote(s, raw_bytes=True)}: cannot be IP address"
                     )
                 if not _domain_name_valid(s, True):
-                    raise GoError(f"x509: failed to parse URI constraint {_go_quote(s)}")
+                    raise GoError(f"x509: failed to parse URI constraint {go_quote(s, raw_bytes=True)}")
                 uri_domains = _append(uri_domains, s)
             else:
                 unhandled = True

@@ -14,8 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from workbench.core.engines.opa.builtins._terms import term_string
-from workbench.core.engines.opa.builtins._values import OpaFloat, canonical_key
+from workbench.core.engines.opa.builtins._values import OpaFloat, canonical_key, term_string
 
 __all__ = ["EditTree", "EditTreeError", "go_ast_type"]
 

@@ -78,16 +78,28 @@ def _escape_rune(ch: str, quote: str, ascii_only: bool) -> str:
         return simple[ch]
     if code < 0x20 or code == 0x7F:
         return f"\\x{code:02x}"
-    if 0xD800 <= code <= 0xDFFF:
-        return "\\ufffd"
     if code < 0x10000:
         return f"\\u{code:04x}"
     return f"\\U{code:08x}"
 
 
-def go_quote(s: str, ascii_only: bool = False) -> str:
-    """``strconv.Quote`` (or ``QuoteToASCII``)."""
-    return '"' + "".join(_escape_rune(ch, '"', ascii_only) for ch in s) + '"'
+def go_quote(s: str, ascii_only: bool = False, *, raw_bytes: bool = False) -> str:
+    """``strconv.Quote`` (or ``QuoteToASCII``) of a Go string held as a Python ``str``.
+
+    The one quoting helper of the builtins. Lone surrogates: a Rego string decoded from JSON
+    may hold them (``"\\ud800"``) where Go's decoder put U+FFFD, so they quote as U+FFFD.
+    With ``raw_bytes``, U+DC80..U+DCFF are instead bytes of invalid UTF-8 kept by
+    ``surrogateescape`` (certificate fields, URL bytes), which Go quotes as ``\\xNN``.
+    """
+    out = ['"']
+    for ch in s:
+        code = ord(ch)
+        if raw_bytes and 0xDC80 <= code <= 0xDCFF:
+            out.append(f"\\x{code - 0xDC00:02x}")
+        else:
+            out.append(_escape_rune("\ufffd" if 0xD800 <= code <= 0xDFFF else ch, '"', ascii_only))
+    out.append('"')
+    return "".join(out)
 
 
 def go_quote_rune(code: int, ascii_only: bool = False) -> str:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import dataclasses
 
+from workbench.core.engines.opa.builtins._gofmt import go_quote
+
 __all__ = [
     "V4_IN_V6_PREFIX",
     "AddrError",
@@ -21,7 +23,6 @@ __all__ = [
     "ParseError",
     "cidr_mask",
     "default_mask",
-    "go_quote",
     "ip_equal",
     "ip_mask",
     "ip_string",
@@ -74,34 +75,6 @@ class AddrError(ValueError):
         if at:
             message += f" (at {go_quote(at)})"
         super().__init__(message)
-
-
-def go_quote(text: str) -> str:
-    """Go's ``strconv.Quote`` of a string."""
-    out = ['"']
-    for ch in text:
-        code = ord(ch)
-        if ch == '"':
-            out.append('\\"')
-        elif ch == "\\":
-            out.append("\\\\")
-        elif ch in _GO_ESCAPES:
-            out.append(_GO_ESCAPES[ch])
-        elif 0xD800 <= code <= 0xDFFF:
-            out.append("".join(f"\\x{b:02x}" for b in ch.encode("utf-8", "surrogatepass")))
-        elif ch.isprintable() or ch == " ":
-            out.append(ch)
-        elif code < 0x80:
-            out.append(f"\\x{code:02x}")
-        elif code < 0x10000:
-            out.append(f"\\u{code:04x}")
-        else:
-            out.append(f"\\U{code:08x}")
-    out.append('"')
-    return "".join(out)
-
-
-_GO_ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v"}
 
 
 def _parse_ipv4_fields(whole: str, text: str) -> bytes:

@@ -25,8 +25,7 @@ from typing import Any
 
 from workbench.core.engines.opa.builtins._crypto_encoding import GoError
 from workbench.core.engines.opa.builtins._registry import RegoSet
-from workbench.core.engines.opa.builtins._terms import number_text
-from workbench.core.engines.opa.builtins._values import loads, sort_values
+from workbench.core.engines.opa.builtins._values import loads, number_text, sort_values
 
 __all__ = [
     "Eof",

@@ -20,7 +20,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from workbench.core.engines.opa.builtins._goip import AddrError, go_quote, parse_addr_or_error
+from workbench.core.engines.opa.builtins._gofmt import go_quote
+from workbench.core.engines.opa.builtins._goip import AddrError, parse_addr_or_error
 
 __all__ = ["GoURL", "URLError", "go_parse_url", "parse_url"]
 
@@ -43,13 +44,7 @@ def _b2s(raw: bytes) -> str:
 
 def _quote(raw: bytes) -> str:
     """``strconv.Quote`` of Go bytes (invalid UTF-8 bytes as ``\\xNN``)."""
-    parts = []
-    for ch in raw.decode("utf-8", "surrogateescape"):
-        if 0xDC80 <= ord(ch) <= 0xDCFF:
-            parts.append(f"\\x{ord(ch) - 0xDC00:02x}")
-        else:
-            parts.append(go_quote(ch)[1:-1])
-    return '"' + "".join(parts) + '"'
+    return go_quote(raw.decode("utf-8", "surrogateescape"), raw_bytes=True)
 
 
 def _should_escape(c: int, mode: int) -> bool:

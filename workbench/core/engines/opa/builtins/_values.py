@@ -33,6 +33,7 @@ __all__ = [
     "dumps",
     "hashable_key",
     "loads",
+    "number_text",
     "parse_rego_value",
     "sort_values",
     "term_string",
@@ -189,7 +190,9 @@ def _dump(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ",".join(_dump(v) for v in value) + "]"
     if isinstance(value, dict):
-        return "{" + ",".join(json.dumps(k, ensure_ascii=False) + ":" + _dump(v) for k, v in value.items()) + "}"
+        return (
+            "{" + ",".join(json.dumps(k, ensure_ascii=False) + ":" + _dump(v) for k, v in value.items()) + "}"
+        )
     raise TypeError(f"not an OPA value: {type(value).__name__}")
 
 
@@ -224,14 +227,23 @@ def hashable_key(value: Any) -> Any:
     return value
 
 
-def _number_text(value: int | float) -> str:
+def number_text(value: int | float) -> str:
+    """The text OPA keeps for a number: integers exactly, ``OpaFloat`` its source text, other
+    floats Go-like (integral ones without a fraction); non-finite ones (never from JSON) as
+    Python writes them."""
     if isinstance(value, bool):
-        raise TypeError("boolean is not a number")
+        raise TypeError("a boolean is not a number")
     if isinstance(value, int):
         return str(value)
     if not math.isfinite(value):
-        raise ValueError(f"non-finite number {value!r} has no Rego text")
+        return repr(value)
     return _float_text(value)
+
+
+def _number_text(value: int | float) -> str:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"non-finite number {value!r} has no Rego text")
+    return number_text(value)
 
 
 _DUMP_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}

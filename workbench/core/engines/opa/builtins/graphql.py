@@ -20,6 +20,7 @@ from typing import Any
 import graphql as gql
 from graphql.language import ast as gast
 
+from workbench.core.engines.opa.builtins._gofmt import go_quote as _go_quote
 from workbench.core.engines.opa.builtins._operands import check_string, operand_type_error
 from workbench.core.engines.opa.builtins._registry import builtin, builtin_error
 
@@ -53,6 +54,16 @@ def _gqlparser_message(message: str) -> str:
         return f'Cannot parse the unexpected character "{char}".'
     if re.fullmatch(r"Unexpected variable '\$[_A-Za-z][_0-9A-Za-z]*' in constant value\.", message):
         return "Unexpected $"  # gqlparser: unexpectedToken on the "$" token
+    required = re.fullmatch(
+        r"Argument '(@?)(?:\w+\.)?(\w+)\((\w+):\)' of type '([^']+)' is required, but it was not provided\.",
+        message,
+    )
+    if required:  # graphql-core 3.3 names the argument by its coordinate, gqlparser in words
+        kind = "Directive" if required[1] else "Field"
+        return (
+            f'{kind} "{required[1]}{required[2]}" argument "{required[3]}" of type "{required[4]}" '
+            "is required, but it was not provided."
+        )
     message = re.sub(r"'([^\w\s'\"]{1,3})'", r"\1", message)
     if message.startswith("Expected ") and not message.startswith("Expected '"):
         # expect(kind) names only the kind of the token found; expectKeyword("on") prints the
@@ -67,11 +78,46 @@ def _location(error: gql.GraphQLError) -> tuple[int, int]:
     return 0, 0
 
 
-def _syntax_failure(error: gql.GraphQLError) -> _GraphQLFailure:
+def _tokens(text: str) -> list[Any]:
+    """graphql-core's tokens of ``text`` up to the first lexing error."""
+    lexer = gql.language.Lexer(gql.Source(text))
+    tokens: list[Any] = []
+    try:
+        while True:
+            token = lexer.advance()
+            tokens.append(token)
+            if token.kind == gql.language.TokenKind.EOF:
+                return tokens
+    except gql.GraphQLError:
+        return tokens
+
+
+_STRING_KINDS = {
+    gql.language.TokenKind.STRING: ("String", 1),
+    gql.language.TokenKind.BLOCK_STRING: ("BlockString", 3),
+}
+
+
+def _syntax_failure(error: gql.GraphQLError, text: str) -> _GraphQLFailure:
     message = _gqlparser_message(error.message)
     if message.startswith(("Expected ", "Unexpected ")):
         message = message.removesuffix(".")
     line, column = _location(error)
+    tokens = _tokens(text)
+    at = next((i for i, t in enumerate(tokens) if (t.line, t.column) == (line, column)), None)
+    if at is not None:
+        token = tokens[at]
+        if message.startswith("Unexpected description"):
+            # gqlparser has no such rule: the description is just an unexpected token there
+            message = f"Unexpected {_STRING_KINDS[token.kind][0]} {_go_quote(token.value)}"
+        if (
+            message == "Expected Name, found }"
+            and at
+            and tokens[at - 1].kind == gql.language.TokenKind.BRACE_L
+        ):
+            message = "expected at least one definition, found }"  # gqlparser's some() on "{ }"
+        if token.kind in _STRING_KINDS:
+            column += _STRING_KINDS[token.kind][1]  # gqlparser places a string token after its quotes
     return _GraphQLFailure(f"{message} in GraphQL string at location {line}:{column}")
 
 
@@ -374,7 +420,7 @@ def _parse(text: str) -> gast.DocumentNode:
             text, no_location=False, experimental_fragment_arguments=True, allow_empty_selection_sets=False
         )
     except gql.GraphQLError as exc:
-        raise _syntax_failure(exc) from None
+        raise _syntax_failure(exc, text) from None
 
 
 def _parse_query(text: str) -> gast.DocumentNode:
@@ -419,7 +465,10 @@ def _node_location(node: Any) -> tuple[int, int]:
 _EXTENSION_TO_DEFINITION: dict[type, tuple[type, tuple[str, ...]]] = {
     gast.ScalarTypeExtensionNode: (gast.ScalarTypeDefinitionNode, ("directives",)),
     gast.ObjectTypeExtensionNode: (gast.ObjectTypeDefinitionNode, ("interfaces", "directives", "fields")),
-    gast.InterfaceTypeExtensionNode: (gast.InterfaceTypeDefinitionNode, ("interfaces", "directives", "fields")),
+    gast.InterfaceTypeExtensionNode: (
+        gast.InterfaceTypeDefinitionNode,
+        ("interfaces", "directives", "fields"),
+    ),
     gast.UnionTypeExtensionNode: (gast.UnionTypeDefinitionNode, ("directives", "types")),
     gast.EnumTypeExtensionNode: (gast.EnumTypeDefinitionNode, ("directives", "values")),
     gast.InputObjectTypeExtensionNode: (gast.InputObjectTypeDefinitionNode, ("directives", "fields")),
@@ -436,7 +485,9 @@ def _define_extended_types(doc: gast.DocumentNode) -> gast.DocumentNode:
         if target is not None and node.name.value not in defined:
             cls, fields = target
             defined.add(node.name.value)
-            node = cls(name=node.name, description=None, loc=node.loc, **{f: getattr(node, f) for f in fields})
+            node = cls(
+                name=node.name, description=None, loc=node.loc, **{f: getattr(node, f) for f in fields}
+            )
         definitions.append(node)
     return gast.DocumentNode(definitions=tuple(definitions), loc=doc.loc)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from workbench.core.engines.opa.builtins._edittree import DELETED, EditTree, EditTreeError
+from workbench.core.engines.opa.builtins._gofmt import go_quote
 from workbench.core.engines.opa.builtins._gojson import marshal
 from workbench.core.engines.opa.builtins._gojsonschema import JsonSchemaError, Schema, load_json_text
 from workbench.core.engines.opa.builtins._operands import (
@@ -25,8 +26,7 @@ from workbench.core.engines.opa.builtins._operands import (
     value_type_name,
 )
 from workbench.core.engines.opa.builtins._registry import UNDEFINED, RegoSet, builtin, builtin_error
-from workbench.core.engines.opa.builtins._terms import go_quote, term_string
-from workbench.core.engines.opa.builtins._values import compare, sort_values
+from workbench.core.engines.opa.builtins._values import compare, sort_values, term_string
 
 __all__ = ["apply_patches", "parse_patch_path"]
 

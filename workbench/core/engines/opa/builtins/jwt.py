@@ -26,8 +26,8 @@ from workbench.core.engines.opa.builtins._crypto_encoding import (
     b64url_decode_opa,
     pem_decode,
 )
-from workbench.core.engines.opa.builtins._gojson import Eof, marshal, opa_unmarshal, scan_value
 from workbench.core.engines.opa.builtins._crypto_jwk import Jwk, crypto_private_key, parse_jwk_set
+from workbench.core.engines.opa.builtins._gojson import Eof, marshal, opa_unmarshal, scan_value
 from workbench.core.engines.opa.builtins._operands import check_object, check_string
 from workbench.core.engines.opa.builtins._registry import BuiltinContext, builtin, builtin_error
 from workbench.core.engines.opa.builtins._values import to_decimal

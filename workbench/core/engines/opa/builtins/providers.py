@@ -13,7 +13,7 @@ import hashlib
 import hmac
 from typing import Any
 
-from workbench.core.engines.opa.builtins._crypto_encoding import GoError, go_quote
+from workbench.core.engines.opa.builtins._gofmt import go_quote
 from workbench.core.engines.opa.builtins._gojson import marshal
 from workbench.core.engines.opa.builtins._gourl import URLError, parse_url
 from workbench.core.engines.opa.builtins._operands import check_object, operand_error, operand_type_error
@@ -201,10 +201,7 @@ def aws_sign_req(request: Any, config: Any, time_ns: Any) -> dict[str, Any]:
     if "raw_body" in req:
         body = _str(req["raw_body"]).encode("utf-8", "surrogatepass")
     elif "body" in req:
-        try:
-            body = marshal(req["body"]).encode("utf-8", "surrogatepass")
-        except GoError as exc:
-            raise builtin_error(NAME, str(exc)) from None
+        body = marshal(req["body"]).encode("utf-8", "surrogatepass")
     else:
         body = b""
 

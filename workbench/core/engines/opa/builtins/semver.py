@@ -14,9 +14,9 @@ import dataclasses
 import re
 from typing import Any
 
+from workbench.core.engines.opa.builtins._gofmt import go_quote
 from workbench.core.engines.opa.builtins._operands import check_string
 from workbench.core.engines.opa.builtins._registry import builtin, builtin_error
-from workbench.core.engines.opa.builtins._terms import go_quote
 
 __all__ = ["SemVerError", "Version", "compare_versions", "parse_version"]
 

@@ -30,11 +30,11 @@ from typing import Any
 
 import yaml as _pyyaml
 
+from workbench.core.engines.opa.builtins._gofmt import go_quote
 from workbench.core.engines.opa.builtins._gojson import UnsupportedValue, format_float_g, json_float
 from workbench.core.engines.opa.builtins._operands import check_string
 from workbench.core.engines.opa.builtins._registry import RegoSet, builtin, builtin_error
-from workbench.core.engines.opa.builtins._terms import go_quote, number_text
-from workbench.core.engines.opa.builtins._values import OpaFloat, sort_values
+from workbench.core.engines.opa.builtins._values import OpaFloat, number_text, sort_values
 from workbench.core.engines.opa.builtins.time import GoTimeError, go_parse
 
 __all__ = ["yaml_marshal", "yaml_to_value"]
