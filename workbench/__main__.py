@@ -1,3 +1,3 @@
-from workbench.cli.main import main
+from workbench.cli.main import entry_point
 
-raise SystemExit(main())
+entry_point()

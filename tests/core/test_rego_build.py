@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from workbench.core import rego_build
 from workbench.core.errors import ModuleError
@@ -84,3 +86,12 @@ def test_opa_errors_are_reported(tmp_path: Path) -> None:
     source.write_text("package p\nx := \n")
     with pytest.raises(ModuleError, match="opa build` failed"):
         rego_build.build_wasm([source], "p/x")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=512))
+def test_bundle_reader_only_raises_module_error(blob: bytes) -> None:
+    try:
+        rego_build._policy_wasm(blob)
+    except ModuleError:
+        pass

@@ -14,6 +14,7 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from workbench import __version__
 from workbench.core.errors import WorkbenchError
@@ -81,5 +82,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
+def entry_point() -> NoReturn:
+    """Process entry (console script, ``python -m workbench``): :func:`main`, flush, then ``os._exit``.
+
+    wasmtime-wasi runs guest stdio through tokio worker threads that outlive the evaluation;
+    when they race the interpreter's and libc's exit-time teardown the process sometimes
+    aborts (Rust "panic in a function that cannot unwind", exit 134) *after* printing a correct
+    answer. A hard exit once everything is flushed avoids that teardown.
+    """
+    try:
+        code = main()
+    except SystemExit as exc:  # argparse usage errors, --help, --version
+        if exc.code is None or isinstance(exc.code, int):
+            code = exc.code or 0
+        else:
+            print(exc.code, file=sys.stderr)
+            code = EXIT_USER_ERROR
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    entry_point()

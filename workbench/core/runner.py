@@ -113,6 +113,8 @@ class PolicySession:
         self.raw = self.config.raw if self.config.raw is not None else bool(md and md.policy_type == "raw")
         self._logs: list[LogRecord] = []
         self.engine: Engine = create_engine(module, self.execution_mode, self._engine_options())
+        #: warnings logged while setting up (e.g. context aware without permission), repeated in every outcome
+        self._setup_logs: list[LogRecord] = list(self._logs)
 
     # -- construction --------------------------------------------------------
     def _log(self, record: LogRecord) -> None:
@@ -175,7 +177,7 @@ class PolicySession:
         self, request: ValidationRequest, settings: dict[str, Any], *, check_settings: bool = True
     ) -> ValidationOutcome:
         """Settings validation, evaluation and post-processing, like one ``kwctl run``."""
-        self._logs = []
+        self._logs = list(self._setup_logs)
         if request.raw != self.raw:
             request = ValidationRequest(request.request, raw=self.raw)
         if check_settings:

@@ -55,11 +55,32 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = Fal
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+def _construct_object(self: _Loader, node: yaml.Node, deep: bool = False) -> Any:
+    # PyYAML's scalar constructors raise plain ValueError/AttributeError for values such as
+    # ``2026-02-30``, ``!!int abc`` or a 5000-digit integer: report them as YAML errors with a line.
+    try:
+        return yaml.SafeLoader.construct_object(self, node, deep=deep)
+    except yaml.YAMLError:
+        raise
+    except (ValueError, TypeError, AttributeError, OverflowError) as exc:
+        value = node.value if isinstance(node, yaml.ScalarNode) else ""
+        shown = value if len(value) <= 40 else value[:40] + "..."
+        raise yaml.constructor.ConstructorError(
+            None, None, f"cannot read {shown!r} as {node.tag.rsplit(':', 1)[-1]}: {exc}", node.start_mark
+        ) from None
+
+
+_Loader.construct_object = _construct_object  # type: ignore[method-assign]
+
+
 class _Dumper(yaml.SafeDumper):
     pass
 
 
 def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    if any(c in value for c in "\x85\u2028\u2029") or yaml.reader.Reader.NON_PRINTABLE.search(value):
+        # PyYAML may write these raw (unreadable, or folded into spaces when read back): escape them
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
     if "\n" in value:
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
     return dumper.represent_scalar("tag:yaml.org,2002:str", value)
@@ -98,18 +119,20 @@ def load_yaml_all(text: str, source: str = "input") -> list[Any]:
 def load_json_or_yaml(text: str, source: str = "input") -> Any:
     """JSON when it parses as JSON, else YAML (JSON errors are reported when it looks like JSON)."""
     stripped = text.lstrip()
-    if stripped.startswith(("{", "[")):
+    if stripped.startswith(("{", "[", '"')):
         try:
             return json.loads(text)
-        except json.JSONDecodeError as json_exc:
+        except ValueError as json_exc:  # JSONDecodeError, or an integer beyond Python's digit limit
             try:
                 return load_yaml(text, source)
-            except InputError:
+            except InputError as yaml_exc:
+                if not isinstance(json_exc, json.JSONDecodeError):
+                    raise InputError(f"{source} is not valid JSON: {json_exc}") from None
                 err = InputError(
                     f"{source} is not valid JSON at line {json_exc.lineno}, column {json_exc.colno}: {json_exc.msg}"
                 )
                 err.line = json_exc.lineno  # type: ignore[attr-defined]
-                raise err from None
+                raise err from yaml_exc.__cause__
         except RecursionError:
             raise InputError(f"{source} is nested too deeply") from None
     return load_yaml(text, source)
@@ -171,9 +194,13 @@ def atomic_write(path: str | Path, data: bytes | str) -> None:
         else:
             os.chmod(tmp, 0o644)
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
+        if isinstance(exc, IsADirectoryError):
+            raise InputError(f"cannot write {target}: it is a directory") from None
+        if isinstance(exc, OSError):
+            raise InputError(f"cannot write {target}: {exc.strerror or exc}") from None
         raise

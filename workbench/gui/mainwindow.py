@@ -308,6 +308,11 @@ class MainWindow(QMainWindow):
             self.deadline_action,
         ):
             policy_menu.addAction(action)
+        from workbench.gui.local_registry import install_local_registry
+        from workbench.gui.rego_tools import install_rego_tools
+
+        self.rego_tools = install_rego_tools(self, policy_menu)  # Compare Engines…, Build Wasm from Rego…
+        self.local_registry = install_local_registry(self, policy_menu)  # demo push walkthrough
         self.demo_menu = bar.addMenu("&Demo")
         self.demo_menu.menuAction().setVisible(False)
         view_menu = bar.addMenu("&View")

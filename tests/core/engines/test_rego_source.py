@@ -381,3 +381,34 @@ def test_engine_protocol_and_registry(tmp_path: Path) -> None:
     assert engine.execution_mode == "opa" and engine.label == LABEL and engine.protocol_version() == "Unknown"
     assert engine.validate_settings({"anything": 1}).valid
     engine.close()
+
+
+def test_context_aware_inventory_reaches_rego(tmp_path: Path) -> None:
+    from workbench.core.resources import demo_dir
+
+    write(
+        tmp_path,
+        "metadata.yml",
+        "rules: []\nmutating: false\nexecutionMode: gatekeeper\ncontextAwareResources:\n"
+        "  - apiVersion: v1\n    kind: Namespace\n",
+    )
+    path = write(
+        tmp_path,
+        "p.rego",
+        "package k\nimport rego.v1\n"
+        'violation contains {"msg": msg} if {\n'
+        "  ns := data.inventory.cluster.v1.Namespace[input.review.namespace]\n"
+        '  not ns.metadata.labels.team\n  msg := sprintf("namespace %s has no team", [input.review.namespace])\n}\n',
+    )
+    snapshot = demo_dir() / "cluster"
+    granted = open_rego_session(path, RunConfig(allow_context_aware=True, cluster_snapshot=snapshot))
+    rejected = granted.run(ValidationRequest({**REQUEST, "namespace": "sandbox"}), {})
+    assert rejected.response.status == {"message": "namespace sandbox has no team"}
+    assert granted.run(ValidationRequest({**REQUEST, "namespace": "team-a"}), {}).response.allowed
+    seen: list[str] = []
+    denied = open_rego_session(
+        path, RunConfig(cluster_snapshot=snapshot, log=lambda r: seen.append(r.message))
+    )
+    outcome = denied.run(ValidationRequest({**REQUEST, "namespace": "sandbox"}), {})
+    assert outcome.response.allowed  # no inventory without --allow-context-aware
+    assert any("--allow-context-aware was not given" in m for m in seen)

@@ -25,7 +25,7 @@ contextAwareResources: []     # e.g. [{{apiVersion: v1, kind: Namespace}}] to re
 #   - kubernetes/get_resource
 # minimumKubewardenVersion: 1.20.0
 annotations:
-  io.kubewarden.policy.title: {title}
+  io.kubewarden.policy.title: "{title}"
   io.kubewarden.policy.version: "0.1.0"
   io.kubewarden.policy.description: Describe what the policy checks
   io.kubewarden.policy.author: "Your Name <you@example.com>"
@@ -71,9 +71,10 @@ def scaffold_metadata(module: PolicyModule) -> str:
     mutating = "false"
     if module.metadata is not None and module.metadata.mutating:
         mutating = "true"
+    file_name = " ".join(module.path.name.splitlines()) if module.path else None  # stays inside the # comments
     return _TEMPLATE.format(
-        name=module.path.name if module.path else "the module",
-        file=module.path.name if module.path else "policy.wasm",
+        name=file_name or "the module",
+        file=file_name or "policy.wasm",
         kind_reason=module.kind_reason,
         mode=mode,
         mode_comment=comment,

@@ -92,4 +92,3 @@ def test_pem_headers_and_bad_trailer() -> None:
     assert block is not None and block.headers == {"Proc-Type": "4,ENCRYPTED"} and block.data == b"abc"
     assert pem_decode(b"-----BEGIN A-----\nYWJj\n-----END B-----\n")[0] is None
     assert pem_decode(b"-----BEGIN A-----\nYW!j\n-----END A-----\n")[0] is None
-

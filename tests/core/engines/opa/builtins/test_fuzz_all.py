@@ -11,6 +11,7 @@ included: with the default (disabled) options they must raise their disabled err
 from __future__ import annotations
 
 import inspect
+import os
 from typing import Any
 
 import pytest
@@ -102,11 +103,21 @@ def test_every_host_builtin_is_fuzzed() -> None:
     assert all(_arity(name) >= 0 for name in REGISTRY)
 
 
+#: examples per builtin; derandomized so CI is deterministic (raise it locally for a deep run)
+EXAMPLES = int(os.environ.get("WORKBENCH_FUZZ_EXAMPLES", "50"))
+
+
 @pytest.mark.parametrize("name", sorted(REGISTRY))
 def test_builtin_raises_only_builtin_error(name: str) -> None:
     arity = _arity(name)
 
-    @settings(max_examples=50, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        database=None,
+        derandomize=EXAMPLES <= 50,
+    )
     @given(args=st.lists(VALUES, min_size=arity, max_size=arity))
     def run(args: list[Any]) -> None:
         ctx = BuiltinContext(now_ns=1_700_000_000_000_000_000)

@@ -1,0 +1,267 @@
+"""``policy-workbench run``: kwctl's input/output contract (compat §2.8) end to end.
+
+Most cases call :func:`workbench.cli.main.main` in-process (fast); a few run the real
+``python -m workbench`` in a subprocess to check the exact stdout/stderr/exit code contract.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from helpers import REPO_ROOT
+
+from workbench.cli.main import main
+from workbench.core.engines.response import MUTATION_NOT_ALLOWED_TEMPLATE
+
+DEMO = REPO_ROOT / "resources" / "demo"
+REQUIRE_LABELS = str(DEMO / "policies/require-labels/policy.wasm")
+PULL_POLICY = str(DEMO / "policies/set-image-pull-policy/policy.wasm")
+NAMESPACE_LABEL = str(DEMO / "policies/namespace-label-required/policy.wasm")
+LABEL_SETTINGS = str(DEMO / "settings/require-labels.yml")
+
+
+def req(name: str) -> str:
+    return str(DEMO / "requests" / f"{name}.json")
+
+
+def run_cli(capsys: pytest.CaptureFixture, *args: str) -> tuple[int, str, str]:
+    code = main(["run", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def one_response(out: str) -> dict:
+    assert out.endswith("\n") and out.count("\n") == 1, out
+    line = out.rstrip("\n")
+    assert line == json.dumps(json.loads(line), separators=(",", ":"), ensure_ascii=False)  # compact
+    return json.loads(line)
+
+
+def cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "workbench", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=REPO_ROOT,
+        timeout=120,
+    )
+
+
+# -- the process contract (subprocess) -------------------------------------------------------
+def test_reject_exits_zero_with_one_compact_json_line() -> None:
+    proc = cli("run", REQUIRE_LABELS, "-r", req("pod-missing-labels"), "-s", LABEL_SETTINGS)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == (
+        '{"uid":"7d3c9a52-0003-4c1e-9a61-demo00000003","allowed":false,'
+        '"status":{"message":"missing required labels: owner"},"auditAnnotations":null,"warnings":null}\n'
+    )
+    assert "Traceback" not in proc.stderr
+
+
+def test_invalid_settings_exit_one_with_error_line() -> None:
+    proc = cli("run", REQUIRE_LABELS, "-r", req("pod-compliant"), "-s", str(DEMO / "settings/require-labels-invalid.yml"))
+    assert proc.returncode == 1
+    assert proc.stdout == ""
+    assert proc.stderr == "error: Provided settings are not valid: required_labels must not be empty\n"
+
+
+def test_request_from_stdin() -> None:
+    text = Path(req("pod-compliant")).read_text()
+    proc = cli("run", REQUIRE_LABELS, "-r", "-", "-s", LABEL_SETTINGS, stdin=text)
+    assert proc.returncode == 0, proc.stderr
+    assert one_response(proc.stdout) == {
+        "uid": "7d3c9a52-0001-4c1e-9a61-demo00000001",
+        "allowed": True,
+        "auditAnnotations": None,
+        "warnings": None,
+    }
+
+
+def test_bad_request_on_stdin() -> None:
+    proc = cli("run", REQUIRE_LABELS, "-r", "-", stdin='{"kind": "AdmissionReview"}')
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert proc.stderr.startswith("error: invalid AdmissionReview object")
+
+
+# -- verdicts and post-processing (in-process) -----------------------------------------------
+def test_accept_and_settings_json(capsys: pytest.CaptureFixture) -> None:
+    code, out, _ = run_cli(capsys, REQUIRE_LABELS, "-r", req("pod-missing-labels"), "--settings-json", '{"required_labels": ["app"]}')
+    assert code == 0 and one_response(out)["allowed"] is True
+
+
+def test_yaml_request_is_accepted(capsys: pytest.CaptureFixture, tmp_path: Path) -> None:
+    import yaml
+
+    path = tmp_path / "review.yaml"
+    path.write_text(yaml.safe_dump(json.loads(Path(req("pod-missing-labels")).read_text())))
+    code, out, _ = run_cli(capsys, REQUIRE_LABELS, "-r", str(path), "-s", LABEL_SETTINGS)
+    assert code == 0 and one_response(out)["status"]["message"] == "missing required labels: owner"
+
+
+def test_file_uri_module(capsys: pytest.CaptureFixture) -> None:
+    code, out, _ = run_cli(capsys, "file://" + REQUIRE_LABELS, "-r", req("pod-compliant"), "-s", LABEL_SETTINGS)
+    assert code == 0 and one_response(out)["allowed"] is True
+
+
+def test_monitor_mode(capsys: pytest.CaptureFixture) -> None:
+    code, out, _ = run_cli(capsys, REQUIRE_LABELS, "-r", req("pod-missing-labels"), "-s", LABEL_SETTINGS, "--mode", "monitor")
+    assert code == 0
+    assert one_response(out) == {"uid": "7d3c9a52-0003-4c1e-9a61-demo00000003", "allowed": True, "auditAnnotations": None, "warnings": None}
+
+
+def test_mutation_patch_and_disallow_mutation(capsys: pytest.CaptureFixture) -> None:
+    code, out, _ = run_cli(capsys, PULL_POLICY, "-r", req("pod-needs-pull-policy"))
+    response = one_response(out)
+    assert code == 0 and response["allowed"] is True and response["patchType"] == "JSONPatch"
+    assert list(response) == ["uid", "allowed", "patchType", "patch", "auditAnnotations", "warnings"]
+    code, out, _ = run_cli(capsys, PULL_POLICY, "-r", req("pod-needs-pull-policy"), "--disallow-mutation")
+    response = one_response(out)
+    assert code == 0 and response["allowed"] is False and "patch" not in response
+    assert response["status"]["message"] == MUTATION_NOT_ALLOWED_TEMPLATE.format(policy_id="policy-from-cli")
+
+
+def test_custom_message_keeps_the_original_as_a_cause(capsys: pytest.CaptureFixture) -> None:
+    code, out, _ = run_cli(capsys, REQUIRE_LABELS, "-r", req("pod-missing-labels"), "-s", LABEL_SETTINGS, "--message", "Label your pods!")
+    assert code == 0
+    assert one_response(out)["status"] == {
+        "message": "Label your pods!",
+        "details": {"causes": [{"message": "missing required labels: owner"}]},
+    }
+
+
+def test_delete_mutation_is_refused(capsys: pytest.CaptureFixture) -> None:
+    code, out, _ = run_cli(capsys, PULL_POLICY, "-r", req("pod-delete"))
+    response = one_response(out)
+    assert code == 0 and response["allowed"] is False
+    assert response["status"]["message"].startswith("Incoming object is null, which happens only with DELETE")
+
+
+def test_execution_mode_alias_and_rego_requirement(capsys: pytest.CaptureFixture, fixtures_dir: Path) -> None:
+    go = str(fixtures_dir / "policies/kw-go-pod-name-denylist.wasm")
+    request = str(fixtures_dir / "requests/pod-named-test-pod.json")
+    settings = '{"denied_names": ["test-pod"]}'
+    for mode in ("kubewarden", "kubewarden-wapc"):
+        code, out, _ = run_cli(capsys, go, "-r", request, "--settings-json", settings, "-e", mode)
+        assert code == 0
+        assert one_response(out)["status"]["message"] == "The 'test-pod' name is on the deny list"
+    rego = str(fixtures_dir / "policies/gk-always-happy.wasm")
+    code, out, err = run_cli(capsys, rego, "-r", request)
+    assert code == 1 and out == ""
+    assert err.startswith("error: The policy has been created with Rego, please specify which Opa runtime has to be used")
+    code, out, _ = run_cli(capsys, rego, "-r", request, "-e", "gatekeeper")
+    assert code == 0 and one_response(out)["allowed"] is True
+
+
+def test_raw_flag(capsys: pytest.CaptureFixture, tmp_path: Path) -> None:
+    doc = tmp_path / "raw.json"
+    doc.write_text(json.dumps({"uid": "raw-7", "object": {"metadata": {"labels": {"app": "a", "owner": "o"}}}}))
+    code, out, _ = run_cli(capsys, REQUIRE_LABELS, "-r", str(doc), "-s", LABEL_SETTINGS, "--raw")
+    assert code == 0 and one_response(out) == {"uid": "raw-7", "allowed": True, "auditAnnotations": None, "warnings": None}
+    # without --raw the same document is not an AdmissionRequest
+    code, out, err = run_cli(capsys, REQUIRE_LABELS, "-r", str(doc), "-s", LABEL_SETTINGS)
+    assert code == 1 and out == "" and "missing field" in err
+
+
+def test_context_aware_warning_and_snapshot(capsys: pytest.CaptureFixture) -> None:
+    settings = str(DEMO / "settings/namespace-label-required.yml")
+    code, out, err = run_cli(capsys, NAMESPACE_LABEL, "-r", req("pod-compliant"), "-s", settings)
+    assert code == 0 and one_response(out)["allowed"] is False
+    assert "--allow-context-aware was not given" in err
+    code, out, err = run_cli(
+        capsys, NAMESPACE_LABEL, "-r", req("pod-compliant"), "-s", settings,
+        "--allow-context-aware", "--cluster-snapshot", str(DEMO / "cluster"),
+    )  # fmt: skip
+    assert code == 0 and one_response(out)["allowed"] is True
+    assert "--allow-context-aware" not in err
+
+
+def test_verbose_reports_timing_on_stderr_only(capsys: pytest.CaptureFixture) -> None:
+    code, out, err = run_cli(capsys, REQUIRE_LABELS, "-r", req("pod-compliant"), "-s", LABEL_SETTINGS, "-v")
+    assert code == 0 and one_response(out)["allowed"] is True
+    assert "evaluated in" in err and " ms" in err
+
+
+# -- user errors: "error: ..." and exit 1, never a traceback ---------------------------------
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-r", "/nonexistent/request.json"], "error: request file /nonexistent/request.json does not exist"),
+        (["-r", "REQ", "--settings-json", "[1]"], "error: Invalid settings in --settings-json, not an object"),
+        (["-r", "REQ", "--settings-json", "{bad"], "error: --settings-json is not valid JSON"),
+        (["-r", "REQ", "-s", "/nonexistent/settings.yml"], "error: settings file /nonexistent/settings.yml does not exist"),
+        (["-r", "REQ", "--memory-limit", "0"], "error: cannot instantiate the policy"),
+        (["-r", "REQ", "-e", "opa"], "error: "),
+        (["-r", "REQ", "--cluster-snapshot", "/nonexistent/cluster"], "error: "),
+        (["-r", "REQ", "--replay-host-capabilities-interactions", "/nonexistent/rec.yml"], "error: "),
+    ],
+)
+def test_user_errors(capsys: pytest.CaptureFixture, args: list[str], message: str) -> None:
+    args = [req("pod-compliant") if a == "REQ" else a for a in args]
+    if "-s" not in args and "--settings-json" not in args:
+        args += ["-s", LABEL_SETTINGS]
+    code, out, err = run_cli(capsys, REQUIRE_LABELS, *args)
+    assert code == 1, err
+    assert out == ""
+    assert err.startswith(message), err
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "{}",
+        '{"kind": "AdmissionReview", "request": null}',
+        '{"uid": "x", "kind": {"group": "", "version": "v1", "kind": "Pod"}, "operation": "CREATE", "userInfo": {}}',
+        "[1, 2",
+        "\x00\x01",
+        "- a\n- b\n",
+        "a: [\n",
+    ],
+)
+def test_bad_requests(capsys: pytest.CaptureFixture, tmp_path: Path, content: str) -> None:
+    path = tmp_path / "request.json"
+    path.write_text(content)
+    code, out, err = run_cli(capsys, REQUIRE_LABELS, "-r", str(path), "-s", LABEL_SETTINGS)
+    assert code == 1 and out == ""
+    assert err.startswith("error: ") and "Traceback" not in err
+
+
+def test_missing_resource_is_named(capsys: pytest.CaptureFixture, tmp_path: Path) -> None:
+    review = json.loads(Path(req("pod-compliant")).read_text())
+    del review["request"]["resource"]
+    path = tmp_path / "request.json"
+    path.write_text(json.dumps(review))
+    code, _, err = run_cli(capsys, REQUIRE_LABELS, "-r", str(path), "-s", LABEL_SETTINGS)
+    assert code == 1
+    assert err == "error: cannot build AdmissionRequest object from given input: missing field `resource`\n"
+
+
+@pytest.mark.parametrize("content", [b"", b"not wasm at all", b"\0asm\x01\0\0\0\x01\xff", b"\0asm\x01\0\0\0"])
+def test_bad_modules(capsys: pytest.CaptureFixture, tmp_path: Path, content: bytes) -> None:
+    module = tmp_path / "bad.wasm"
+    module.write_bytes(content)
+    code, out, err = run_cli(capsys, str(module), "-r", req("pod-compliant"))
+    assert code == 1 and out == ""
+    assert err.startswith("error: ") and "Traceback" not in err
+
+
+def test_missing_module(capsys: pytest.CaptureFixture, tmp_path: Path) -> None:
+    code, out, err = run_cli(capsys, str(tmp_path / "none.wasm"), "-r", req("pod-compliant"))
+    assert (code, out) == (1, "")
+    assert err == f"error: module {tmp_path / 'none.wasm'} does not exist\n"
+
+
+def test_timeout_is_a_user_error(capsys: pytest.CaptureFixture, fixtures_dir: Path) -> None:
+    """A policy that cannot finish within the deadline: the JavaScript (Javy) WASI policy boots a JS VM."""
+    module = str(fixtures_dir / "policies/kw-js-demo-wasi.wasm")
+    request = str(fixtures_dir / "requests/pod-js-no-privileged.json")
+    code, out, err = run_cli(capsys, module, "-r", request, "--timeout", "0.000001", "--disable-wasmtime-cache")
+    if code == 0:
+        pytest.skip("the evaluation finished before the first deadline check on this machine")
+    assert code == 1 and out == ""
+    assert err.startswith("error: ") and ("timeout" in err or "deadline" in err or "time" in err), err
