@@ -42,7 +42,21 @@ EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _modules_for(args: Sequence[str]) -> tuple[str, ...]:
+    """Only the verb module the command line names (start-up stays fast); all of them for help."""
+    for arg in args:
+        if arg in ("-h", "--help"):
+            return COMMAND_MODULES
+        if arg.startswith("-"):
+            continue
+        name = f"{arg.replace('-', '_')}_cmd"
+        return (name,) if name in COMMAND_MODULES else COMMAND_MODULES
+    if "--version" in args:
+        return ()
+    return ("gui_cmd",) if "gui_cmd" in COMMAND_MODULES else COMMAND_MODULES
+
+
+def build_parser(modules: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="policy-workbench",
         description="Inspect, annotate, run and ship Kubernetes admission policies compiled to WebAssembly.",
@@ -50,14 +64,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"policy-workbench {__version__}")
     parser.add_argument("--no-color", action="store_true", help="plain output")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    for name in COMMAND_MODULES if modules is None else modules:
         importlib.import_module(f"workbench.cli.{name}").register(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
+    parser = build_parser(_modules_for(args_list))
     args = parser.parse_args(args_list)
     func = getattr(args, "func", None)
     if func is None:

@@ -19,7 +19,7 @@ from workbench.core.runner import PolicySession, RunConfig
 
 def add_run_flags(p: argparse.ArgumentParser) -> None:
     """Flags shared by ``run`` and ``bench``."""
-    p.add_argument("module", help="path, file:// URI or registry:// reference")
+    p.add_argument("module", help="path, file:// URI, registry:// reference, or a .rego file/folder (interpreter)")
     p.add_argument("-r", "--request-path", required=True, help="AdmissionReview or AdmissionRequest (JSON/YAML, - = stdin)")
     settings = p.add_mutually_exclusive_group()
     settings.add_argument("-s", "--settings-path", help="settings file (YAML or JSON)")
@@ -94,22 +94,40 @@ def build_config(args: argparse.Namespace) -> RunConfig:
     )
 
 
-def run(args: argparse.Namespace) -> int:
+def _open_session(args: argparse.Namespace, config: RunConfig) -> tuple[object, object]:
+    """(session, module) for a Wasm module or reference, or a Rego source file/folder (interpreter)."""
+    from pathlib import Path
+
+    target = Path(args.module)
+    if args.module.endswith(".rego") or (target.is_dir() and any(target.glob("*.rego"))):
+        from workbench.core.engines.rego_source import open_rego_session
+
+        mode = config.execution_mode
+        config.execution_mode = None
+        return open_rego_session(target, config, execution_mode=mode), None
     module = resolve_module(args.module, args)
+    return PolicySession(module, config), module
+
+
+def run(args: argparse.Namespace) -> int:
     config = build_config(args)
     settings = load_settings(args.settings_path, args.settings_json)
-    with PolicySession(module, config) as session:
-        request = load_request(args.request_path, raw=session.raw)
+    session, module = _open_session(args, config)
+    with session:  # type: ignore[attr-defined]
+        request = load_request(args.request_path, raw=session.raw)  # type: ignore[attr-defined]
         if args.verbose:
-            from workbench.core.inspect import module_warnings
+            if module is not None:
+                from workbench.core.inspect import module_warnings
 
-            for warning in module_warnings(module):
-                print(f"warning: {warning}", file=sys.stderr)
-            engine_warnings = getattr(session.engine, "warnings", None)
+                for warning in module_warnings(module):  # type: ignore[arg-type]
+                    print(f"warning: {warning}", file=sys.stderr)
+            else:
+                print("note: evaluated from Rego source (interpreter)", file=sys.stderr)
+            engine_warnings = getattr(session.engine, "warnings", None)  # type: ignore[attr-defined]
             if callable(engine_warnings):
                 for warning in engine_warnings():
                     print(f"warning: {warning}", file=sys.stderr)
-        outcome = session.run(request, settings)
+        outcome = session.run(request, settings)  # type: ignore[attr-defined]
     sys.stdout.write(outcome.response.to_json() + "\n")
     if args.verbose:
         print(f"evaluated in {outcome.elapsed_s * 1000:.2f} ms", file=sys.stderr)

@@ -1,4 +1,4 @@
-"""``scaffold manifest`` and ``scaffold admission-request`` (the GUI's export and wrap, on the CLI)."""
+"""``scaffold metadata``, ``scaffold manifest`` and ``scaffold admission-request`` (the GUI's export and wrap, on the CLI)."""
 
 from __future__ import annotations
 
@@ -117,3 +117,20 @@ def test_manifest_of_a_registry_reference_keeps_the_reference(
         assert doc["spec"]["module"] == f"registry://{bare}"
     finally:
         registry.stop()
+
+
+def test_metadata_prints_a_loadable_metadata_yml(fixtures_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    from workbench.core.metadata import parse_metadata_text
+
+    module = fixtures_dir / "policies/gk-always-happy.wasm"
+    assert main(["scaffold", "metadata", str(module)]) == 0
+    out, err = capsys.readouterr()
+    md = parse_metadata_text(out)
+    assert md.execution_mode == "gatekeeper" and md.title == "gk-always-happy"
+    # it annotates the module as is
+    target = tmp_path / "metadata.yml"
+    target.write_text(out)
+    assert main(["annotate", str(module), "-m", str(target), "-o", str(tmp_path / "annotated.wasm")]) == 0
+    capsys.readouterr()
+    assert main(["scaffold", "metadata", str(tmp_path / "missing.wasm")]) == 1
+    assert capsys.readouterr().err == f"error: module {tmp_path / 'missing.wasm'} does not exist\n"
