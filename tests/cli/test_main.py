@@ -116,10 +116,8 @@ def _verbs() -> list[str]:
 
 def _check(argv: list[str], code: int, returncode: int, out: str, err: str) -> str | None:
     ok = returncode == code and "Traceback" not in err and "panicked" not in err
-    if code == EXIT_USER_ERROR:
-        ok = ok and err.startswith("error: ") and out == ""
-    else:
-        ok = ok and "usage:" in err
+    expected_output = err.startswith("error: ") and out == "" if code == EXIT_USER_ERROR else "usage:" in err
+    ok = ok and expected_output
     return None if ok else f"{argv}: exit {returncode}\n{err[-800:]}"
 
 

@@ -124,7 +124,7 @@ def test_metadata_prints_a_loadable_metadata_yml(fixtures_dir: Path, tmp_path: P
 
     module = fixtures_dir / "policies/gk-always-happy.wasm"
     assert main(["scaffold", "metadata", str(module)]) == 0
-    out, err = capsys.readouterr()
+    out = capsys.readouterr().out
     md = parse_metadata_text(out)
     assert md.execution_mode == "gatekeeper" and md.title == "gk-always-happy"
     # it annotates the module as is

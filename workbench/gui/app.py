@@ -82,7 +82,10 @@ class ScreenshotController:
         self._taken = True
         self.window.context.log.drain()
         self.app.processEvents()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            pass  # reported below: the save fails (raising here would leave the app running)
         if not self.window.grab().save(str(self.path), "PNG"):
             print(f"error: cannot write {self.path}", file=sys.stderr)
             self.exit_code = 1

@@ -4,23 +4,30 @@ For each builtin the arity is the number of positional parameters of its Python 
 (minus the context for ``needs_context`` ones); argument lists of that length are drawn from
 arbitrary JSON values plus Rego sets, mixed with strings shaped like what the builtins parse
 (durations, CIDRs, versions, tokens, PEM headers, layouts ...) so the parsers are reached too.
-A result must be encodable by ``_values.dumps`` (or be UNDEFINED). Network builtins are
-included: with the default (disabled) options they must raise their disabled error.
+Half the argument lists start from real arguments (the shared corpus and OPA's own cases in
+``opa_cases/``) with one argument, or one part of it, replaced, so that the builtins are
+reached past their operand checks. A result must be encodable by ``_values.dumps`` (or be
+UNDEFINED). Network builtins are included: with the default (disabled) options they must
+raise their disabled error.
 """
 
 from __future__ import annotations
 
+import copy
 import inspect
+import json
 import os
+from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import SHARED_DIR
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from workbench.conformance.builtins import load_all_builtins
 from workbench.core.engines.opa.builtins import REGISTRY, UNDEFINED, BuiltinContext, RegoSet
-from workbench.core.engines.opa.builtins._values import OpaFloat, dumps
+from workbench.core.engines.opa.builtins._values import OpaFloat, dumps, loads
 from workbench.core.errors import BuiltinError
 
 load_all_builtins()
@@ -98,6 +105,55 @@ def _arity(name: str) -> int:
     return len(params) - (1 if entry.needs_context else 0)
 
 
+def _seed_args() -> dict[str, list[list[Any]]]:
+    """Real argument lists per builtin (absent shared folder: only OPA's own cases)."""
+    seeds: dict[str, list[list[Any]]] = {}
+    paths = sorted((Path(__file__).parent / "opa_cases").glob("*.jsonl"))
+    paths += sorted((SHARED_DIR / "conformance" / "builtins").glob("*.jsonl"))
+    for path in paths:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                case = json.loads(line)
+                if isinstance(case.get("args"), list):
+                    seeds.setdefault(case["builtin"], []).append(case["args"])
+    return seeds
+
+
+SEEDS = _seed_args()
+
+
+def _replace_somewhere(value: Any, path: list[int], new: Any) -> Any:
+    """``value`` with the element that ``path`` picks (indices taken modulo sizes) replaced."""
+    if not path or not isinstance(value, (list, dict)) or not value:
+        return new
+    if isinstance(value, list):
+        i = path[0] % len(value)
+        value[i] = _replace_somewhere(value[i], path[1:], new)
+    else:
+        key = sorted(value)[path[0] % len(value)]
+        value[key] = _replace_somewhere(value[key], path[1:], new)
+    return value
+
+
+def _mutated(name: str, arity: int) -> st.SearchStrategy[list[Any]]:
+    seeds = [args for args in SEEDS.get(name, []) if len(args) == arity]
+    if not seeds or arity == 0:
+        return st.lists(VALUES, min_size=arity, max_size=arity)
+
+    def mutate(seed: list[Any], position: int, path: list[int], new: Any) -> list[Any]:
+        args = loads(json.dumps(copy.deepcopy(seed)))
+        args[position % arity] = _replace_somewhere(args[position % arity], path, new)
+        return args
+
+    return st.builds(
+        mutate,
+        st.sampled_from(seeds),
+        st.integers(min_value=0, max_value=arity - 1),
+        st.lists(st.integers(min_value=0, max_value=50), max_size=3),
+        VALUES,
+    )
+
+
 def test_every_host_builtin_is_fuzzed() -> None:
     assert len(REGISTRY) >= 105
     assert all(_arity(name) >= 0 for name in REGISTRY)
@@ -118,7 +174,7 @@ def test_builtin_raises_only_builtin_error(name: str) -> None:
         database=None,
         derandomize=EXAMPLES <= 50,
     )
-    @given(args=st.lists(VALUES, min_size=arity, max_size=arity))
+    @given(args=st.one_of(st.lists(VALUES, min_size=arity, max_size=arity), _mutated(name, arity)))
     def run(args: list[Any]) -> None:
         ctx = BuiltinContext(now_ns=1_700_000_000_000_000_000)
         try:

@@ -1,26 +1,12 @@
+"""The Module pane: the report of a module and what it enables."""
+
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QApplication
-
 from workbench.core.module import load_module
 from workbench.gui.modulepane import ModulePane, gather_report
-from workbench.gui.palette import apply_palette, dark_palette
-
-
-def test_dark_and_light_palettes(qapp: QApplication) -> None:
-    original = qapp.palette()
-    try:
-        assert apply_palette(qapp, True) is True
-        assert qapp.palette().color(QPalette.ColorRole.Window).lightness() < 80
-        assert dark_palette().color(QPalette.ColorRole.Text).lightness() > 200
-        assert apply_palette(qapp, False) is False
-        assert qapp.palette().color(QPalette.ColorRole.Window).lightness() > 150
-    finally:
-        qapp.setPalette(original)
 
 
 def test_report_of_an_opa_module(qtbot: Any, fixtures_dir: Path) -> None:
@@ -48,25 +34,6 @@ def test_report_of_a_legacy_module(qtbot: Any, fixtures_dir: Path) -> None:
     assert not pane.entrypoint.isEnabled()
     pane.clear()
     assert pane.report is None and pane.sha.text() == "—"
-
-
-def test_window_follows_a_scheme_change(qtbot: Any, tmp_path: Path) -> None:
-    from gui.gui_helpers import make_window
-
-    window = make_window(qtbot, tmp_path / "s.ini")
-    editor = window.settings_editor.editor
-    window.settings_editor.set_text("key: value  # comment\n", "yaml")
-
-    def colours() -> list[str]:
-        block = editor.document().firstBlock()
-        return [r.format.foreground().color().name() for r in block.layout().formats()]
-
-    light = colours()
-    assert light, "the YAML line is not highlighted"
-    window.set_dark(True)
-    assert window.context.dark
-    dark = colours()
-    assert dark and dark != light
 
 
 def test_unrunnable_module_disables_run_with_its_reason(

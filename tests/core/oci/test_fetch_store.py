@@ -126,7 +126,7 @@ def test_http_download_into_store(http_server: tuple[str, Path], tmp_path: Path)
     (root / "policies" / "p.wasm").write_bytes(data)
     (root / "junk.wasm").write_bytes(b"<html>not wasm</html>")
     store = Store(tmp_path / "store")
-    from oci.conftest import FAST
+    from oci.fixtures import FAST
 
     from workbench.core.oci.credentials import DockerConfig
     from workbench.core.oci.sources import Sources
@@ -197,7 +197,7 @@ class _LyingRegistry(http.server.BaseHTTPRequestHandler):
 
 
 def test_layer_digest_mismatch_is_refused(tmp_path: Path) -> None:
-    from oci.conftest import FAST
+    from oci.fixtures import FAST
 
     from workbench.core.errors import RegistryError
     from workbench.core.oci.credentials import DockerConfig

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 from core.oci.wasmgen import METADATA, module
-from oci.conftest import FAST, make_client
+from oci.fixtures import FAST, make_client
 from oci.registry import Registry, free_port
 
 from workbench.core.engines.base import CancelToken

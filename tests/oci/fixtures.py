@@ -1,4 +1,7 @@
-"""Fixtures for tests against a real registry (see ``tests/oci/registry.py``)."""
+"""Fixtures for tests against a real registry (see ``tests/oci/registry.py``).
+
+Imported by the conftest of every folder whose tests need them (``tests/core/oci``, ``tests/cli``).
+"""
 
 from __future__ import annotations
 

@@ -1,31 +1,12 @@
+"""Persistent GUI state: recent files and the versioned window state."""
+
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-from keyring.backends import fail
 from PySide6.QtCore import QByteArray
 
-from workbench.gui.credentials import CredentialStore
 from workbench.gui.state import MAX_RECENT, RecentFiles, load_window_state, open_settings, save_window_state
-
-
-def test_keyring_roundtrip(memory_keyring: Any) -> None:
-    store = CredentialStore(memory_keyring)
-    assert store.available
-    assert store.get("localhost:5000") is None
-    assert store.set("localhost:5000", "alice", "pw") is None
-    assert store.get("localhost:5000") == ("alice", "pw")
-    store.delete("localhost:5000")
-    assert store.get("localhost:5000") is None
-
-
-def test_no_keyring_backend_degrades_with_a_message() -> None:
-    store = CredentialStore(fail.Keyring())
-    available, message = store.status()
-    assert not available and "no system keyring available" in message
-    assert store.set("h", "u", "p") == message
-    assert store.get("h") is None
 
 
 def test_recent_files(tmp_path: Path) -> None:
