@@ -16,7 +16,7 @@ import yaml
 
 from workbench.core.errors import InputError
 
-__all__ = ["atomic_write", "dump_json", "dump_yaml", "load_json_or_yaml", "load_yaml", "load_yaml_all", "read_text"]
+__all__ = ["atomic_write", "dump_json", "dump_yaml", "load_json_or_yaml", "load_yaml", "load_yaml_all", "needs_escaped_yaml", "read_text"]
 
 
 class _Loader(yaml.SafeLoader):
@@ -159,8 +159,28 @@ def read_text(path: str | Path, what: str) -> str:
         raise InputError(f"{what} {p} cannot be read: {exc.strerror}") from None
 
 
-def dump_yaml(value: Any) -> str:
-    return yaml.dump(value, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False)
+# Characters PyYAML's emitter writes raw under allow_unicode but its reader treats as line breaks
+_RAW_UNSAFE = ("\x85", "\u2028", "\u2029")
+
+
+def needs_escaped_yaml(value: Any) -> bool:
+    """True when a string (key or value) inside ``value`` would not survive PyYAML's unicode output."""
+    if isinstance(value, str):
+        return any(c in value for c in _RAW_UNSAFE)
+    if isinstance(value, dict):
+        return any(needs_escaped_yaml(k) or needs_escaped_yaml(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(needs_escaped_yaml(v) for v in value)
+    return False
+
+
+def dump_yaml(value: Any, dumper: type[yaml.SafeDumper] | None = None, **options: Any) -> str:
+    """Block-style YAML in key order; readable unicode unless a character would not round-trip."""
+    options.setdefault("sort_keys", False)
+    options.setdefault("default_flow_style", False)
+    return yaml.dump(
+        value, Dumper=dumper or _Dumper, allow_unicode=not needs_escaped_yaml(value), **options
+    )
 
 
 def dump_json(value: Any, indent: int | None = 2) -> str:

@@ -11,6 +11,8 @@ from typing import Any
 
 import yaml
 
+from workbench.core.yamlio import dump_yaml
+
 __all__ = ["ParseError", "ParseResult", "detect_language", "dump", "parse"]
 
 LANGUAGES = ("yaml", "json")
@@ -71,13 +73,5 @@ def dump(value: Any, language: str) -> str:
     """Pretty text of ``value``: JSON with 2-space indent, or block-style YAML in key order."""
     if language == "json":
         return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
-    text = yaml.safe_dump(value, sort_keys=False, default_flow_style=False, allow_unicode=True)
-    try:
-        same = yaml.safe_load(text) == value
-    except yaml.YAMLError:
-        same = False
-    if not same:
-        # PyYAML writes some characters (e.g. U+0085 NEL) raw that its reader treats as line
-        # breaks: fall back to escaped output, which round-trips
-        text = yaml.safe_dump(value, sort_keys=False, default_flow_style=False, allow_unicode=False)
+    text = dump_yaml(value, yaml.SafeDumper)
     return text

@@ -32,6 +32,7 @@ from typing import Any
 import yaml
 
 from workbench.core.errors import HostCapabilityError, InputError
+from workbench.core.yamlio import dump_yaml
 
 __all__ = ["CallbackRequest", "SessionRecorder", "SessionReplayer"]
 
@@ -44,7 +45,7 @@ class CallbackRequest:
     fields: dict[str, Any]
 
     def to_yaml(self) -> str:
-        body = yaml.safe_dump(self.fields, sort_keys=False, default_flow_style=False, allow_unicode=True)
+        body = dump_yaml(self.fields, yaml.SafeDumper)
         return f"!{self.variant}\n{body}"
 
     @classmethod
@@ -100,11 +101,7 @@ class SessionRecorder:
             self._flush()
 
     def _flush(self) -> None:
-        text = (
-            yaml.dump(self.entries, Dumper=_SessionDumper, sort_keys=False, allow_unicode=True, width=100000)
-            if self.entries
-            else "[]\n"
-        )
+        text = dump_yaml(self.entries, _SessionDumper, width=100000) if self.entries else "[]\n"
         directory = self.path.parent if str(self.path.parent) else Path(".")
         try:
             fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{self.path.name}.")
