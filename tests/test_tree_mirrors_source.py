@@ -64,7 +64,9 @@ def test_rule_examples() -> None:
     assert expected_test_file(SOURCE / "core/wasm/reader.py") == TESTS / "core/wasm/test_reader.py"
     assert expected_test_file(SOURCE / "cli/run_cmd.py") == TESTS / "cli/test_run_cmd.py"
     assert expected_test_file(SOURCE / "gui/palette.py") == TESTS / "gui/test_palette.py"
-    assert expected_test_file(SOURCE / "core/requests/__init__.py") == TESTS / "core/requests/test_requests.py"
+    assert (
+        expected_test_file(SOURCE / "core/requests/__init__.py") == TESTS / "core/requests/test_requests.py"
+    )
     assert expected_test_file(SOURCE / "core/metadata/__init__.py") is None  # re-exports only
     assert expected_test_file(SOURCE / "cli/_common.py") is None
     assert expected_test_file(SOURCE / "__main__.py") is None
@@ -87,7 +89,9 @@ def test_in_progress_list_is_not_stale() -> None:
         module = REPO_ROOT / key
         assert module.is_file(), f"{key} no longer exists: drop it from IN_PROGRESS"
         expected = expected_test_file(module)
-        assert expected is not None and not expected.is_file(), f"{key} has its tests now: drop it from IN_PROGRESS"
+        assert expected is not None and not expected.is_file(), (
+            f"{key} has its tests now: drop it from IN_PROGRESS"
+        )
 
 
 def test_no_orphan_test_packages() -> None:

@@ -19,4 +19,3 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path / "docker-empty"))
     monkeypatch.setenv("POLICY_WORKBENCH_STORE", str(tmp_path / "env-store"))
     return tmp_path
-

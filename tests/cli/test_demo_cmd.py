@@ -15,7 +15,9 @@ DEMO = REPO_ROOT / "resources" / "demo"
 
 def _copy_demo(tmp_path: Path) -> Path:
     root = tmp_path / "demo"
-    shutil.copytree(DEMO, root, ignore=shutil.ignore_patterns("node_modules", "build", "*.ts", "package*.json"))
+    shutil.copytree(
+        DEMO, root, ignore=shutil.ignore_patterns("node_modules", "build", "*.ts", "package*.json")
+    )
     return root
 
 
@@ -33,13 +35,17 @@ def test_bundled_demo_every_verdict_as_documented(capsys: pytest.CaptureFixture)
         assert verdict in out
 
 
-def test_a_changed_expectation_is_flagged_and_exits_one(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+def test_a_changed_expectation_is_flagged_and_exits_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
     root = _copy_demo(tmp_path)
     manifest = root / "demo.yml"
     text = manifest.read_text()
     marker = "request: requests/pod-missing-labels.json\n        expect: rejected"
     assert marker in text
-    manifest.write_text(text.replace(marker, "request: requests/pod-missing-labels.json\n        expect: accepted", 1))
+    manifest.write_text(
+        text.replace(marker, "request: requests/pod-missing-labels.json\n        expect: accepted", 1)
+    )
     assert main(["demo", "--root", str(root)]) == 1
     out = capsys.readouterr().out
     assert "<-- expected accepted" in out
@@ -48,7 +54,9 @@ def test_a_changed_expectation_is_flagged_and_exits_one(tmp_path: Path, capsys: 
 
 
 @pytest.mark.parametrize("breakage", ["missing-root", "garbage-manifest", "missing-module"])
-def test_broken_demo_folders_are_user_errors(tmp_path: Path, capsys: pytest.CaptureFixture, breakage: str) -> None:
+def test_broken_demo_folders_are_user_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture, breakage: str
+) -> None:
     if breakage == "missing-root":
         root = tmp_path / "nowhere"
     else:

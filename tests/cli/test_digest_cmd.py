@@ -21,7 +21,9 @@ def module_file(tmp_path: Path, seed: bytes, *, annotated: bool = True) -> Path:
     return path
 
 
-def test_digest_of_a_pushed_policy(plain_registry: Registry, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_digest_of_a_pushed_policy(
+    plain_registry: Registry, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     sources = str(plain_registry.sources_yaml(tmp_path))
     wasm = module_file(tmp_path, b"digest")
     ref = plain_registry.ref("policies/digest", "v1")

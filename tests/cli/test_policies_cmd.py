@@ -26,12 +26,17 @@ def test_empty_and_missing_store(tmp_path: Path, capsys: pytest.CaptureFixture[s
     for store in (tmp_path / "never-created", tmp_path):
         assert main(["policies", "--store", str(store)]) == 0
         lines = capsys.readouterr().out.splitlines()
-        assert lines[0].split() == ["Policy", "Mutating", "Context", "aware", "SHA-256", "Size"] and len(lines) == 2
+        assert (
+            lines[0].split() == ["Policy", "Mutating", "Context", "aware", "SHA-256", "Size"]
+            and len(lines) == 2
+        )
         assert main(["policies", "--store", str(store), "-o", "json"]) == 0
         assert json.loads(capsys.readouterr().out) == []
 
 
-def test_listing_after_pulls(plain_registry: Registry, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_listing_after_pulls(
+    plain_registry: Registry, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     sources = str(plain_registry.sources_yaml(tmp_path))
     store = str(tmp_path / "store")
     refs = []

@@ -22,7 +22,9 @@ def module_file(tmp_path: Path, seed: bytes, *, annotated: bool = True) -> Path:
     return path
 
 
-def test_rm_by_uri_and_by_sha_prefix(plain_registry: Registry, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_rm_by_uri_and_by_sha_prefix(
+    plain_registry: Registry, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     sources = str(plain_registry.sources_yaml(tmp_path))
     store = tmp_path / "store"
     for seed in (b"rm-one", b"rm-two"):

@@ -64,7 +64,14 @@ def test_reject_exits_zero_with_one_compact_json_line() -> None:
 
 
 def test_invalid_settings_exit_one_with_error_line() -> None:
-    proc = cli("run", REQUIRE_LABELS, "-r", req("pod-compliant"), "-s", str(DEMO / "settings/require-labels-invalid.yml"))
+    proc = cli(
+        "run",
+        REQUIRE_LABELS,
+        "-r",
+        req("pod-compliant"),
+        "-s",
+        str(DEMO / "settings/require-labels-invalid.yml"),
+    )
     assert proc.returncode == 1
     assert proc.stdout == ""
     assert proc.stderr == "error: Provided settings are not valid: required_labels must not be empty\n"
@@ -90,7 +97,14 @@ def test_bad_request_on_stdin() -> None:
 
 # -- verdicts and post-processing (in-process) -----------------------------------------------
 def test_accept_and_settings_json(capsys: pytest.CaptureFixture) -> None:
-    code, out, _ = run_cli(capsys, REQUIRE_LABELS, "-r", req("pod-missing-labels"), "--settings-json", '{"required_labels": ["app"]}')
+    code, out, _ = run_cli(
+        capsys,
+        REQUIRE_LABELS,
+        "-r",
+        req("pod-missing-labels"),
+        "--settings-json",
+        '{"required_labels": ["app"]}',
+    )
     assert code == 0 and one_response(out)["allowed"] is True
 
 
@@ -104,14 +118,23 @@ def test_yaml_request_is_accepted(capsys: pytest.CaptureFixture, tmp_path: Path)
 
 
 def test_file_uri_module(capsys: pytest.CaptureFixture) -> None:
-    code, out, _ = run_cli(capsys, "file://" + REQUIRE_LABELS, "-r", req("pod-compliant"), "-s", LABEL_SETTINGS)
+    code, out, _ = run_cli(
+        capsys, "file://" + REQUIRE_LABELS, "-r", req("pod-compliant"), "-s", LABEL_SETTINGS
+    )
     assert code == 0 and one_response(out)["allowed"] is True
 
 
 def test_monitor_mode(capsys: pytest.CaptureFixture) -> None:
-    code, out, _ = run_cli(capsys, REQUIRE_LABELS, "-r", req("pod-missing-labels"), "-s", LABEL_SETTINGS, "--mode", "monitor")
+    code, out, _ = run_cli(
+        capsys, REQUIRE_LABELS, "-r", req("pod-missing-labels"), "-s", LABEL_SETTINGS, "--mode", "monitor"
+    )
     assert code == 0
-    assert one_response(out) == {"uid": "7d3c9a52-0003-4c1e-9a61-demo00000003", "allowed": True, "auditAnnotations": None, "warnings": None}
+    assert one_response(out) == {
+        "uid": "7d3c9a52-0003-4c1e-9a61-demo00000003",
+        "allowed": True,
+        "auditAnnotations": None,
+        "warnings": None,
+    }
 
 
 def test_mutation_patch_and_disallow_mutation(capsys: pytest.CaptureFixture) -> None:
@@ -126,7 +149,16 @@ def test_mutation_patch_and_disallow_mutation(capsys: pytest.CaptureFixture) -> 
 
 
 def test_custom_message_keeps_the_original_as_a_cause(capsys: pytest.CaptureFixture) -> None:
-    code, out, _ = run_cli(capsys, REQUIRE_LABELS, "-r", req("pod-missing-labels"), "-s", LABEL_SETTINGS, "--message", "Label your pods!")
+    code, out, _ = run_cli(
+        capsys,
+        REQUIRE_LABELS,
+        "-r",
+        req("pod-missing-labels"),
+        "-s",
+        LABEL_SETTINGS,
+        "--message",
+        "Label your pods!",
+    )
     assert code == 0
     assert one_response(out)["status"] == {
         "message": "Label your pods!",
@@ -152,16 +184,25 @@ def test_execution_mode_alias_and_rego_requirement(capsys: pytest.CaptureFixture
     rego = str(fixtures_dir / "policies/gk-always-happy.wasm")
     code, out, err = run_cli(capsys, rego, "-r", request)
     assert code == 1 and out == ""
-    assert err.startswith("error: The policy has been created with Rego, please specify which Opa runtime has to be used")
+    assert err.startswith(
+        "error: The policy has been created with Rego, please specify which Opa runtime has to be used"
+    )
     code, out, _ = run_cli(capsys, rego, "-r", request, "-e", "gatekeeper")
     assert code == 0 and one_response(out)["allowed"] is True
 
 
 def test_raw_flag(capsys: pytest.CaptureFixture, tmp_path: Path) -> None:
     doc = tmp_path / "raw.json"
-    doc.write_text(json.dumps({"uid": "raw-7", "object": {"metadata": {"labels": {"app": "a", "owner": "o"}}}}))
+    doc.write_text(
+        json.dumps({"uid": "raw-7", "object": {"metadata": {"labels": {"app": "a", "owner": "o"}}}})
+    )
     code, out, _ = run_cli(capsys, REQUIRE_LABELS, "-r", str(doc), "-s", LABEL_SETTINGS, "--raw")
-    assert code == 0 and one_response(out) == {"uid": "raw-7", "allowed": True, "auditAnnotations": None, "warnings": None}
+    assert code == 0 and one_response(out) == {
+        "uid": "raw-7",
+        "allowed": True,
+        "auditAnnotations": None,
+        "warnings": None,
+    }
     # without --raw the same document is not an AdmissionRequest
     code, out, err = run_cli(capsys, REQUIRE_LABELS, "-r", str(doc), "-s", LABEL_SETTINGS)
     assert code == 1 and out == "" and "missing field" in err
@@ -191,9 +232,15 @@ def test_verbose_reports_timing_on_stderr_only(capsys: pytest.CaptureFixture) ->
     ("args", "message"),
     [
         (["-r", "/nonexistent/request.json"], "error: request file /nonexistent/request.json does not exist"),
-        (["-r", "REQ", "--settings-json", "[1]"], "error: Invalid settings in --settings-json, not an object"),
+        (
+            ["-r", "REQ", "--settings-json", "[1]"],
+            "error: Invalid settings in --settings-json, not an object",
+        ),
         (["-r", "REQ", "--settings-json", "{bad"], "error: --settings-json is not valid JSON"),
-        (["-r", "REQ", "-s", "/nonexistent/settings.yml"], "error: settings file /nonexistent/settings.yml does not exist"),
+        (
+            ["-r", "REQ", "-s", "/nonexistent/settings.yml"],
+            "error: settings file /nonexistent/settings.yml does not exist",
+        ),
         (["-r", "REQ", "--memory-limit", "0"], "error: cannot instantiate the policy"),
         (["-r", "REQ", "-e", "opa"], "error: "),
         (["-r", "REQ", "--cluster-snapshot", "/nonexistent/cluster"], "error: "),

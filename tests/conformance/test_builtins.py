@@ -22,9 +22,24 @@ def _registry() -> None:
         ({"builtin": "array.flatten", "args": [[1, [2]]], "want": [1, 2]}, True, "[1, 2]", "[1,2]"),
         ({"builtin": "array.flatten", "args": [[1, [2]]], "want": [2, 1]}, False, "[2, 1]", "[1,2]"),
         ({"builtin": "no.such.builtin", "args": [], "want": 1}, False, "1", "not implemented"),
-        ({"builtin": "yaml.unmarshal", "args": ["a: {b: 1}"], "want": {"b": 1}, "select": ["a", "b"]}, False, '{"b": 1}', "1"),
-        ({"builtin": "yaml.unmarshal", "args": ["a: {b: 1}"], "want": 1, "select": ["a", "b"]}, True, "1", "1"),
-        ({"builtin": "yaml.unmarshal", "args": ["a: {b: 1}"], "undefined": True, "select": ["zz"]}, True, "undefined", "undefined"),
+        (
+            {"builtin": "yaml.unmarshal", "args": ["a: {b: 1}"], "want": {"b": 1}, "select": ["a", "b"]},
+            False,
+            '{"b": 1}',
+            "1",
+        ),
+        (
+            {"builtin": "yaml.unmarshal", "args": ["a: {b: 1}"], "want": 1, "select": ["a", "b"]},
+            True,
+            "1",
+            "1",
+        ),
+        (
+            {"builtin": "yaml.unmarshal", "args": ["a: {b: 1}"], "undefined": True, "select": ["zz"]},
+            True,
+            "undefined",
+            "undefined",
+        ),
     ],
 )
 def test_run_case_semantics(case: dict, ok: bool, want: str, got: str) -> None:
@@ -43,9 +58,13 @@ def test_errors_are_compared_by_message() -> None:
 
 
 def test_set_arguments_and_set_results_are_normalised() -> None:
-    case = {"builtin": "internal.template_string", "args": [["x=", [1], " y=", ["s"]]], "set_args": [[0, 1], [0, 3]]}
+    case = {
+        "builtin": "internal.template_string",
+        "args": [["x=", [1], " y=", ["s"]]],
+        "set_args": [[0, 1], [0, 3]],
+    }
     assert run_case({**case, "want": "x=1 y=s"})[0]
-    assert not run_case({**case, "want": "x=[1] y=[\"s\"]"})[0]  # the arrays really became sets
+    assert not run_case({**case, "want": 'x=[1] y=["s"]'})[0]  # the arrays really became sets
 
 
 def test_a_crash_is_reported_not_raised() -> None:
@@ -75,5 +94,7 @@ def test_run_directory_and_cli(tmp_path: Path, capsys: pytest.CaptureFixture) ->
 def test_whole_shared_corpus_passes(shared_dir: Path) -> None:
     results = run_directory(shared_dir / "conformance" / "builtins")
     assert len(results) > 1000
-    failed = [f"{r.path}:{r.line} {r.builtin} want {r.want[:80]} got {r.got[:80]}" for r in results if not r.ok]
+    failed = [
+        f"{r.path}:{r.line} {r.builtin} want {r.want[:80]} got {r.got[:80]}" for r in results if not r.ok
+    ]
     assert not failed, "\n".join(failed[:20])

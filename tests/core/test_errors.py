@@ -17,7 +17,9 @@ def _documented_tree() -> dict[str, str]:
     tree: dict[str, str] = {}
     for line in errors.__doc__.splitlines():
         match = re.match(r"^(\s*)(?:[│ ]*)(?:├── |└── )?([A-Z][A-Za-z]+)\b", line)
-        if not match or not match.group(2).endswith(("Error", "Timeout", "Cancelled", "Trap", "NotFound", "Unavailable")):
+        if not match or not match.group(2).endswith(
+            ("Error", "Timeout", "Cancelled", "Trap", "NotFound", "Unavailable")
+        ):
             continue
         depth = line.find(match.group(2))
         name = match.group(2)
@@ -48,7 +50,10 @@ def test_every_error_is_a_workbench_error_and_exported() -> None:
 def test_missing_builtin_error_lists_sorted_names() -> None:
     exc = MissingBuiltinError(("time.now_ns", "http.send", "crypto.md5"))
     assert exc.missing == ["crypto.md5", "http.send", "time.now_ns"]
-    assert str(exc) == "the policy needs OPA builtins that are not implemented: crypto.md5, http.send, time.now_ns"
+    assert (
+        str(exc)
+        == "the policy needs OPA builtins that are not implemented: crypto.md5, http.send, time.now_ns"
+    )
     assert isinstance(exc, EvaluationError)
 
 

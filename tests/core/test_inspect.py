@@ -14,7 +14,19 @@ from workbench.core.metadata import METADATA_SECTION
 from workbench.core.module import load_module
 from workbench.core.wasm.writer import replace_custom_section
 
-KEYS = ["path", "sha256", "size", "kind", "kind_reason", "abi", "imports", "exports", "custom_sections", "metadata", "warnings"]
+KEYS = [
+    "path",
+    "sha256",
+    "size",
+    "kind",
+    "kind_reason",
+    "abi",
+    "imports",
+    "exports",
+    "custom_sections",
+    "metadata",
+    "warnings",
+]
 MD = {
     "protocolVersion": "v1",
     "rules": [{"apiGroups": [""], "apiVersions": ["v1"], "resources": ["pods"], "operations": ["CREATE"]}],
@@ -31,7 +43,9 @@ def test_report_on_every_fixture(fixtures_dir: Path, manifest: dict) -> None:
         assert report["size"] == entry["size"]
         assert set(entry["exports"]) <= {e["name"] for e in report["exports"]}
         assert [c["name"] for c in report["custom_sections"]] == entry["custom_sections"]
-        flat_imports = [f"{m}.{i['name']}:{i['kind']}" for m, items in report["imports"].items() for i in items]
+        flat_imports = [
+            f"{m}.{i['name']}:{i['kind']}" for m, items in report["imports"].items() for i in items
+        ]
         assert sorted(flat_imports) == sorted(entry["imports"])
         if entry["opa_abi_version"]:
             assert report["opa"]["abi_version"] == entry["opa_abi_version"]
@@ -49,7 +63,10 @@ def test_report_on_every_fixture(fixtures_dir: Path, manifest: dict) -> None:
 def test_legacy_opa_module_is_reported_not_runnable(fixtures_dir: Path) -> None:
     report = inspect_module(load_module(fixtures_dir / "policies" / "opa-legacy-abi-no-entrypoints.wasm"))
     assert report["kind"] == "unknown" and report["abi"] is None
-    assert any(w.startswith("not a runnable policy: unsupported OPA ABI: a pre-1.0 OPA module") for w in report["warnings"])
+    assert any(
+        w.startswith("not a runnable policy: unsupported OPA ABI: a pre-1.0 OPA module")
+        for w in report["warnings"]
+    )
 
 
 def test_clean_demo_policy_has_no_warnings() -> None:
@@ -66,9 +83,19 @@ def _annotated(data: bytes, **md: object) -> bytes:
 @pytest.mark.parametrize(
     ("exports", "imports", "mode", "expected"),
     [
-        (("__guest_call",), (), "opa", "executionMode opa needs an OPA-ABI module, but this one is kubewarden-wapc"),
+        (
+            ("__guest_call",),
+            (),
+            "opa",
+            "executionMode opa needs an OPA-ABI module, but this one is kubewarden-wapc",
+        ),
         (("__guest_call",), (), "gatekeeper", "executionMode gatekeeper needs an OPA-ABI module"),
-        (("__guest_call",), (), "wasi", "executionMode wasi needs a WASI command module, but this one is kubewarden-wapc"),
+        (
+            ("__guest_call",),
+            (),
+            "wasi",
+            "executionMode wasi needs a WASI command module, but this one is kubewarden-wapc",
+        ),
         (
             ("_start",),
             (("wasi_snapshot_preview1", "fd_write"),),

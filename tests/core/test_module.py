@@ -28,7 +28,13 @@ from workbench.core.module import (
 )
 from workbench.core.wasm.reader import parse_module
 
-MANIFEST_KIND = {"kubewarden-wapc": KIND_WAPC, "wasi": KIND_WASI, "opa": KIND_OPA, "gatekeeper": KIND_OPA, "unknown-opa-abi": KIND_UNKNOWN}
+MANIFEST_KIND = {
+    "kubewarden-wapc": KIND_WAPC,
+    "wasi": KIND_WASI,
+    "opa": KIND_OPA,
+    "gatekeeper": KIND_OPA,
+    "unknown-opa-abi": KIND_UNKNOWN,
+}
 MD = {
     "protocolVersion": "v1",
     "rules": [{"apiGroups": [""], "apiVersions": ["v1"], "resources": ["pods"], "operations": ["CREATE"]}],
@@ -79,7 +85,11 @@ def test_execution_mode_and_name(fixtures_dir: Path) -> None:
             "WASI command (imports wasi_snapshot_preview1, exports _start)",
         ),
         ({"exports": ("_start",)}, KIND_UNKNOWN, "exports none of"),  # _start without WASI imports
-        ({"imports": (("wasi_snapshot_preview1", "fd_write"),)}, KIND_UNKNOWN, "imports WASI but exports neither"),
+        (
+            {"imports": (("wasi_snapshot_preview1", "fd_write"),)},
+            KIND_UNKNOWN,
+            "imports WASI but exports neither",
+        ),
         (
             {"imports": (("wasi_snapshot_preview1", "fd_write"),), "exports": ("_start", "__guest_call")},
             KIND_WAPC,  # TinyGo waPC guests also export _start: waPC wins
@@ -87,7 +97,11 @@ def test_execution_mode_and_name(fixtures_dir: Path) -> None:
         ),
         ({"exports": ("opa_malloc",)}, KIND_UNKNOWN, "pre-1.0 OPA module: it exports opa_* helpers"),
         ({"exports": ("opa_eval", "entrypoints")}, KIND_UNKNOWN, "unsupported OPA ABI: a pre-1.0 OPA module"),
-        ({"exports": ("opa_eval",), "i32_globals": {"opa_wasm_abi_version": 1}}, KIND_UNKNOWN, "unsupported OPA ABI"),
+        (
+            {"exports": ("opa_eval",), "i32_globals": {"opa_wasm_abi_version": 1}},
+            KIND_UNKNOWN,
+            "unsupported OPA ABI",
+        ),
     ],
 )
 def test_detect_kind_on_synthetic_modules(kwargs: dict, kind: str, reason: str) -> None:
@@ -98,7 +112,8 @@ def test_detect_kind_on_synthetic_modules(kwargs: dict, kind: str, reason: str) 
 
 def test_opa_abi_version_from_globals() -> None:
     data = build_module(
-        exports=("opa_eval", "entrypoints"), i32_globals={"opa_wasm_abi_version": 1, "opa_wasm_abi_minor_version": 3}
+        exports=("opa_eval", "entrypoints"),
+        i32_globals={"opa_wasm_abi_version": 1, "opa_wasm_abi_minor_version": 3},
     )
     module = load_module(data)
     assert (module.kind, module.abi) == (KIND_OPA, (1, 3))
@@ -117,7 +132,9 @@ def test_is_rego_is_kwctls_prefix_rule() -> None:
 
 # -- metadata -------------------------------------------------------------------------------
 def test_metadata_section_is_read() -> None:
-    module = load_module(build_module(exports=("__guest_call",), custom=((METADATA_SECTION, json.dumps(MD).encode()),)))
+    module = load_module(
+        build_module(exports=("__guest_call",), custom=((METADATA_SECTION, json.dumps(MD).encode()),))
+    )
     assert module.metadata is not None
     assert module.metadata.execution_mode == "kubewarden-wapc"
     assert module.execution_mode == "kubewarden-wapc"
@@ -129,7 +146,11 @@ def test_first_of_several_metadata_sections_wins_with_a_warning() -> None:
     second = {**MD, "mutating": True}
     data = build_module(
         exports=("__guest_call",),
-        custom=((METADATA_SECTION, json.dumps(MD).encode()), ("other", b"x"), (METADATA_SECTION, json.dumps(second).encode())),
+        custom=(
+            (METADATA_SECTION, json.dumps(MD).encode()),
+            ("other", b"x"),
+            (METADATA_SECTION, json.dumps(second).encode()),
+        ),
     )
     module = load_module(data)
     assert module.metadata is not None and module.metadata.mutating is False
@@ -138,7 +159,13 @@ def test_first_of_several_metadata_sections_wins_with_a_warning() -> None:
 
 @pytest.mark.parametrize(
     "payload",
-    [b"not json", b"[]", json.dumps({**MD, "executionMode": "rust"}).encode(), b"\xff\xfe", json.dumps({"rules": []}).encode()],
+    [
+        b"not json",
+        b"[]",
+        json.dumps({**MD, "executionMode": "rust"}).encode(),
+        b"\xff\xfe",
+        json.dumps({"rules": []}).encode(),
+    ],
 )
 def test_invalid_metadata_section_is_a_metadata_error(payload: bytes) -> None:
     with pytest.raises(MetadataError, match=r"the module's io\.kubewarden\.metadata section is invalid: "):
@@ -192,7 +219,11 @@ def small_annotated() -> bytes:
     return build_module(exports=("__guest_call",), custom=((METADATA_SECTION, json.dumps(MD).encode()),))
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(st.data())
 def test_corrupted_modules_give_a_workbench_error(small_annotated: bytes, data: st.DataObject) -> None:
     blob = bytearray(small_annotated)

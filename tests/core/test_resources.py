@@ -47,5 +47,8 @@ def test_nothing_found_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_pat
     # pretend the module lives in an installed tree without resources
     fake = tmp_path / "site" / "workbench" / "core" / "resources.py"
     monkeypatch.setattr(resources, "__file__", str(fake))
-    with pytest.raises(InputError, match=r"bundled resources folder was not found \(looked in .*missing.*\); set POLICY_WORKBENCH_RESOURCES"):
+    with pytest.raises(
+        InputError,
+        match=r"bundled resources folder was not found \(looked in .*missing.*\); set POLICY_WORKBENCH_RESOURCES",
+    ):
         resources_dir()

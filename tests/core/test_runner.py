@@ -59,7 +59,9 @@ def pull_policy() -> PolicyModule:
 def test_unannotated_rego_needs_an_explicit_mode(fixtures_dir: Path) -> None:
     module = load_module(fixtures_dir / "policies" / "gk-always-happy.wasm")
     assert module.metadata is None
-    with pytest.raises(ModuleError, match="The policy has been created with Rego, please specify which Opa runtime"):
+    with pytest.raises(
+        ModuleError, match="The policy has been created with Rego, please specify which Opa runtime"
+    ):
         resolve_execution_mode(module)
     assert resolve_execution_mode(module, "gatekeeper") == "gatekeeper"
     assert resolve_execution_mode(module, "opa") == "opa"
@@ -102,7 +104,9 @@ def test_override_is_used_as_is_and_accepts_the_kubewarden_alias(require_labels:
 
 
 def test_kubewarden_alias_runs_the_policy(require_labels: PolicyModule) -> None:
-    out = run_policy(require_labels, demo_request("pod-compliant"), LABELS, RunConfig(execution_mode="kubewarden"))
+    out = run_policy(
+        require_labels, demo_request("pod-compliant"), LABELS, RunConfig(execution_mode="kubewarden")
+    )
     assert out.response.allowed is True
 
 
@@ -134,7 +138,9 @@ def test_minimum_version_satisfied(require_labels: PolicyModule, version: str) -
 
 
 @pytest.mark.parametrize("version", [_bump(KUBEWARDEN_COMPAT_VERSION, 1), "99.0.0"])
-def test_minimum_version_too_new_is_refused_before_running(require_labels: PolicyModule, version: str) -> None:
+def test_minimum_version_too_new_is_refused_before_running(
+    require_labels: PolicyModule, version: str
+) -> None:
     module = with_metadata(require_labels, minimum_kubewarden_version=version)
     with pytest.raises(MetadataError, match=f"requires Kubewarden {version} or newer"):
         check_minimum_version(module)
@@ -172,7 +178,9 @@ def test_fixture_settings_validation_outcomes(fixtures_dir: Path, manifest: dict
             if case.get("op") != "validate_settings":
                 continue
             with PolicySession(module) as session:
-                assert session.validate_settings(case["settings"]).valid is case["expect_valid"], entry["name"]
+                assert session.validate_settings(case["settings"]).valid is case["expect_valid"], entry[
+                    "name"
+                ]
             checked += 1
     assert checked
 
@@ -216,7 +224,9 @@ def test_monitor_mode_accepts_and_drops_status(require_labels: PolicyModule) -> 
 
 
 def test_monitor_mode_drops_the_patch(pull_policy: PolicyModule) -> None:
-    out = run_policy(pull_policy, demo_request("pod-needs-pull-policy"), {}, RunConfig(post=PostProcessing(mode="monitor")))
+    out = run_policy(
+        pull_policy, demo_request("pod-needs-pull-policy"), {}, RunConfig(post=PostProcessing(mode="monitor"))
+    )
     assert out.response.allowed and out.response.patch is None and out.response.patch_type is None
 
 
@@ -253,11 +263,15 @@ def test_custom_message_moves_the_original_into_causes(require_labels: PolicyMod
 
 
 def test_custom_message_and_disallowed_mutation_combine_in_kwctls_order(pull_policy: PolicyModule) -> None:
-    config = RunConfig(post=PostProcessing(allowed_to_mutate=False, custom_rejection_message="no mutations here"))
+    config = RunConfig(
+        post=PostProcessing(allowed_to_mutate=False, custom_rejection_message="no mutations here")
+    )
     out = run_policy(pull_policy, demo_request("pod-needs-pull-policy"), {}, config)
     status = out.response.to_dict()["status"]
     assert status["message"] == "no mutations here"
-    assert status["details"]["causes"] == [{"message": MUTATION_NOT_ALLOWED_TEMPLATE.format(policy_id="policy-from-cli")}]
+    assert status["details"]["causes"] == [
+        {"message": MUTATION_NOT_ALLOWED_TEMPLATE.format(policy_id="policy-from-cli")}
+    ]
 
 
 def test_delete_mutation_is_refused(pull_policy: PolicyModule) -> None:
@@ -304,7 +318,12 @@ def test_raw_config_flag(require_labels: PolicyModule) -> None:
 
 def test_raw_mutation_is_diffed_against_the_whole_document(pull_policy: PolicyModule) -> None:
     raw = with_metadata(pull_policy, policy_type="raw")
-    doc = {"uid": "r", "kind": {"kind": "Pod"}, "operation": "CREATE", "object": {"spec": {"containers": [{"name": "a", "image": "x"}]}}}
+    doc = {
+        "uid": "r",
+        "kind": {"kind": "Pod"},
+        "operation": "CREATE",
+        "object": {"spec": {"containers": [{"name": "a", "image": "x"}]}},
+    }
     out = run_policy(raw, ValidationRequest(doc, raw=True), {})
     assert out.response.uid == "r" and out.response.patch_type == "JSONPatch"
     result = jsonpatch.apply_patch(doc, out.response.patch_operations())
@@ -337,7 +356,10 @@ def test_context_aware_policy_with_permission_and_snapshot() -> None:
 
 def test_session_is_reusable_and_deterministic(require_labels: PolicyModule) -> None:
     with PolicySession(require_labels) as session:
-        results = [session.run(demo_request(n), LABELS).response.to_json() for n in ("pod-missing-labels", "pod-compliant", "pod-missing-labels")]
+        results = [
+            session.run(demo_request(n), LABELS).response.to_json()
+            for n in ("pod-missing-labels", "pod-compliant", "pod-missing-labels")
+        ]
     assert results[0] == results[2] != results[1]
     assert json.loads(results[1])["allowed"] is True
 

@@ -30,7 +30,9 @@ def test_yaml_11_booleans_stay_strings(word: str) -> None:
     assert load_yaml(f"k: {word}") == {"k": word}
 
 
-@pytest.mark.parametrize(("word", "value"), [("true", True), ("false", False), ("True", True), ("FALSE", False)])
+@pytest.mark.parametrize(
+    ("word", "value"), [("true", True), ("false", False), ("True", True), ("FALSE", False)]
+)
 def test_yaml_12_booleans(word: str, value: bool) -> None:
     assert load_yaml(f"k: {word}") == {"k": value}
 
@@ -110,7 +112,9 @@ def test_json_huge_integer_is_an_input_error() -> None:
 def test_bad_scalar_error_names_line_and_value() -> None:
     with pytest.raises(InputError) as info:
         load_yaml("a: 1\nwhen: 2026-02-30\n", source="s.yml")
-    assert str(info.value).startswith("s.yml is not valid YAML at line 2, column 7: cannot read '2026-02-30' as timestamp")
+    assert str(info.value).startswith(
+        "s.yml is not valid YAML at line 2, column 7: cannot read '2026-02-30' as timestamp"
+    )
     assert info.value.line == 2  # type: ignore[attr-defined]
 
 
@@ -167,7 +171,11 @@ def test_yaml_syntax_soup_raises_input_error_only(text: str) -> None:
 
 
 json_like = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.text(max_size=10) | st.floats(allow_nan=False, allow_infinity=False),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.text(max_size=10)
+    | st.floats(allow_nan=False, allow_infinity=False),
     lambda c: st.lists(c, max_size=4) | st.dictionaries(st.text(max_size=8), c, max_size=4),
     max_leaves=15,
 )
@@ -196,11 +204,15 @@ def test_read_text_errors_name_the_file(tmp_path: Path) -> None:
         read_text(tmp_path, "settings file")
     bad = tmp_path / "latin1.yml"
     bad.write_bytes(b"a: caf\xe9\n")
-    with pytest.raises(InputError, match=r"settings file .*latin1.yml is not UTF-8 text \(bad byte at offset 6\)"):
+    with pytest.raises(
+        InputError, match=r"settings file .*latin1.yml is not UTF-8 text \(bad byte at offset 6\)"
+    ):
         read_text(bad, "settings file")
 
 
-@pytest.mark.skipif(sys.platform == "win32" or os.geteuid() == 0, reason="permissions are not enforced for root")
+@pytest.mark.skipif(
+    sys.platform == "win32" or os.geteuid() == 0, reason="permissions are not enforced for root"
+)
 def test_read_text_permission_denied(tmp_path: Path) -> None:
     secret = tmp_path / "secret.yml"
     secret.write_text("a: 1")
@@ -274,7 +286,9 @@ def test_atomic_write_interrupted_keeps_the_old_file(tmp_path: Path, monkeypatch
     assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.yml"]
 
 
-@pytest.mark.skipif(sys.platform == "win32" or os.geteuid() == 0, reason="permissions are not enforced for root")
+@pytest.mark.skipif(
+    sys.platform == "win32" or os.geteuid() == 0, reason="permissions are not enforced for root"
+)
 def test_atomic_write_read_only_folder(tmp_path: Path) -> None:
     folder = tmp_path / "ro"
     folder.mkdir()

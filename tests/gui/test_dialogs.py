@@ -65,7 +65,11 @@ def test_registry_form_options_and_keyring(qtbot: Any) -> None:
     qtbot.addWidget(other)
     other.reference.setText("registry://127.0.0.1:5000/policies/other:v2")
     other.fill_remembered()
-    assert (other.username.text(), other.password.text(), other.remember.isChecked()) == ("alice", " secret ", True)
+    assert (other.username.text(), other.password.text(), other.remember.isChecked()) == (
+        "alice",
+        " secret ",
+        True,
+    )
     # an unparsable reference leaves the fields alone
     third = RegistryForm(CredentialStore(keyring))
     qtbot.addWidget(third)
@@ -95,7 +99,9 @@ def test_failed_push_reports_and_re_enables(qtbot: Any) -> None:
         assert not dialog.start_button.isEnabled() and dialog.cancel_button.isEnabled()
         assert not dialog.form.isEnabled()
     qtbot.waitUntil(lambda: dialog.task is None, timeout=5000)
-    assert dialog.start_button.isEnabled() and not dialog.cancel_button.isEnabled() and dialog.form.isEnabled()
+    assert (
+        dialog.start_button.isEnabled() and not dialog.cancel_button.isEnabled() and dialog.form.isEnabled()
+    )
     assert "Push failed" in dialog.status.text() and dialog.result is None
     assert dialog.result_ref.text() == ""
     runner.shutdown(5000)

@@ -14,7 +14,9 @@ from workbench.core.errors import (
 from workbench.gui.errors import ErrorInfo, describe_error
 
 
-@pytest.mark.parametrize("exc", [OperationCancelled("pull cancelled"), EvaluationCancelled("evaluation cancelled by the user")])
+@pytest.mark.parametrize(
+    "exc", [OperationCancelled("pull cancelled"), EvaluationCancelled("evaluation cancelled by the user")]
+)
 def test_cancellation_is_not_a_failure(exc: Exception) -> None:
     info = describe_error(exc, "Pull")
     assert info == ErrorInfo("Pull cancelled", str(exc), cancelled=True, exception_type=type(exc).__name__)

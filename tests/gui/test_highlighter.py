@@ -53,6 +53,6 @@ def test_dark_style_changes_colours_and_back(qapp: Any) -> None:
 
 def test_empty_and_odd_lines_do_not_break(qapp: Any) -> None:
     doc = QTextDocument()
-    doc.setPlainText("\n: : :\n{[\n\"unterminated\nblock: |\n  text\n")
+    doc.setPlainText('\n: : :\n{[\n"unterminated\nblock: |\n  text\n')
     PygmentsHighlighter(doc, "yaml")
     assert _colours(doc, 0) == []

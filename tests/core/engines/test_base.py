@@ -36,7 +36,14 @@ def test_raw_request_views() -> None:
     assert ValidationRequest({"uid": 5}, raw=True).uid == ""
 
 
-@given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=5), lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=5), c, max_size=3), max_leaves=10), st.booleans())
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+        lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=5), c, max_size=3),
+        max_leaves=10,
+    ),
+    st.booleans(),
+)
 def test_views_never_fail(value: object, raw: bool) -> None:
     request = ValidationRequest(value, raw=raw)
     assert isinstance(request.uid, str)

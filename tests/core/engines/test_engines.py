@@ -30,7 +30,10 @@ def test_normalise_accepts_kwctl_spellings(given: str, expected: str) -> None:
 
 @pytest.mark.parametrize("value", ["", "OPA", "Kubewarden", "rego-source", "kubewarden_wapc"])
 def test_normalise_refuses_others_with_the_list(value: str) -> None:
-    with pytest.raises(ModuleError, match=f"unknown execution mode {value!r}: expected one of kubewarden-wapc, opa, gatekeeper, wasi"):
+    with pytest.raises(
+        ModuleError,
+        match=f"unknown execution mode {value!r}: expected one of kubewarden-wapc, opa, gatekeeper, wasi",
+    ):
         normalise_execution_mode(value)
 
 

@@ -24,7 +24,9 @@ from workbench.core.errors import EvaluationError
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-(2**53), 2**53) | st.text(max_size=8),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=6), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=6), children, max_size=4)
+    ),
     max_leaves=20,
 )
 
@@ -39,7 +41,15 @@ def test_key_order_matches_kwctl() -> None:
         audit_annotations={"a": "b"},
         warnings=["w"],
     )
-    assert list(response.to_dict()) == ["uid", "allowed", "patchType", "patch", "status", "auditAnnotations", "warnings"]
+    assert list(response.to_dict()) == [
+        "uid",
+        "allowed",
+        "patchType",
+        "patch",
+        "status",
+        "auditAnnotations",
+        "warnings",
+    ]
     assert list(response.to_dict()["status"]) == ["status", "message", "reason", "code"]
     assert response.to_json() == (
         '{"uid":"u","allowed":false,"patchType":"JSONPatch","patch":"W10=",'
@@ -56,7 +66,9 @@ def test_audit_annotations_and_warnings_always_present() -> None:
 
 def test_null_status_members_and_empty_causes_are_omitted() -> None:
     response = AdmissionResponse(
-        uid="u", allowed=False, status={"message": None, "code": 403, "details": {"causes": [], "name": None, "kind": "Pod"}}
+        uid="u",
+        allowed=False,
+        status={"message": None, "code": 403, "details": {"causes": [], "name": None, "kind": "Pod"}},
     )
     assert response.to_dict()["status"] == {"details": {"kind": "Pod"}, "code": 403}
     assert "status" not in AdmissionResponse(uid="u", allowed=False, status={"message": None}).to_dict()
@@ -131,7 +143,13 @@ def test_message_and_code_are_copied_with_annotations_and_warnings() -> None:
     response = from_policy_validation_response(
         "u",
         {},
-        {"accepted": False, "message": "no", "code": 418, "audit_annotations": {"a": "1"}, "warnings": ["careful"]},
+        {
+            "accepted": False,
+            "message": "no",
+            "code": 418,
+            "audit_annotations": {"a": "1"},
+            "warnings": ["careful"],
+        },
     )
     assert response.to_json() == (
         '{"uid":"u","allowed":false,"status":{"message":"no","code":418},'
@@ -159,7 +177,9 @@ def test_mutation_gives_a_standard_base64_json_patch() -> None:
 
 def test_identical_mutated_object_gives_no_patch() -> None:
     obj = {"a": [1, 2, {"b": None}]}
-    response = from_policy_validation_response("u", obj, {"accepted": True, "mutated_object": json.loads(json.dumps(obj))})
+    response = from_policy_validation_response(
+        "u", obj, {"accepted": True, "mutated_object": json.loads(json.dumps(obj))}
+    )
     assert response.patch is None and response.patch_type is None and response.patch_operations() is None
 
 
@@ -180,7 +200,9 @@ def test_mutation_of_a_delete_request_is_refused() -> None:
 
 
 def test_delete_without_mutation_is_fine() -> None:
-    response = from_policy_validation_response("u", None, {"accepted": True, "mutated_object": None}, object_present=False)
+    response = from_policy_validation_response(
+        "u", None, {"accepted": True, "mutated_object": None}, object_present=False
+    )
     assert response.allowed is True and response.status is None
 
 
@@ -199,7 +221,14 @@ def test_patch_always_turns_original_into_mutated(original: Any, mutated: Any) -
 
 # -- post_process ----------------------------------------------------------------------------
 def _mutating() -> AdmissionResponse:
-    return AdmissionResponse(uid="u", allowed=True, patch_type="JSONPatch", patch="W10=", warnings=["w"], audit_annotations={"a": "b"})
+    return AdmissionResponse(
+        uid="u",
+        allowed=True,
+        patch_type="JSONPatch",
+        patch="W10=",
+        warnings=["w"],
+        audit_annotations={"a": "b"},
+    )
 
 
 def test_defaults_are_kwctl_run_defaults() -> None:
@@ -209,10 +238,23 @@ def test_defaults_are_kwctl_run_defaults() -> None:
 
 
 def test_monitor_mode_keeps_warnings_and_annotations() -> None:
-    rejected = AdmissionResponse(uid="u", allowed=False, status={"message": "no", "code": 400}, warnings=["w"], audit_annotations={"a": "b"})
+    rejected = AdmissionResponse(
+        uid="u",
+        allowed=False,
+        status={"message": "no", "code": 400},
+        warnings=["w"],
+        audit_annotations={"a": "b"},
+    )
     for response in (rejected, _mutating()):
-        out = post_process(response, PostProcessing(mode="monitor", allowed_to_mutate=False, custom_rejection_message="x"))
-        assert out.to_dict() == {"uid": "u", "allowed": True, "auditAnnotations": {"a": "b"}, "warnings": ["w"]}
+        out = post_process(
+            response, PostProcessing(mode="monitor", allowed_to_mutate=False, custom_rejection_message="x")
+        )
+        assert out.to_dict() == {
+            "uid": "u",
+            "allowed": True,
+            "auditAnnotations": {"a": "b"},
+            "warnings": ["w"],
+        }
 
 
 def test_disallowed_mutation_names_the_policy() -> None:
@@ -231,7 +273,11 @@ def test_custom_message_appends_to_existing_causes() -> None:
     response = AdmissionResponse(
         uid="u",
         allowed=False,
-        status={"message": "original", "code": 403, "details": {"name": "p", "causes": [{"field": "f", "message": "first"}]}},
+        status={
+            "message": "original",
+            "code": 403,
+            "details": {"name": "p", "causes": [{"field": "f", "message": "first"}]},
+        },
     )
     out = post_process(response, PostProcessing(custom_rejection_message="custom"))
     assert out.to_dict()["status"] == {
@@ -245,7 +291,9 @@ def test_custom_message_appends_to_existing_causes() -> None:
 
 
 def test_custom_message_without_original_message() -> None:
-    out = post_process(AdmissionResponse(uid="u", allowed=False), PostProcessing(custom_rejection_message="custom"))
+    out = post_process(
+        AdmissionResponse(uid="u", allowed=False), PostProcessing(custom_rejection_message="custom")
+    )
     status = out.to_dict()["status"]
     assert status["message"] == "custom"
     assert not status.get("details", {}).get("causes")  # nothing to move into causes
@@ -275,7 +323,9 @@ def test_post_process_invariants(
         status={"message": message} if message is not None else None,
     )
     before = response.to_json()
-    out = post_process(response, PostProcessing(mode=mode, allowed_to_mutate=may_mutate, custom_rejection_message=custom))
+    out = post_process(
+        response, PostProcessing(mode=mode, allowed_to_mutate=may_mutate, custom_rejection_message=custom)
+    )
     assert response.to_json() == before  # never modified in place
     if mode == "monitor":
         assert out.allowed and out.patch is None and out.status is None

@@ -18,8 +18,10 @@ from workbench.core.metadata import load_metadata_file, parse_metadata_text
         ("rules: []\nmutating: yes\n", "mutating: invalid type"),
         ("rules: []\nmutating: false\nexecutionMode: rust\n", "unknown variant `rust`"),
         ("rules: []\nmutating: false\nannotations:\n  version: 1.0\n", "annotations.version: invalid type"),
-        ("rules: [{apiGroups: [''], apiVersions: [v1], resources: [pods], operations: [create]}]\nmutating: false\n",
-         "unknown variant `create`"),
+        (
+            "rules: [{apiGroups: [''], apiVersions: [v1], resources: [pods], operations: [create]}]\nmutating: false\n",
+            "unknown variant `create`",
+        ),
         ("rules: {}\nmutating: false\n", "rules: invalid type"),
         ("rules: [\n", "not valid YAML at line"),
         ("", "is empty"),

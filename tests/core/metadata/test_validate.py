@@ -14,7 +14,12 @@ def _md(resources=None, **extra) -> Metadata:
     data = {
         "protocolVersion": "v1",
         "rules": [
-            {"apiGroups": [""], "apiVersions": ["v1"], "resources": resources or ["pods"], "operations": ["CREATE"]}
+            {
+                "apiGroups": [""],
+                "apiVersions": ["v1"],
+                "resources": resources or ["pods"],
+                "operations": ["CREATE"],
+            }
         ],
         "mutating": False,
     }
@@ -51,7 +56,14 @@ def test_lint_warns_on_surprising_accepted_orders() -> None:
 def test_asterisk_rules_and_protocol_version() -> None:
     md = Metadata.from_dict(
         {
-            "rules": [{"apiGroups": ["", "*"], "apiVersions": [], "resources": ["pods"], "operations": ["*", "CREATE"]}],
+            "rules": [
+                {
+                    "apiGroups": ["", "*"],
+                    "apiVersions": [],
+                    "resources": ["pods"],
+                    "operations": ["*", "CREATE"],
+                }
+            ],
             "mutating": False,
         }
     )
@@ -71,12 +83,16 @@ def test_asterisk_rules_and_protocol_version() -> None:
     st.sampled_from(["v1", "Unknown"]),
     st.sampled_from(["kubewarden-wapc", "opa", "gatekeeper", "wasi"]),
 )
-def test_validate_raises_exactly_when_errors_are_listed(resources: list[str], protocol: str, mode: str) -> None:
+def test_validate_raises_exactly_when_errors_are_listed(
+    resources: list[str], protocol: str, mode: str
+) -> None:
     md = Metadata.from_dict(
         {
             "protocolVersion": protocol,
             "executionMode": mode,
-            "rules": [{"apiGroups": [""], "apiVersions": ["v1"], "resources": resources, "operations": ["CREATE"]}],
+            "rules": [
+                {"apiGroups": [""], "apiVersions": ["v1"], "resources": resources, "operations": ["CREATE"]}
+            ],
             "mutating": False,
         }
     )

@@ -50,7 +50,9 @@ def test_title_comes_from_the_file_name(fixtures_dir: Path, tmp_path: Path) -> N
 
 
 @pytest.mark.parametrize("stem", ["123", "true", "null", "0x10", "1e3", "yes", "~"])
-def test_titles_that_look_like_other_yaml_types_stay_strings(fixtures_dir: Path, tmp_path: Path, stem: str) -> None:
+def test_titles_that_look_like_other_yaml_types_stay_strings(
+    fixtures_dir: Path, tmp_path: Path, stem: str
+) -> None:
     path = tmp_path / f"{stem}.wasm"
     shutil.copy(fixtures_dir / "policies" / "kw-go-pod-name-denylist.wasm", path)
     md = parse_metadata_text(scaffold_metadata(load_module(path)))
