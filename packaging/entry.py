@@ -1,5 +1,5 @@
-"""Entry point of the packaged executable (PyInstaller): the same ``main`` as the ``policy-workbench`` script."""
+"""Entry point of the packaged executable (PyInstaller): the same entry point as the ``policy-workbench`` script."""
 
-from workbench.cli.main import main
+from workbench.cli.main import entry_point
 
-raise SystemExit(main())
+entry_point()

@@ -241,7 +241,6 @@ def test_verbose_reports_timing_on_stderr_only(capsys: pytest.CaptureFixture) ->
             ["-r", "REQ", "-s", "/nonexistent/settings.yml"],
             "error: settings file /nonexistent/settings.yml does not exist",
         ),
-        (["-r", "REQ", "--memory-limit", "0"], "error: cannot instantiate the policy"),
         (["-r", "REQ", "-e", "opa"], "error: "),
         (["-r", "REQ", "--cluster-snapshot", "/nonexistent/cluster"], "error: "),
         (["-r", "REQ", "--replay-host-capabilities-interactions", "/nonexistent/rec.yml"], "error: "),
@@ -326,3 +325,35 @@ def test_timeout_is_a_user_error(capsys: pytest.CaptureFixture, tmp_path: Path) 
     assert time.monotonic() - started < 10
     assert code == 1 and out == ""
     assert err.startswith("error: ") and "exceeded the allowed execution time" in err, err
+
+
+def test_memory_limit_must_be_positive(capsys) -> None:
+    import pytest as _pytest
+
+    from workbench.cli.main import main
+
+    with _pytest.raises(SystemExit) as exc:
+        main(["run", "x.wasm", "-r", "r.json", "--memory-limit", "0"])
+    assert exc.value.code == 2
+    assert "must be at least 1" in capsys.readouterr().err
+
+
+def test_run_rego_source_file(capsys) -> None:
+    from helpers import REPO_ROOT
+
+    from workbench.cli.main import main
+
+    demo = REPO_ROOT / "resources" / "demo"
+    rc = main(
+        [
+            "run",
+            str(demo / "rego" / "namespace-guard" / "policy.rego"),
+            "-r",
+            str(sorted((demo / "requests").glob("*.json"))[0]),
+        ]
+    )
+    assert rc == 0
+    import json as _json
+
+    response = _json.loads(capsys.readouterr().out)
+    assert set(response) >= {"uid", "allowed", "auditAnnotations", "warnings"}

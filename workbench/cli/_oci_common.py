@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from workbench.cli._common import add_registry_flags
@@ -62,7 +63,10 @@ def client_from_args(args: argparse.Namespace) -> RegistryClient:
 
 
 def store_from_args(args: argparse.Namespace) -> Store:
-    return Store(getattr(args, "store", None))
+    root = getattr(args, "store", None)
+    if root is not None and os.path.exists(root) and not os.path.isdir(root):
+        raise InputError(f"--store {root} is a file; give the folder of a policy store")
+    return Store(root)
 
 
 def progress_bar(label: str) -> ProgressCallback | None:

@@ -17,6 +17,16 @@ from workbench.core.requests import load_request, load_settings
 from workbench.core.runner import PolicySession, RunConfig
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be at least 1 (got {value})")
+    return value
+
+
 def add_run_flags(p: argparse.ArgumentParser) -> None:
     """Flags shared by ``run`` and ``bench``."""
     p.add_argument("module", help="path, file:// URI, registry:// reference, or a .rego file/folder (interpreter)")
@@ -33,7 +43,9 @@ def add_run_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--entrypoint", help="OPA entrypoint name or id (default: id 0, as Kubewarden)")
     p.add_argument("--raw", action="store_true", default=None, help="pass the request file as-is (raw policy)")
     p.add_argument("--timeout", type=float, default=2.0, help="evaluation deadline in seconds (default 2)")
-    p.add_argument("--memory-limit", type=int, default=256, metavar="MIB", help="memory cap per instance (MiB)")
+    p.add_argument(
+        "--memory-limit", type=_positive_int, default=256, metavar="MIB", help="memory cap per instance (MiB)"
+    )
     p.add_argument("--allow-context-aware", action="store_true", help="grant the metadata's contextAwareResources")
     p.add_argument("--cluster-snapshot", metavar="PATH", help="folder or multi-document YAML of Kubernetes objects")
     rec = p.add_mutually_exclusive_group()

@@ -70,6 +70,9 @@ def run_case(case: dict[str, Any], ctx: BuiltinContext | None = None) -> tuple[b
         want = json.dumps(case["want"], ensure_ascii=False)
     entry = REGISTRY.get(name)
     if entry is None:
+        load_all_builtins()
+        entry = REGISTRY.get(name)
+    if entry is None:
         return False, want, "not implemented"
     ctx = ctx or BuiltinContext()
     try:

@@ -194,8 +194,12 @@ def post_process(response: AdmissionResponse, options: PostProcessing) -> Admiss
         causes = list(details.get("causes") or [])
         if original is not None:
             causes.append({"message": original})
-        details["causes"] = causes
-        out.status = {**status, "message": options.custom_rejection_message, "details": details}
+        if causes:
+            details["causes"] = causes
+        new_status = {**status, "message": options.custom_rejection_message}
+        if details:
+            new_status["details"] = details
+        out.status = new_status
     return out
 
 
