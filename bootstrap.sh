@@ -38,15 +38,15 @@ if [ "${#missing[@]}" -gt 0 ]; then
   fi
 fi
 
-PY=""
-for candidate in python3.13 python3.12 python3.11 python3; do
-  if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
-    PY="$candidate"; break
-  fi
-done
-[ -n "$PY" ] || { echo "error: Python 3.11 or newer is needed (apt-get install python3 python3-venv)" >&2; exit 1; }
-
 if [ ! -x .venv/bin/python ]; then
+  PY=""
+  for candidate in python3.13 python3.12 python3.11 python3; do
+    if command -v "$candidate" >/dev/null 2>&1 \
+      && "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1; then
+      PY="$candidate"; break
+    fi
+  done
+  [ -n "$PY" ] || { echo "error: Python 3.11 or newer is needed (apt-get install python3 python3-venv)" >&2; exit 1; }
   echo "==> creating .venv with $PY"
   "$PY" -m venv .venv || { echo "error: cannot create a virtualenv (apt-get install python3-venv)" >&2; exit 1; }
 fi
