@@ -138,7 +138,10 @@ def test_x_root_window_capture(xvfb_display: str, tmp_path: Path, fixtures_dir: 
     """The window is a real X window: ImageMagick's ``import`` sees it on the root window."""
     importer = shutil.which("import")
     if importer is None:
-        pytest.skip("ImageMagick's import is not installed")
+        message = "ImageMagick's import is not installed (apt-get install imagemagick)"
+        if in_ci():
+            pytest.fail(message + "; CI=true requires it")
+        pytest.skip(message)
     env = dict(
         os.environ, DISPLAY=xvfb_display, QT_QPA_PLATFORM="xcb", XDG_CONFIG_HOME=str(tmp_path / "config")
     )
