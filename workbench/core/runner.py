@@ -11,7 +11,7 @@ import dataclasses
 import re
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Self
 
 from workbench.core.engines import (
     CancelToken,
@@ -30,8 +30,13 @@ from workbench.core.engines.base import DEFAULT_MEMORY_LIMIT, DEFAULT_TIMEOUT, L
 from workbench.core.errors import MetadataError, ModuleError, SettingsError
 from workbench.core.module import KIND_UNKNOWN, KIND_WASI, PolicyModule
 
+if TYPE_CHECKING:
+    from workbench.core.engines.hostcaps.snapshot import ClusterSnapshot
+    from workbench.core.metadata import Metadata
+
 __all__ = [
     "KUBEWARDEN_COMPAT_VERSION",
+    "BaseSession",
     "PolicySession",
     "RunConfig",
     "check_minimum_version",
@@ -101,28 +106,25 @@ def resolve_execution_mode(module: PolicyModule, override: str | None = None) ->
     return "kubewarden-wapc"
 
 
-class PolicySession:
-    """A loaded policy with a warm engine, for repeated runs (GUI, bench)."""
+class BaseSession:
+    """What every session shares: logs, settings check, evaluation, post-processing, lifetime.
 
-    def __init__(self, module: PolicyModule, config: RunConfig | None = None) -> None:
-        self.module = module
-        self.config = config or RunConfig()
-        check_minimum_version(module)
-        self.execution_mode = resolve_execution_mode(module, self.config.execution_mode)
-        md = module.metadata
-        self.raw = self.config.raw if self.config.raw is not None else bool(md and md.policy_type == "raw")
-        self._logs: list[LogRecord] = []
-        self.engine: Engine = create_engine(module, self.execution_mode, self._engine_options())
-        #: warnings logged while setting up (e.g. context aware without permission), repeated in every outcome
-        self._setup_logs: list[LogRecord] = list(self._logs)
+    A subclass sets ``config``, ``raw``, ``engine``, ``_logs`` and ``_setup_logs`` (the
+    records every outcome starts with) in its ``__init__``.
+    """
 
-    # -- construction --------------------------------------------------------
+    config: RunConfig
+    raw: bool
+    engine: Engine
+    _logs: list[LogRecord]
+    _setup_logs: list[LogRecord]
+
     def _log(self, record: LogRecord) -> None:
         self._logs.append(record)
         self.config.log(record)
 
-    def _context_aware_resources(self) -> tuple[tuple[str, str], ...]:
-        md = self.module.metadata
+    def _context_aware_resources(self, md: Metadata | None) -> tuple[tuple[str, str], ...]:
+        """The resources the policy may read; warns when it asks without permission."""
         if not self.config.allow_context_aware or md is None:
             if md is not None and md.context_aware_resources and not self.config.allow_context_aware:
                 self._log(
@@ -136,38 +138,12 @@ class PolicySession:
             return ()
         return tuple((c.api_version, c.kind) for c in md.context_aware_resources)
 
-    def _engine_options(self) -> EngineOptions:
-        cfg = self.config
-        resources = self._context_aware_resources()
-        snapshot = None
-        if cfg.cluster_snapshot is not None:
-            from workbench.core.engines.hostcaps.snapshot import ClusterSnapshot
+    def _load_snapshot(self) -> ClusterSnapshot | None:
+        if self.config.cluster_snapshot is None:
+            return None
+        from workbench.core.engines.hostcaps.snapshot import ClusterSnapshot
 
-            snapshot = ClusterSnapshot.load(cfg.cluster_snapshot)
-        host_caps = None
-        if self.execution_mode in ("kubewarden-wapc", "wasi"):
-            from workbench.core.engines.hostcaps import build_host_capabilities
-
-            host_caps = build_host_capabilities(
-                context_aware_resources=resources,
-                allowed_capabilities=cfg.allowed_host_capabilities,
-                snapshot=snapshot,
-                record_path=cfg.record_path,
-                replay_path=cfg.replay_path,
-                log=self._log,
-            )
-        return EngineOptions(
-            timeout=cfg.timeout,
-            memory_limit=cfg.memory_limit,
-            entrypoint=cfg.entrypoint,
-            log=self._log,
-            host_capabilities=host_caps,
-            cluster_snapshot=snapshot,
-            context_aware_resources=resources,
-            builtin_options=cfg.builtin_options,
-            cancel=cfg.cancel,
-            use_cache=cfg.use_cache,
-        )
+        return ClusterSnapshot.load(self.config.cluster_snapshot)
 
     # -- running -------------------------------------------------------------
     def validate_settings(self, settings: dict[str, Any]) -> SettingsOutcome:
@@ -199,11 +175,57 @@ class PolicySession:
     def close(self) -> None:
         self.engine.close()
 
-    def __enter__(self) -> PolicySession:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
+
+
+class PolicySession(BaseSession):
+    """A loaded policy with a warm engine, for repeated runs (GUI, bench)."""
+
+    def __init__(self, module: PolicyModule, config: RunConfig | None = None) -> None:
+        self.module = module
+        self.config = config or RunConfig()
+        check_minimum_version(module)
+        self.execution_mode = resolve_execution_mode(module, self.config.execution_mode)
+        md = module.metadata
+        self.raw = self.config.raw if self.config.raw is not None else bool(md and md.policy_type == "raw")
+        self._logs = []
+        self.engine = create_engine(module, self.execution_mode, self._engine_options())
+        #: warnings logged while setting up (e.g. context aware without permission), repeated in every outcome
+        self._setup_logs = list(self._logs)
+
+    # -- construction --------------------------------------------------------
+    def _engine_options(self) -> EngineOptions:
+        cfg = self.config
+        resources = self._context_aware_resources(self.module.metadata)
+        snapshot = self._load_snapshot()
+        host_caps = None
+        if self.execution_mode in ("kubewarden-wapc", "wasi"):
+            from workbench.core.engines.hostcaps import build_host_capabilities
+
+            host_caps = build_host_capabilities(
+                context_aware_resources=resources,
+                allowed_capabilities=cfg.allowed_host_capabilities,
+                snapshot=snapshot,
+                record_path=cfg.record_path,
+                replay_path=cfg.replay_path,
+                log=self._log,
+            )
+        return EngineOptions(
+            timeout=cfg.timeout,
+            memory_limit=cfg.memory_limit,
+            entrypoint=cfg.entrypoint,
+            log=self._log,
+            host_capabilities=host_caps,
+            cluster_snapshot=snapshot,
+            context_aware_resources=resources,
+            builtin_options=cfg.builtin_options,
+            cancel=cfg.cancel,
+            use_cache=cfg.use_cache,
+        )
 
 
 def run_policy(

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 
 import jsonpatch
 import pytest
 import yaml
+from helpers import manifest_behaviour_cases
 from kwtest import DEMO_CLUSTER, pod_request, read_request, wapc_wat, wat_module
 
 from workbench.core.engines import create_engine
@@ -21,21 +21,6 @@ from workbench.core.errors import EvaluationCancelled, ModuleError, PolicyTrap
 from workbench.core.module import load_module
 
 # -- shared real-world fixtures --------------------------------------------------------------------------
-
-
-def _wapc_cases():
-    from helpers import SHARED_DIR
-
-    manifest = SHARED_DIR / "fixtures" / "MANIFEST.json"
-    if not manifest.exists():
-        return [pytest.param(None, None, id="shared-fixtures-missing")]
-    data = json.loads(manifest.read_text())
-    return [
-        pytest.param(module["name"], index, id=f"{module['name'].split('/')[-1]}-{index}")
-        for module in data["modules"]
-        if module["kind"] == "kubewarden-wapc"
-        for index in range(len(module["expected_behaviours"]))
-    ]
 
 
 @pytest.fixture(scope="session")
@@ -52,7 +37,7 @@ def fixture_engine(fixtures_dir):
         engine.close()
 
 
-@pytest.mark.parametrize(("name", "index"), _wapc_cases())
+@pytest.mark.parametrize(("name", "index"), manifest_behaviour_cases("kubewarden-wapc"))
 def test_manifest_expected_behaviours(name, index, manifest, fixtures_dir, fixture_engine):
     entry = next(m for m in manifest["modules"] if m["name"] == name)
     behaviour = entry["expected_behaviours"][index]

@@ -6,6 +6,7 @@ import json
 import threading
 
 import pytest
+from helpers import manifest_behaviour_cases
 from kwtest import pod_request, read_request, wat_module
 
 from workbench.core.engines.base import EngineOptions, ValidationRequest
@@ -14,21 +15,6 @@ from workbench.core.engines.kwcommon import TIMEOUT_MESSAGE
 from workbench.core.engines.wasi import WasiEngine
 from workbench.core.errors import EvaluationCancelled, ModuleError
 from workbench.core.module import load_module
-
-
-def _wasi_cases():
-    from helpers import SHARED_DIR
-
-    manifest = SHARED_DIR / "fixtures" / "MANIFEST.json"
-    if not manifest.exists():
-        return [pytest.param(None, None, id="shared-fixtures-missing")]
-    data = json.loads(manifest.read_text())
-    return [
-        pytest.param(module["name"], index, id=f"{module['name'].split('/')[-1]}-{index}")
-        for module in data["modules"]
-        if module["kind"] == "wasi"
-        for index in range(len(module["expected_behaviours"]))
-    ]
 
 
 @pytest.fixture(scope="session")
@@ -44,7 +30,7 @@ def js_engine(fixtures_dir):
     return get
 
 
-@pytest.mark.parametrize(("name", "index"), _wasi_cases())
+@pytest.mark.parametrize(("name", "index"), manifest_behaviour_cases("wasi"))
 def test_manifest_expected_behaviours(name, index, manifest, fixtures_dir, js_engine):
     entry = next(m for m in manifest["modules"] if m["name"] == name)
     behaviour = entry["expected_behaviours"][index]

@@ -4,27 +4,48 @@
   with serde's strictness (wrong types are errors, unknown keys are ignored);
 * a per-evaluation log collector that both forwards to the caller's
   :data:`~workbench.core.engines.base.LogSink` and keeps the records for the outcome;
-* the timeout rejection policy-server produces (compat §2.3).
+* the timeout rejection policy-server produces (compat §2.3);
+* the engine plumbing: compiling the module, starting a guest call, telling a
+  cancellation from a timeout, and the host calls one evaluation made.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from workbench.core.engines.base import LogRecord, LogSink, SettingsOutcome, ValidationRequest
+import wasmtime
+
+from workbench.core.cache import compile_module
+from workbench.core.engines.base import (
+    EngineOptions,
+    LogRecord,
+    LogSink,
+    SettingsOutcome,
+    ValidationRequest,
+)
 from workbench.core.engines.response import (
     AdmissionResponse,
     from_policy_validation_response,
     internal_error,
 )
-from workbench.core.errors import EvaluationError
+from workbench.core.engines.runtime import Watchdog, shared_engine
+from workbench.core.errors import EvaluationCancelled, EvaluationError
+
+if TYPE_CHECKING:
+    from workbench.core.module import PolicyModule
 
 __all__ = [
     "TIMEOUT_MESSAGE",
+    "HostCallWindow",
     "LogCollector",
     "OutputLines",
+    "Stopped",
+    "begin_call",
+    "compile_policy",
     "parse_settings_response",
+    "raise_if_cancelled",
+    "settings_payload",
     "timeout_rejection",
     "validation_payload",
     "validation_response",
@@ -200,3 +221,51 @@ def describe_trap(error_text: str, memory_bytes: int, memory_limit: int) -> str:
         mib = 1024 * 1024
         summary += f" (memory: {memory_bytes / mib:.1f} MiB used of the {memory_limit // mib} MiB limit)"
     return summary
+
+
+# -- engine plumbing ------------------------------------------------------------
+class Stopped(Exception):
+    """The watchdog ended a guest call; ``reason`` says why (``"cancelled"`` or a timeout)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def raise_if_cancelled(stop: Stopped) -> None:
+    """A user cancellation becomes :class:`EvaluationCancelled`; a timeout is left to the caller."""
+    if stop.reason == "cancelled":
+        raise EvaluationCancelled("evaluation cancelled by the user") from None
+
+
+def compile_policy(
+    module: PolicyModule, options: EngineOptions
+) -> tuple[wasmtime.Engine, wasmtime.Module, set[str]]:
+    """The shared wasmtime engine, the (cached) compiled module and the names it exports."""
+    engine = shared_engine()
+    compiled = compile_module(engine, module.data, module.sha256, use_cache=options.use_cache)
+    return engine, compiled, {e.name for e in compiled.exports}
+
+
+def begin_call(options: EngineOptions, watchdog: Watchdog) -> LogCollector:
+    """Start one guest call: refuse when already cancelled, re-arm the watchdog, fresh log."""
+    if options.cancel is not None and options.cancel.cancelled:
+        raise EvaluationCancelled("evaluation cancelled by the user")
+    watchdog.reset_cancel()
+    return LogCollector(options.log)
+
+
+def settings_payload(settings: dict[str, Any]) -> bytes:
+    """The settings as the compact JSON the guest reads."""
+    return json.dumps(settings, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+class HostCallWindow:
+    """The host calls made since it was opened, for providers that keep a ``history``."""
+
+    def __init__(self, provider: Any) -> None:
+        self._history = getattr(provider, "history", None)
+        self._first = len(self._history) if self._history is not None else 0
+
+    def calls(self) -> list[Any]:
+        return list(self._history[self._first :]) if self._history is not None else []

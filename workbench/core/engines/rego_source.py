@@ -53,7 +53,7 @@ from workbench.core.engines.base import (
     ValidationRequest,
 )
 from workbench.core.engines.opa import adapters
-from workbench.core.engines.response import internal_error, post_process
+from workbench.core.engines.response import internal_error
 from workbench.core.errors import (
     EvaluationCancelled,
     EvaluationError,
@@ -62,6 +62,7 @@ from workbench.core.errors import (
     ModuleError,
     SettingsError,
 )
+from workbench.core.runner import BaseSession
 
 if TYPE_CHECKING:
     from workbench.core.metadata import Metadata
@@ -737,7 +738,7 @@ class RegoSourceEngine:
         self.close()
 
 
-class RegoSession:
+class RegoSession(BaseSession):
     """The :class:`workbench.core.runner.PolicySession` API over Rego source files."""
 
     label = LABEL
@@ -748,24 +749,11 @@ class RegoSession:
         self.execution_mode = resolve_rego_mode(source, execution_mode or config.execution_mode)
         md = source.metadata
         self.raw = config.raw if config.raw is not None else bool(md and md.policy_type == "raw")
-        self._logs: list[LogRecord] = []
-        snapshot = None
-        if config.cluster_snapshot is not None:
-            from workbench.core.engines.hostcaps.snapshot import ClusterSnapshot
-
-            snapshot = ClusterSnapshot.load(config.cluster_snapshot)
-        resources: tuple[tuple[str, str], ...] = ()
-        if config.allow_context_aware and md is not None:
-            resources = tuple((c.api_version, c.kind) for c in md.context_aware_resources)
-        elif md is not None and md.context_aware_resources:
-            self._log(
-                LogRecord(
-                    "warning",
-                    "the policy is context aware but --allow-context-aware was not given: "
-                    "it gets no access to Kubernetes resources",
-                    source="app",
-                )
-            )
+        self._logs = []
+        #: set-up warnings are not repeated in the outcomes of a Rego-source session
+        self._setup_logs = []
+        snapshot = self._load_snapshot()
+        resources = self._context_aware_resources(md)
         options = EngineOptions(
             timeout=config.timeout,
             memory_limit=config.memory_limit,
@@ -780,44 +768,6 @@ class RegoSession:
     @property
     def module(self) -> RegoSource:
         return self.source
-
-    def _log(self, record: LogRecord) -> None:
-        self._logs.append(record)
-        self.config.log(record)
-
-    def validate_settings(self, settings: dict[str, Any]) -> SettingsOutcome:
-        return self.engine.validate_settings(settings)
-
-    def run(
-        self, request: ValidationRequest, settings: dict[str, Any], *, check_settings: bool = True
-    ) -> ValidationOutcome:
-        self._logs = []
-        if request.raw != self.raw:
-            request = ValidationRequest(request.request, raw=self.raw)
-        if check_settings:
-            outcome = self.engine.validate_settings(settings)
-            if not outcome.valid:
-                raise SettingsError(f"Provided settings are not valid: {outcome.message or ''}".rstrip())
-        started = time.perf_counter()
-        result = self.engine.validate(request, settings)
-        elapsed = time.perf_counter() - started
-        result.response = post_process(result.response, self.config.post)
-        if not result.elapsed_s:
-            result.elapsed_s = elapsed
-        result.logs = list(self._logs) + [r for r in result.logs if r not in self._logs]
-        return result
-
-    def interrupt(self) -> None:
-        self.engine.interrupt()
-
-    def close(self) -> None:
-        self.engine.close()
-
-    def __enter__(self) -> RegoSession:
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.close()
 
 
 def open_rego_session(

@@ -29,7 +29,6 @@ from typing import TYPE_CHECKING, Any
 import wasmtime
 from wasmtime import FuncType, ValType
 
-from workbench.core.cache import compile_module
 from workbench.core.engines.base import (
     EngineOptions,
     SettingsOutcome,
@@ -38,18 +37,23 @@ from workbench.core.engines.base import (
 )
 from workbench.core.engines.kwcommon import (
     TIMEOUT_MESSAGE,
+    HostCallWindow,
     LogCollector,
     OutputLines,
+    Stopped,
+    begin_call,
+    compile_policy,
     describe_trap,
     parse_settings_response,
+    raise_if_cancelled,
+    settings_payload,
     timeout_rejection,
     validation_payload,
     validation_response,
 )
 from workbench.core.engines.response import internal_error
-from workbench.core.engines.runtime import Watchdog, shared_engine
+from workbench.core.engines.runtime import Watchdog
 from workbench.core.errors import (
-    EvaluationCancelled,
     EvaluationError,
     EvaluationTimeout,
     HostCapabilityError,
@@ -67,12 +71,6 @@ _I32 = ValType.i32()
 
 class _GuestError(Exception):
     """``__guest_call`` returned 0; the message is what the guest passed to ``__guest_error``."""
-
-
-class _Stopped(Exception):
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 class _Trapped(Exception):
@@ -108,11 +106,7 @@ class WapcEngine:
         self.module = module
         self.execution_mode = execution_mode
         self.options = options or EngineOptions()
-        self._engine = shared_engine()
-        self._compiled = compile_module(
-            self._engine, module.data, module.sha256, use_cache=self.options.use_cache
-        )
-        exports = {e.name for e in self._compiled.exports}
+        self._engine, self._compiled, exports = compile_policy(module, self.options)
         missing = [name for name in ("__guest_call", "memory") if name not in exports]
         if missing:
             raise ModuleError(
@@ -140,14 +134,12 @@ class WapcEngine:
         started = time.perf_counter()
         with self._lock:
             log = self._begin()
-            history = getattr(self._provider, "history", None)
-            first_call = len(history) if history is not None else 0
+            host_calls = HostCallWindow(self._provider)
             policy_output: Any = None
             try:
                 raw = self._call("validate", validation_payload(request, settings))
-            except _Stopped as stop:
-                if stop.reason == "cancelled":
-                    raise EvaluationCancelled("evaluation cancelled by the user") from None
+            except Stopped as stop:
+                raise_if_cancelled(stop)
                 response = timeout_rejection(request.uid)
                 log.emit("error", response.message or "", source="app")
             except (_GuestError, _Trapped) as exc:
@@ -155,25 +147,22 @@ class WapcEngine:
                 log.emit("error", f"policy failed: {exc}", source="app")
             else:
                 response, policy_output = validation_response(request, raw)
-            calls = list(history[first_call:]) if history is not None else []
             return ValidationOutcome(
                 response=response,
                 policy_output=policy_output,
                 logs=log.records,
                 elapsed_s=time.perf_counter() - started,
-                host_calls=calls,
+                host_calls=host_calls.calls(),
             )
 
     def validate_settings(self, settings: dict[str, Any]) -> SettingsOutcome:
         with self._lock:
             self._begin()
-            payload = json.dumps(settings, separators=(",", ":"), ensure_ascii=False).encode()
             prefix = "Error invoking settings validation callback: "
             try:
-                raw = self._call("validate_settings", payload)
-            except _Stopped as stop:
-                if stop.reason == "cancelled":
-                    raise EvaluationCancelled("evaluation cancelled by the user") from None
+                raw = self._call("validate_settings", settings_payload(settings))
+            except Stopped as stop:
+                raise_if_cancelled(stop)
                 return SettingsOutcome(valid=False, message=prefix + TIMEOUT_MESSAGE)
             except (_GuestError, _Trapped) as exc:
                 return SettingsOutcome(valid=False, message=f"{prefix}Guest call failure: {exc}")
@@ -185,9 +174,8 @@ class WapcEngine:
             self._begin()
             try:
                 raw = self._call("protocol_version", b"")
-            except _Stopped as stop:
-                if stop.reason == "cancelled":
-                    raise EvaluationCancelled("evaluation cancelled by the user") from None
+            except Stopped as stop:
+                raise_if_cancelled(stop)
                 raise EvaluationTimeout("protocol_version exceeded the allowed execution time") from None
             except _GuestError as exc:
                 raise EvaluationError(f"cannot get the policy protocol version: {exc}") from None
@@ -218,10 +206,7 @@ class WapcEngine:
 
     # -- guest calls ------------------------------------------------------------
     def _begin(self) -> LogCollector:
-        if self.options.cancel is not None and self.options.cancel.cancelled:
-            raise EvaluationCancelled("evaluation cancelled by the user")
-        self._watchdog.reset_cancel()
-        self._log = LogCollector(self.options.log)
+        self._log = begin_call(self.options, self._watchdog)
         self._stdout.collector = self._log
         self._stderr.collector = self._log
         return self._log
@@ -249,7 +234,7 @@ class WapcEngine:
     def _failure(self, exc: Exception, instance: _Instance) -> Exception:
         reason = self._watchdog.reason
         if reason is not None:
-            return _Stopped(reason)
+            return Stopped(reason)
         if isinstance(exc, wasmtime.ExitTrap):
             return _Trapped(f"the policy exited with status {exc.code}")
         text = str(exc).strip() or type(exc).__name__
@@ -297,7 +282,7 @@ class WapcEngine:
         except (wasmtime.Trap, wasmtime.WasmtimeError) as exc:
             self._instance = None
             if self._watchdog.reason is not None:
-                raise _Stopped(self._watchdog.reason) from None
+                raise Stopped(self._watchdog.reason) from None
             text = str(exc).strip() or type(exc).__name__
             raise PolicyTrap(
                 f"the policy initialisation failed: {describe_trap(text, 0, self.options.memory_limit)}"

@@ -26,7 +26,6 @@ unknown descriptor answers ``EBADF`` exactly as WASI does.
 
 from __future__ import annotations
 
-import json
 import struct
 import threading
 import time
@@ -35,22 +34,27 @@ from typing import TYPE_CHECKING, Any
 import wasmtime
 from wasmtime import FuncType, ValType
 
-from workbench.core.cache import compile_module
 from workbench.core.engines.base import EngineOptions, SettingsOutcome, ValidationOutcome, ValidationRequest
 from workbench.core.engines.kwcommon import (
     TIMEOUT_MESSAGE,
+    HostCallWindow,
     LogCollector,
     OutputLines,
+    Stopped,
+    begin_call,
+    compile_policy,
     describe_trap,
     parse_settings_response,
+    raise_if_cancelled,
+    settings_payload,
     timeout_rejection,
     validation_payload,
     validation_response,
 )
 from workbench.core.engines.response import AdmissionResponse
-from workbench.core.engines.runtime import Watchdog, shared_engine
+from workbench.core.engines.runtime import Watchdog
 from workbench.core.engines.wapc import default_host_capabilities
-from workbench.core.errors import EvaluationCancelled, HostCapabilityError, ModuleError
+from workbench.core.errors import HostCapabilityError, ModuleError
 
 if TYPE_CHECKING:
     from workbench.core.module import PolicyModule
@@ -87,12 +91,6 @@ class _Failure(Exception):
         return self.stderr or str(self)
 
 
-class _Stopped(Exception):
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
 class WasiEngine:
     """Runs a Kubewarden WASI policy (see module docs)."""
 
@@ -102,11 +100,7 @@ class WasiEngine:
         self.module = module
         self.execution_mode = execution_mode
         self.options = options or EngineOptions()
-        self._engine = shared_engine()
-        self._compiled = compile_module(
-            self._engine, module.data, module.sha256, use_cache=self.options.use_cache
-        )
-        exports = {e.name for e in self._compiled.exports}
+        self._engine, self._compiled, exports = compile_policy(module, self.options)
         if "_start" not in exports:
             raise ModuleError("not a WASI command module: it does not export `_start`")
         self._provider = self.options.host_capabilities or default_host_capabilities(self.options.log)
@@ -121,16 +115,14 @@ class WasiEngine:
         started = time.perf_counter()
         with self._lock:
             log = self._begin()
-            history = getattr(self._provider, "history", None)
-            first_call = len(history) if history is not None else 0
+            host_calls = HostCallWindow(self._provider)
             policy_output: Any = None
             try:
                 stdout = self._execute(
                     ["policy.wasm", "validate"], validation_payload(request, settings), log
                 )
-            except _Stopped as stop:
-                if stop.reason == "cancelled":
-                    raise EvaluationCancelled("evaluation cancelled by the user") from None
+            except Stopped as stop:
+                raise_if_cancelled(stop)
                 response = timeout_rejection(request.uid)
                 log.emit("error", TIMEOUT_MESSAGE, source="app")
             except _Failure as failure:
@@ -140,24 +132,21 @@ class WasiEngine:
                 log.emit("error", f"policy failed: {failure}", source="app")
             else:
                 response, policy_output = validation_response(request, stdout)
-            calls = list(history[first_call:]) if history is not None else []
             return ValidationOutcome(
                 response=response,
                 policy_output=policy_output,
                 logs=log.records,
                 elapsed_s=time.perf_counter() - started,
-                host_calls=calls,
+                host_calls=host_calls.calls(),
             )
 
     def validate_settings(self, settings: dict[str, Any]) -> SettingsOutcome:
         with self._lock:
             log = self._begin()
-            payload = json.dumps(settings, separators=(",", ":"), ensure_ascii=False).encode()
             try:
-                stdout = self._execute(["policy.wasm", "validate-settings"], payload, log)
-            except _Stopped as stop:
-                if stop.reason == "cancelled":
-                    raise EvaluationCancelled("evaluation cancelled by the user") from None
+                stdout = self._execute(["policy.wasm", "validate-settings"], settings_payload(settings), log)
+            except Stopped as stop:
+                raise_if_cancelled(stop)
                 return SettingsOutcome(valid=False, message=TIMEOUT_MESSAGE)
             except _Failure as failure:
                 return SettingsOutcome(valid=False, message=failure.text)
@@ -180,10 +169,7 @@ class WasiEngine:
 
     # -- execution --------------------------------------------------------------
     def _begin(self) -> LogCollector:
-        if self.options.cancel is not None and self.options.cancel.cancelled:
-            raise EvaluationCancelled("evaluation cancelled by the user")
-        self._watchdog.reset_cancel()
-        return LogCollector(self.options.log)
+        return begin_call(self.options, self._watchdog)
 
     def _execute(self, argv: list[str], stdin: bytes, log: LogCollector) -> bytes:
         run = _Run(stdin, log)
@@ -212,7 +198,7 @@ class WasiEngine:
                 error = f"the policy exited with status {exc.code}"
         except (wasmtime.Trap, wasmtime.WasmtimeError) as exc:
             if self._watchdog.reason is not None:
-                raise _Stopped(self._watchdog.reason) from None
+                raise Stopped(self._watchdog.reason) from None
             text = str(exc).strip() or type(exc).__name__
             size = 0
             if run.memory is not None:

@@ -11,15 +11,15 @@ import json
 from typing import Any
 
 import pytest
+from builtin_corpus import check_corpus_case, corpus_cases
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
-from helpers import SHARED_DIR, shared_path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from workbench.conformance.builtins import load_all_builtins, run_case
+from workbench.conformance.builtins import load_all_builtins
 from workbench.core.engines.opa.builtins import REGISTRY, BuiltinContext
 from workbench.core.engines.opa.builtins._values import dumps
 from workbench.core.errors import BuiltinError
@@ -29,28 +29,9 @@ load_all_builtins()
 _CRYPTO_BUILTINS = sorted(n for n, b in REGISTRY.items() if b.category == "Crypto")
 
 
-def _corpus_cases() -> list[Any]:
-    directory = SHARED_DIR / "conformance" / "builtins"
-    params = []
-    for name in _CRYPTO_BUILTINS:
-        path = directory / f"{name}.jsonl"
-        if not path.exists():
-            params.append(pytest.param(name, None, id=f"{name}-no-corpus"))
-            continue
-        for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if line.strip():
-                params.append(pytest.param(name, json.loads(line), id=f"{name}-{i}"))
-    return params
-
-
-@pytest.mark.parametrize(("name", "case"), _corpus_cases())
+@pytest.mark.parametrize(("name", "case"), corpus_cases(_CRYPTO_BUILTINS))
 def test_corpus(name: str, case: dict[str, Any] | None) -> None:
-    corpus = shared_path("conformance", "builtins")
-    if case is None:
-        assert not (corpus / f"{name}.jsonl").exists()
-        return
-    ok, want, got = run_case(case)
-    assert ok, f"want {want}\n got {got}"
+    check_corpus_case(name, case)
 
 
 def call(name: str, *args: Any, ctx: BuiltinContext | None = None) -> Any:

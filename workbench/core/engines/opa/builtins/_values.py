@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from functools import cmp_to_key
 from typing import Any
@@ -263,15 +264,8 @@ def _dump_string(s: str) -> str:
     return "".join(out)
 
 
-def dump_rego_value(value: Any) -> str:
-    """Compact Rego value text as ``opa_value_dump`` writes it.
-
-    JSON, plus sets as ``{1,2}`` (``set()`` when empty) and objects whose keys
-    are not strings (``{1:"a"}``). Strings are raw UTF-8; only ``"``, ``\\``
-    and control characters are escaped (``\\n``, ``\\r``, ``\\t``, else
-    ``\\u00XX``). Set elements and object keys are written in OPA's sorted
-    order, so equal values give equal text.
-    """
+def _rego_text(value: Any, quote: Callable[[str], str], comma: str, colon: str) -> str:
+    """Rego value text: ``quote`` writes strings, ``comma``/``colon`` separate items and keys."""
     if value is None:
         return "null"
     if value is True:
@@ -281,17 +275,36 @@ def dump_rego_value(value: Any) -> str:
     if isinstance(value, (int, float)):
         return _number_text(value)
     if isinstance(value, str):
-        return _dump_string(value)
+        return quote(value)
     if isinstance(value, list):
-        return "[" + ",".join(dump_rego_value(v) for v in value) + "]"
+        return "[" + comma.join(_rego_text(v, quote, comma, colon) for v in value) + "]"
     if isinstance(value, dict):
         keys = sort_values(list(value.keys()))
-        return "{" + ",".join(dump_rego_value(k) + ":" + dump_rego_value(value[k]) for k in keys) + "}"
+        return (
+            "{"
+            + comma.join(
+                _rego_text(k, quote, comma, colon) + colon + _rego_text(value[k], quote, comma, colon)
+                for k in keys
+            )
+            + "}"
+        )
     if isinstance(value, RegoSet):
         if not len(value):
             return "set()"
-        return "{" + ",".join(dump_rego_value(v) for v in sort_values(list(value))) + "}"
+        return "{" + comma.join(_rego_text(v, quote, comma, colon) for v in sort_values(list(value))) + "}"
     raise TypeError(f"not an OPA value: {type(value).__name__}")
+
+
+def dump_rego_value(value: Any) -> str:
+    """Compact Rego value text as ``opa_value_dump`` writes it.
+
+    JSON, plus sets as ``{1,2}`` (``set()`` when empty) and objects whose keys
+    are not strings (``{1:"a"}``). Strings are raw UTF-8; only ``"``, ``\\``
+    and control characters are escaped (``\\n``, ``\\r``, ``\\t``, else
+    ``\\u00XX``). Set elements and object keys are written in OPA's sorted
+    order, so equal values give equal text.
+    """
+    return _rego_text(value, _dump_string, ",", ":")
 
 
 def term_string(value: Any) -> str:
@@ -302,26 +315,7 @@ def term_string(value: Any) -> str:
     """
     from workbench.core.engines.opa.builtins._gofmt import go_quote
 
-    if value is None:
-        return "null"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, (int, float)):
-        return _number_text(value)
-    if isinstance(value, str):
-        return go_quote(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(term_string(v) for v in value) + "]"
-    if isinstance(value, dict):
-        keys = sort_values(list(value.keys()))
-        return "{" + ", ".join(term_string(k) + ": " + term_string(value[k]) for k in keys) + "}"
-    if isinstance(value, RegoSet):
-        if not len(value):
-            return "set()"
-        return "{" + ", ".join(term_string(v) for v in sort_values(list(value))) + "}"
-    raise TypeError(f"not an OPA value: {type(value).__name__}")
+    return _rego_text(value, go_quote, ", ", ": ")
 
 
 _WS = " \t\n\r"

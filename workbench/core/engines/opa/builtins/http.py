@@ -41,13 +41,14 @@ from workbench.core.engines.opa.builtins._registry import BuiltinContext, builti
 from workbench.core.engines.opa.builtins._values import OpaFloat, canonical_key, dumps, to_decimal
 from workbench.core.errors import BuiltinError
 
-__all__: list[str] = []
+__all__ = ["ALLOWED_REQUEST_KEYS"]
 
 NAME = "http.send"
 NETWORK_ERROR = "eval_http_send_network_error"
 INTERNAL_ERROR = "eval_http_send_internal_error"
 
-_ALLOWED_KEYS = frozenset(
+#: the request object keys OPA accepts (also checked by ``providers.aws.sign_req``)
+ALLOWED_REQUEST_KEYS = frozenset(
     {
         "method",
         "url",
@@ -135,7 +136,7 @@ def _raise_error_flag(request: dict[str, Any]) -> bool:
 
 
 def _validate(request: dict[str, Any]) -> None:
-    invalid = [k for k in request if k not in _ALLOWED_KEYS]
+    invalid = [k for k in request if k not in ALLOWED_REQUEST_KEYS]
     if invalid:
         raise operand_error(NAME, 1, f"invalid request parameters(s): {_set_text(invalid)}")
     missing = [k for k in ("method", "url") if k not in request]

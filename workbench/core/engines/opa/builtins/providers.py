@@ -19,6 +19,7 @@ from workbench.core.engines.opa.builtins._gourl import URLError, parse_url
 from workbench.core.engines.opa.builtins._operands import check_object, operand_error, operand_type_error
 from workbench.core.engines.opa.builtins._registry import builtin, builtin_error
 from workbench.core.engines.opa.builtins._values import OpaFloat, sort_values
+from workbench.core.engines.opa.builtins.http import ALLOWED_REQUEST_KEYS
 
 __all__ = ["sign_v4"]
 
@@ -27,38 +28,6 @@ NAME = "providers.aws.sign_req"
 
 _REQUIRED_AWS_KEYS = ("aws_access_key", "aws_region", "aws_secret_access_key", "aws_service")
 _IGNORED_HEADERS = frozenset({"authorization", "user-agent", "x-amzn-trace-id"})
-_ALLOWED_REQUEST_KEYS = frozenset(
-    {
-        "method",
-        "url",
-        "body",
-        "enable_redirect",
-        "force_json_decode",
-        "force_yaml_decode",
-        "headers",
-        "raw_body",
-        "tls_use_system_certs",
-        "tls_ca_cert",
-        "tls_ca_cert_file",
-        "tls_ca_cert_env_variable",
-        "tls_client_cert",
-        "tls_client_cert_file",
-        "tls_client_cert_env_variable",
-        "tls_client_key",
-        "tls_client_key_file",
-        "tls_client_key_env_variable",
-        "tls_insecure_skip_verify",
-        "tls_server_name",
-        "timeout",
-        "cache",
-        "force_cache",
-        "force_cache_duration_seconds",
-        "raise_error",
-        "caching_mode",
-        "max_retry_attempts",
-        "cache_ignored_headers",
-    }
-)
 
 
 def _set_text(values: list[Any]) -> str:
@@ -177,7 +146,7 @@ def aws_sign_req(request: Any, config: Any, time_ns: Any) -> dict[str, Any]:
         raise operand_error(NAME, 3, "could not convert time_ns value into a unix timestamp")
     when = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC) + _dt.timedelta(microseconds=ts // 1000)
 
-    unknown = [k for k in req if k not in _ALLOWED_REQUEST_KEYS]
+    unknown = [k for k in req if k not in ALLOWED_REQUEST_KEYS]
     if unknown:
         raise operand_error(NAME, 1, f"invalid request parameters(s): {_set_text(unknown)}")
     missing = [k for k in ("method", "url") if k not in req]

@@ -35,6 +35,7 @@ from workbench.core.engines.opa.builtins._gojson import UnsupportedValue, format
 from workbench.core.engines.opa.builtins._operands import check_string
 from workbench.core.engines.opa.builtins._registry import RegoSet, builtin, builtin_error
 from workbench.core.engines.opa.builtins._values import OpaFloat, number_text, sort_values
+from workbench.core.engines.opa.builtins.encoding import go_bytes_to_str
 from workbench.core.engines.opa.builtins.time import GoTimeError, go_parse
 
 __all__ = ["yaml_marshal", "yaml_to_value"]
@@ -465,7 +466,7 @@ class _Decoder:
                 data = base64.b64decode(resolved.encode("utf-8"), validate=True)
             except (binascii.Error, ValueError, UnicodeEncodeError):
                 raise YamlError("yaml: !!binary value contains invalid base64 data") from None
-            return _go_string(data)
+            return go_bytes_to_str(data)
         if tag == _TIMESTAMP_TAG:
             return node.value
         return resolved
@@ -509,30 +510,6 @@ class _Decoder:
 
 def _is_merge(node: _Node) -> bool:
     return node.kind == "scalar" and node.value == "<<" and (node.implicit or node.tag == _MERGE_TAG)
-
-
-def _go_string(data: bytes) -> str:
-    """Go's ``string(bytes)`` as JSON later sees it: invalid bytes become U+FFFD one by one."""
-    out: list[str] = []
-    i = 0
-    n = len(data)
-    while i < n:
-        b = data[i]
-        if b < 0x80:
-            out.append(chr(b))
-            i += 1
-            continue
-        width = 2 if 0xC2 <= b <= 0xDF else 3 if 0xE0 <= b <= 0xEF else 4 if 0xF0 <= b <= 0xF4 else 0
-        if width:
-            try:
-                out.append(data[i : i + width].decode("utf-8"))
-                i += width
-                continue
-            except UnicodeDecodeError:
-                pass
-        out.append("\ufffd")
-        i += 1
-    return "".join(out)
 
 
 def go_json_float(value: float) -> str:
