@@ -40,3 +40,24 @@ def check_corpus_case(name: str, case: dict[str, Any] | None) -> None:
         return
     ok, want, got = run_case(case)
     assert ok, f"want {want}\n got {got}"
+
+
+def corpus_params(*names: str) -> list[Any]:
+    """One ``case`` param per corpus line of these builtins (ids ``name:line``); one ``None`` param if none exist."""
+    cases = []
+    for name in names:
+        path = SHARED_DIR / "conformance" / "builtins" / f"{name}.jsonl"
+        if path.exists():
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if line.strip():
+                    cases.append(pytest.param(json.loads(line), id=f"{name}:{number}"))
+    return cases or [pytest.param(None, id="corpus-missing")]
+
+
+def check_corpus_param(case: dict[str, Any] | None) -> None:
+    """A case from :func:`corpus_params` passes; ``None`` skips without ``../shared`` and fails when it exists."""
+    if case is None:
+        shared_path("conformance", "builtins")
+        pytest.fail("conformance corpus present but no case for these builtins")
+    ok, want, got = run_case(case)
+    assert ok, f"want {want}\ngot  {got}"

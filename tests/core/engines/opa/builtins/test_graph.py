@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from helpers import SHARED_DIR, shared_path
+from builtin_corpus import check_corpus_param, corpus_params
 
-from workbench.conformance.builtins import run_case
 from workbench.core.engines.opa.builtins import RegoSet
 from workbench.core.engines.opa.builtins._values import sort_values
 from workbench.core.engines.opa.builtins.graph import reachable_paths
@@ -16,24 +13,9 @@ from workbench.core.errors import BuiltinError
 BUILTINS = ("graph.reachable_paths",)
 
 
-def _corpus(*names: str) -> list:
-    cases = []
-    for name in names:
-        path = SHARED_DIR / "conformance" / "builtins" / f"{name}.jsonl"
-        if path.exists():
-            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-                if line.strip():
-                    cases.append(pytest.param(json.loads(line), id=f"{name}:{number}"))
-    return cases or [pytest.param(None, id="corpus-missing")]
-
-
-@pytest.mark.parametrize("case", _corpus(*BUILTINS))
-def test_corpus(case: dict | None) -> None:
-    if case is None:
-        shared_path("conformance", "builtins")
-        pytest.fail("conformance corpus present but no case for these builtins")
-    ok, want, got = run_case(case)
-    assert ok, f"want {want}\\ngot  {got}"
+@pytest.mark.parametrize("case", corpus_params(*BUILTINS))
+def testcorpus_params(case: dict | None) -> None:
+    check_corpus_param(case)
 
 
 def _paths(graph: dict, initial: object) -> list:

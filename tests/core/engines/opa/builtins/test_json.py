@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from helpers import SHARED_DIR, shared_path
+from builtin_corpus import corpus_params
+from helpers import shared_path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -20,19 +21,8 @@ assert json_builtins.apply_patches  # registers the json.* builtins
 NAMES = ("json.marshal_with_options", "json.match_schema", "json.patch", "json.verify_schema")
 
 
-def _corpus(*names: str) -> list:
-    cases = []
-    for name in names:
-        path = SHARED_DIR / "conformance" / "builtins" / f"{name}.jsonl"
-        if path.exists():
-            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-                if line.strip():
-                    cases.append(pytest.param(json.loads(line), id=f"{name}:{number}"))
-    return cases or [pytest.param(None, id="corpus-missing")]
-
-
-@pytest.mark.parametrize("case", _corpus(*NAMES))
-def test_corpus(case: dict | None) -> None:
+@pytest.mark.parametrize("case", corpus_params(*NAMES))
+def testcorpus_params(case: dict | None) -> None:
     if case is None:
         shared_path("conformance", "builtins")
         pytest.fail("corpus present but without cases for these builtins")

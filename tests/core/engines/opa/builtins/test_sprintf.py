@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import math
 
 import pytest
-from helpers import SHARED_DIR, shared_path
+from builtin_corpus import corpus_params
+from helpers import shared_path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -27,19 +27,8 @@ from workbench.core.engines.opa.builtins.sprintf import go_arg_of, sprintf
 from workbench.core.errors import BuiltinError
 
 
-def _corpus(*names: str) -> list:
-    cases = []
-    for name in names:
-        path = SHARED_DIR / "conformance" / "builtins" / f"{name}.jsonl"
-        if path.exists():
-            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-                if line.strip():
-                    cases.append(pytest.param(json.loads(line), id=f"{name}:{number}"))
-    return cases or [pytest.param(None, id="corpus-missing")]
-
-
-@pytest.mark.parametrize("case", _corpus("sprintf"))
-def test_corpus(case: dict | None) -> None:
+@pytest.mark.parametrize("case", corpus_params("sprintf"))
+def testcorpus_params(case: dict | None) -> None:
     if case is None:
         shared_path("conformance", "builtins")
         pytest.fail("conformance corpus present but no sprintf case")
