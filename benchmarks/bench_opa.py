@@ -5,7 +5,7 @@ host builtin ``sprintf``), gatekeeper mode, settings ``{}``.
 
 Measured in one process run, alternating the contenders over several rounds:
 
-* **ours** — ``PolicySession.run`` (what ``policy-workbench run``/``bench`` do):
+* **ours** — ``Session.run`` from ``open_session`` (what ``policy-workbench run``/``bench`` do):
   parsed request + settings → input JSON → Wasm → result decoding →
   AdmissionResponse (+ post-processing), on a warm instance.
 * **raw** — the floor for one ``opa_eval`` call on the same warm instance:
@@ -43,12 +43,18 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from workbench.core import (  # noqa: E402
+    ExecutionMode,
+    RunConfig,
+    Session,
+    ValidationRequest,
+    load_module,
+    open_session,
+)
+# the baseline measures the raw OPA ABI, below the public surface (by design)
 from workbench.core.engines import runtime  # noqa: E402
-from workbench.core.engines.base import ValidationRequest  # noqa: E402
 from workbench.core.engines.opa import preflight  # noqa: E402
 from workbench.core.engines.opa.abi import OpaInstance  # noqa: E402
-from workbench.core.module import load_module  # noqa: E402
-from workbench.core.runner import PolicySession, RunConfig  # noqa: E402
 
 SHARED = Path(os.environ.get("WORKBENCH_SHARED_DIR", REPO.parent / "shared"))
 FIXTURES = SHARED / "fixtures"
@@ -104,7 +110,7 @@ def make_pod(target_bytes: int) -> dict[str, Any]:
     return request
 
 
-def sample_ours(session: PolicySession, request: ValidationRequest, iterations: int) -> list[float]:
+def sample_ours(session: Session, request: ValidationRequest, iterations: int) -> list[float]:
     samples = []
     clock = time.perf_counter
     for _ in range(iterations):
@@ -134,7 +140,7 @@ def sample_raw(instance: OpaInstance, review: dict[str, Any], iterations: int) -
 
 
 def interleaved(
-    session: PolicySession, instance: OpaInstance, request: dict[str, Any], iterations: int, chunk: int
+    session: Session, instance: OpaInstance, request: dict[str, Any], iterations: int, chunk: int
 ) -> tuple[float, float]:
     """Medians (µs) of ours and raw, alternating in small chunks so machine noise hits both alike."""
     ours: list[float] = []
@@ -200,7 +206,7 @@ def main() -> int:
         return 2
 
     module = load_module(MODULE)
-    session = PolicySession(module, RunConfig(execution_mode="gatekeeper", timeout=10.0))
+    session = open_session(module, RunConfig(execution_mode=ExecutionMode.GATEKEEPER, timeout=10.0))
     instance = OpaInstance(
         runtime.shared_engine(),
         preflight.compiled_module(module),

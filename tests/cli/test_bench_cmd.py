@@ -42,3 +42,16 @@ def test_bench_rejects_zero_iterations(fixtures_dir: Path, capsys: pytest.Captur
     request = fixtures_dir / "requests/pod-privileged.json"
     assert main(["bench", str(module), "-r", str(request), "-e", "gatekeeper", "-n", "0"]) == 1
     assert "--iterations must be at least 1" in capsys.readouterr().err
+
+
+def test_bench_runs_rego_source(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    """Issue 11: `bench x.rego` was advertised but failed with "not a wasm module"."""
+    from helpers import REPO_ROOT
+
+    rego = tmp_path / "policy.rego"
+    rego.write_text('package policy\nimport rego.v1\nviolation contains {"msg": "always"} if true\n')
+    request = REPO_ROOT / "resources/demo/requests/pod-compliant.json"
+    assert main(["bench", str(rego), "-r", str(request), "-e", "gatekeeper", "-n", "5", "-o", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["iterations"] == 5 and report["allowed"] is False
+    assert report["execution_mode"] == "gatekeeper" and report["engine"] == "Rego source (interpreter)"

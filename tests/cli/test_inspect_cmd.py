@@ -54,3 +54,40 @@ def test_user_errors_print_error_line_without_traceback(tmp_path: Path) -> None:
 def test_version() -> None:
     result = subprocess.run([sys.executable, "-m", "workbench", "--version"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and result.stdout.startswith("policy-workbench ")
+
+
+def test_short_references_are_references_not_missing_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    """Issue 11: `inspect kubewarden/safe-labels` said the file does not exist, while the core
+    parses it as docker.io/kubewarden/safe-labels:latest. Offline, the error must be about the
+    registry (a store lookup or a pull), never "does not exist"."""
+    monkeypatch.setenv("POLICY_WORKBENCH_STORE", str(tmp_path / "store"))
+    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")  # any pull attempt fails fast on loopback
+    monkeypatch.setenv("NO_PROXY", "")
+    monkeypatch.chdir(tmp_path)
+    assert main(["inspect", "kubewarden/safe-labels"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "does not exist" not in err
+
+
+@pytest.mark.registry
+def test_every_policy_verb_accepts_short_references(
+    plain_registry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    """The same forms everywhere: `host:port/repo:tag` without registry:// works for inspect and run."""
+    from helpers import REPO_ROOT
+
+    monkeypatch.setenv("POLICY_WORKBENCH_STORE", str(tmp_path / "store"))
+    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path / "docker-empty"))
+    sources = str(plain_registry.sources_yaml(tmp_path))
+    wasm = REPO_ROOT / "resources/demo/policies/require-labels/policy.wasm"
+    assert main(["push", str(wasm), plain_registry.ref("policies/labels", "v1"), "--sources-path", sources]) == 0
+    capsys.readouterr()
+    short = f"{plain_registry.host}/policies/labels:v1"
+    assert main(["inspect", short, "--sources-path", sources, "-o", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["kind"] == "kubewarden-wapc"
+    request = REPO_ROOT / "resources/demo/requests/pod-compliant.json"
+    settings = REPO_ROOT / "resources/demo/settings/require-labels.yml"
+    assert main(["run", short, "-r", str(request), "-s", str(settings), "--sources-path", sources]) == 0
+    assert json.loads(capsys.readouterr().out)["allowed"] is True

@@ -212,7 +212,7 @@ def test_context_aware_warning_and_snapshot(capsys: pytest.CaptureFixture) -> No
     settings = str(DEMO / "settings/namespace-label-required.yml")
     code, out, err = run_cli(capsys, NAMESPACE_LABEL, "-r", req("pod-compliant"), "-s", settings)
     assert code == 0 and one_response(out)["allowed"] is False
-    assert "--allow-context-aware was not given" in err
+    assert "access to cluster resources was not allowed" in err
     code, out, err = run_cli(
         capsys, NAMESPACE_LABEL, "-r", req("pod-compliant"), "-s", settings,
         "--allow-context-aware", "--cluster-snapshot", str(DEMO / "cluster"),

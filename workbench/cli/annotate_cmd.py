@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from workbench.cli._common import add_registry_flags, resolve_module
-from workbench.core.annotate import annotate_module
+from workbench.cli._common import add_registry_flags, resolve_module, safe_text
+from workbench.core import annotate_module
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -30,5 +30,5 @@ def run(args: argparse.Namespace) -> int:
         in_place=args.in_place,
     )
     for warning in result.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        sys.stderr.write(safe_text(f"warning: {warning}\n", sys.stderr))
     return 0

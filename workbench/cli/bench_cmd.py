@@ -16,11 +16,8 @@ import sys
 import time
 from typing import Any
 
-from workbench.cli._common import resolve_module
 from workbench.cli.run_cmd import add_run_flags, build_config
-from workbench.core.errors import InputError
-from workbench.core.requests import load_request, load_settings
-from workbench.core.runner import PolicySession
+from workbench.core import InputError, Session, load_settings, open_session
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -33,7 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def measure(
-    session: PolicySession, request: Any, settings: dict[str, Any], iterations: int, warmup: int
+    session: Session, request: Any, settings: dict[str, Any], iterations: int, warmup: int
 ) -> dict[str, Any]:
     """Time ``iterations`` evaluations; returns the report dict."""
     for _ in range(warmup):
@@ -59,20 +56,23 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("--iterations must be at least 1")
     if args.warmup < 0:
         raise InputError("--warmup cannot be negative")
-    module = resolve_module(args.module, args)
     config = build_config(args)
+    explicit = args.settings_path is not None or args.settings_json is not None
     settings = load_settings(args.settings_path, args.settings_json)
-    with PolicySession(module, config) as session:
-        request = load_request(args.request_path, raw=session.raw)
+    with open_session(args.module, config) as session:
+        if not explicit:
+            settings = session.default_settings
+        request = session.load_request(args.request_path)
         first = session.run(request, settings)
         report = measure(session, request, settings, args.iterations, args.warmup)
     report["allowed"] = first.response.allowed
-    report["execution_mode"] = session.execution_mode
+    report["execution_mode"] = session.execution_mode.value
+    report["engine"] = session.label
     if args.output == "json":
         sys.stdout.write(json.dumps(report) + "\n")
     else:
         sys.stdout.write(
-            f"policy:      {module.name} ({session.execution_mode}, verdict allowed={first.response.allowed})\n"
+            f"policy:      {session.source} ({session.label}, verdict allowed={first.response.allowed})\n"
             f"iterations:  {report['iterations']}\n"
             f"min:         {report['min_us']:.1f} µs\n"
             f"median:      {report['median_us']:.1f} µs\n"

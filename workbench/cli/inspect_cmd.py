@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
-from workbench.cli._common import add_registry_flags, emit, resolve_module
-from workbench.core.inspect import inspect_module
-from workbench.core.yamlio import dump_yaml
+from workbench.cli._common import add_registry_flags, emit, resolve_module, write_out
+from workbench.core import PolicySource, SourceKind, dump_yaml, module_report
 
 _DETAIL_KEYS = ("title", "description", "author", "url", "source", "license")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("inspect", help="what a module is: kind, ABI, metadata, sections, builtins")
-    p.add_argument("module", help="path, file:// URI or registry:// reference")
+    p.add_argument(
+        "module",
+        metavar="POLICY",
+        help="a .wasm file or file:// URI, a registry:// / https:// / short reference (pulled when not in "
+        "the store), a Kubewarden policy manifest (its module), or .rego source",
+    )
     p.add_argument("-o", "--output", choices=("pretty", "json", "yaml"), default="pretty")
     add_registry_flags(p)
     p.set_defaults(func=run)
@@ -103,11 +106,46 @@ def pretty(report: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def rego_report(source: PolicySource) -> dict[str, Any]:
+    """What ``inspect`` can say of Rego source without compiling it."""
+    from workbench.core import rego_source_facts
+
+    assert source.path is not None
+    return rego_source_facts(source.path)
+
+
+def pretty_rego(report: dict[str, Any]) -> str:
+    lines = [
+        f"Rego source:     {report['path']}",
+        "Kind:            rego-source — evaluated by the embedded interpreter (compile with "
+        "`opa build -t wasm` to run it as Kubewarden does)",
+        f"Execution mode:  {report['execution_mode']}",
+        f"Entrypoint:      {report['entrypoint']}",
+        "",
+        "Files",
+        *(f"  {f}" for f in report["files"]),
+        "",
+        "Rules",
+        *(f"  {pkg}: {', '.join(rules) or '(none)'}" for pkg, rules in report["rules"].items()),
+    ]
+    if report.get("metadata_path"):
+        lines += ["", f"Metadata:        {report['metadata_path']}"]
+    return "\n".join(lines) + "\n"
+
+
 def run(args: argparse.Namespace) -> int:
+    source = PolicySource.parse(args.module)
+    if source.kind == SourceKind.REGO:
+        facts = rego_report(source)
+        if args.output == "pretty":
+            write_out(pretty_rego(facts))
+        else:
+            emit(facts, args.output)
+        return 0
     module = resolve_module(args.module, args)
-    report = inspect_module(module)
+    report = module_report(module).facts
     if args.output == "pretty":
-        sys.stdout.write(pretty(report))
+        write_out(pretty(report))
     else:
         emit(report, args.output)
     return 0

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from workbench import __version__
-from workbench.core.errors import WorkbenchError
+from workbench.core import WorkbenchError
 
 #: verb modules, in help order; each defines ``register(subparsers)``
 COMMAND_MODULES: tuple[str, ...] = (

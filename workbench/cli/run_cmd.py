@@ -1,9 +1,11 @@
-"""``policy-workbench run MODULE -r REQUEST ...`` — kwctl-compatible evaluation.
+"""``policy-workbench run POLICY -r REQUEST ...`` — kwctl-compatible evaluation.
 
-Prints one line of compact JSON, the AdmissionResponse (``auditAnnotations`` and
-``warnings`` always present). Exit 0 on accept and on reject; non-zero with
-``error: ...`` on invalid settings, bad request, bad module, missing builtins,
-timeout.
+POLICY is anything :meth:`workbench.core.PolicySource.parse` accepts: a ``.wasm`` file, a
+reference, ``.rego`` source, or a Kubewarden policy manifest (each policy of a
+multi-document manifest is run and answered on its own line). Prints one line of compact
+JSON per policy, the AdmissionResponse (``auditAnnotations`` and ``warnings`` always
+present). Exit 0 on accept and on reject; non-zero with ``error: ...`` on invalid
+settings, bad request, bad module, missing builtins, timeout.
 """
 
 from __future__ import annotations
@@ -11,10 +13,19 @@ from __future__ import annotations
 import argparse
 import sys
 
-from workbench.cli._common import add_registry_flags, resolve_module, stderr_log
-from workbench.core.engines import PostProcessing
-from workbench.core.requests import load_request, load_settings
-from workbench.core.runner import PolicySession, RunConfig
+from workbench.cli._common import add_registry_flags, registry_options, safe_text, stderr_log
+from workbench.core import (
+    DEFAULT_TIMEOUT,
+    ExecutionMode,
+    InputError,
+    PolicyMode,
+    PostProcessing,
+    RunConfig,
+    Session,
+    load_settings,
+    open_sessions,
+    parse_timeout,
+)
 
 
 def _positive_int(text: str) -> int:
@@ -27,9 +38,23 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _deadline(text: str) -> float:
+    try:
+        value = parse_timeout(text)
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    assert value is not None
+    return value
+
+
 def add_run_flags(p: argparse.ArgumentParser) -> None:
     """Flags shared by ``run`` and ``bench``."""
-    p.add_argument("module", help="path, file:// URI, registry:// reference, or a .rego file/folder (interpreter)")
+    p.add_argument(
+        "module",
+        metavar="POLICY",
+        help="a .wasm file or file:// URI, a registry:// / https:// / short reference, .rego source "
+        "(file or folder, interpreter), or a Kubewarden policy manifest (YAML)",
+    )
     p.add_argument("-r", "--request-path", required=True, help="AdmissionReview or AdmissionRequest (JSON/YAML, - = stdin)")
     settings = p.add_mutually_exclusive_group()
     settings.add_argument("-s", "--settings-path", help="settings file (YAML or JSON)")
@@ -42,7 +67,12 @@ def add_run_flags(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--entrypoint", help="OPA entrypoint name or id (default: id 0, as Kubewarden)")
     p.add_argument("--raw", action="store_true", default=None, help="pass the request file as-is (raw policy)")
-    p.add_argument("--timeout", type=float, default=2.0, help="evaluation deadline in seconds (default 2)")
+    deadline = p.add_mutually_exclusive_group()
+    deadline.add_argument(
+        "--timeout", type=_deadline, default=None, metavar="SECONDS",
+        help=f"evaluation deadline in seconds (default {DEFAULT_TIMEOUT:g}; a manifest's timeoutEvalSeconds wins)",
+    )
+    deadline.add_argument("--no-timeout", action="store_true", help="run without an evaluation deadline")
     p.add_argument(
         "--memory-limit", type=_positive_int, default=256, metavar="MIB", help="memory cap per instance (MiB)"
     )
@@ -80,16 +110,19 @@ def _entrypoint(value: str | None) -> str | int | None:
 
 
 def build_config(args: argparse.Namespace) -> RunConfig:
-    from workbench.core.engines.opa.builtins import BuiltinOptions
+    from workbench.core import BuiltinOptions
 
+    timeout: float | None = None
+    if not args.no_timeout:
+        timeout = args.timeout if args.timeout is not None else DEFAULT_TIMEOUT
     return RunConfig(
-        execution_mode=args.execution_mode,
+        execution_mode=ExecutionMode.parse(args.execution_mode) if args.execution_mode else None,
         entrypoint=_entrypoint(args.entrypoint),
         raw=args.raw,
-        timeout=args.timeout if args.timeout and args.timeout > 0 else None,
+        timeout=timeout,
         memory_limit=args.memory_limit * 1024 * 1024,
         post=PostProcessing(
-            mode=getattr(args, "mode", "protect"),
+            mode=PolicyMode(getattr(args, "mode", "protect")),
             allowed_to_mutate=not getattr(args, "disallow_mutation", False),
             custom_rejection_message=getattr(args, "message", None),
         ),
@@ -98,49 +131,35 @@ def build_config(args: argparse.Namespace) -> RunConfig:
         cluster_snapshot=args.cluster_snapshot,
         record_path=args.record_host_capabilities_interactions,
         replay_path=args.replay_host_capabilities_interactions,
-        builtin_options=BuiltinOptions(
+        builtins=BuiltinOptions(
             allow_http_send=args.allow_network_builtins, allow_net_lookup=args.allow_network_builtins
         ),
         log=stderr_log(args.verbose),
         use_cache=not args.disable_wasmtime_cache,
+        registry=registry_options(args),
     )
 
 
-def _open_session(args: argparse.Namespace, config: RunConfig) -> tuple[object, object]:
-    """(session, module) for a Wasm module or reference, or a Rego source file/folder (interpreter)."""
-    from pathlib import Path
-
-    target = Path(args.module)
-    if args.module.endswith(".rego") or (target.is_dir() and any(target.glob("*.rego"))):
-        from workbench.core.engines.rego_source import open_rego_session
-
-        mode = config.execution_mode
-        config.execution_mode = None
-        return open_rego_session(target, config, execution_mode=mode), None
-    module = resolve_module(args.module, args)
-    return PolicySession(module, config), module
+def print_warnings(session: Session) -> None:
+    for warning in session.warnings():
+        sys.stderr.write(safe_text(f"warning: {warning}\n", sys.stderr))
 
 
 def run(args: argparse.Namespace) -> int:
     config = build_config(args)
+    explicit = args.settings_path is not None or args.settings_json is not None
     settings = load_settings(args.settings_path, args.settings_json)
-    session, module = _open_session(args, config)
-    with session:  # type: ignore[attr-defined]
-        request = load_request(args.request_path, raw=session.raw)  # type: ignore[attr-defined]
-        if args.verbose:
-            if module is not None:
-                from workbench.core.inspect import module_warnings
-
-                for warning in module_warnings(module):  # type: ignore[arg-type]
-                    print(f"warning: {warning}", file=sys.stderr)
-            else:
-                print("note: evaluated from Rego source (interpreter)", file=sys.stderr)
-            engine_warnings = getattr(session.engine, "warnings", None)  # type: ignore[attr-defined]
-            if callable(engine_warnings):
-                for warning in engine_warnings():
-                    print(f"warning: {warning}", file=sys.stderr)
-        outcome = session.run(request, settings)  # type: ignore[attr-defined]
-    sys.stdout.write(outcome.response.to_json() + "\n")
-    if args.verbose:
-        print(f"evaluated in {outcome.elapsed_s * 1000:.2f} ms", file=sys.stderr)
+    sessions = open_sessions(args.module, config)
+    try:
+        for session in sessions:
+            request = session.load_request(args.request_path)
+            if args.verbose:
+                print_warnings(session)
+            outcome = session.run(request, settings if explicit else session.default_settings)
+            sys.stdout.write(outcome.response.to_json() + "\n")
+            if args.verbose:
+                print(f"evaluated in {outcome.elapsed_s * 1000:.2f} ms", file=sys.stderr)
+    finally:
+        for session in sessions:
+            session.close()
     return 0

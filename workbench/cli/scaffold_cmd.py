@@ -41,14 +41,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_metadata(args: argparse.Namespace) -> int:
-    from workbench.core.scaffold.metadata import scaffold_metadata
+    from workbench.core import scaffold_metadata
 
     sys.stdout.write(scaffold_metadata(resolve_module(args.module, args)))
     return 0
 
 
 def _read_document(path: str, what: str) -> object:
-    from workbench.core.yamlio import load_json_or_yaml, read_text
+    from workbench.core import load_json_or_yaml, read_text
 
     text = sys.stdin.read() if path == "-" else read_text(path, what)
     return load_json_or_yaml(text, what if path == "-" else path)
@@ -57,8 +57,7 @@ def _read_document(path: str, what: str) -> object:
 def run_manifest(args: argparse.Namespace) -> int:
     import json
 
-    from workbench.core.errors import SettingsError
-    from workbench.core.scaffold.manifest import scaffold_manifest
+    from workbench.core import SettingsError, scaffold_manifest
 
     settings: object = {}
     if args.settings_path is not None:
@@ -73,9 +72,9 @@ def run_manifest(args: argparse.Namespace) -> int:
     if not isinstance(settings, dict):
         raise SettingsError("settings must be a mapping (an object)")
     module = resolve_module(args.module, args)
-    from workbench.cli._common import looks_like_reference
+    from workbench.core import PolicySource, SourceKind
 
-    remote = looks_like_reference(args.module) and not args.module.startswith("file://")
+    remote = PolicySource.parse(args.module).kind == SourceKind.REFERENCE
     source = args.module if remote else (module.path or args.module)
     result = scaffold_manifest(
         module.metadata,
@@ -94,11 +93,7 @@ def run_manifest(args: argparse.Namespace) -> int:
 def run_admission_request(args: argparse.Namespace) -> int:
     import json
 
-    from workbench.core.scaffold.admission_request import (
-        resource_for_kind,
-        scaffold_admission_request,
-        wrap_admission_review,
-    )
+    from workbench.core import resource_for_kind, scaffold_admission_request, wrap_admission_review
 
     obj = _read_document(args.object_path, "object file")
     old = _read_document(args.old_object_path, "old object file") if args.old_object_path else None

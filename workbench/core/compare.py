@@ -17,7 +17,17 @@ from pathlib import Path
 from typing import Any
 
 from workbench.core.engines.base import ValidationOutcome, ValidationRequest
-from workbench.core.errors import SettingsError, WorkbenchError
+from workbench.core.engines.rego_source import RegoSource, load_rego_source
+from workbench.core.errors import WorkbenchError
+from workbench.core.module import PolicyModule
+from workbench.core.session import (
+    ExecutionMode,
+    RunConfig,
+    Session,
+    Verdict,
+    classify,
+    open_session,
+)
 
 __all__ = ["Comparison", "EngineRun", "compare_engines", "compare_values"]
 
@@ -29,6 +39,8 @@ class EngineRun:
     label: str
     outcome: ValidationOutcome | None
     error: str | None = None
+    #: the one verdict rule (:func:`workbench.core.session.classify`)
+    verdict: Verdict = Verdict.ERROR
 
     @property
     def response(self) -> dict[str, Any] | None:
@@ -95,41 +107,54 @@ def compare_values(
     return [f"{path or '(value)'}: {a} {_show(left)}, {b} {_show(right)}"]
 
 
-def _run(label: str, session: Any, request: ValidationRequest, settings: dict[str, Any]) -> EngineRun:
+def _run(label: str, session: Session, request: ValidationRequest, settings: dict[str, Any]) -> EngineRun:
+    evaluation = session.evaluate(request, settings)
+    if evaluation.error is None:
+        return EngineRun(label, evaluation.outcome, verdict=evaluation.verdict)
+    prefix = "settings error: " if evaluation.verdict == Verdict.SETTINGS_ERROR else ""
+    return EngineRun(label, None, f"{prefix}{evaluation.message}", verdict=evaluation.verdict)
+
+
+def _open_and_run(
+    label: str,
+    source: PolicyModule | RegoSource,
+    config: RunConfig,
+    request: ValidationRequest,
+    settings: dict[str, Any],
+) -> EngineRun:
     try:
-        return EngineRun(label, session.run(request, settings))
-    except SettingsError as exc:
-        return EngineRun(label, None, f"settings error: {exc}")
+        session = open_session(source, config)
     except WorkbenchError as exc:
-        return EngineRun(label, None, str(exc))
+        return EngineRun(label, None, str(exc), verdict=classify(exc))
+    with session:
+        return _run(label, session, request, settings)
 
 
 def compare_engines(
     rego_path: str | Path | Sequence[str | Path],
-    wasm_module: Any,
+    wasm_module: PolicyModule | str | Path,
     request: ValidationRequest,
     settings: dict[str, Any],
     *,
     execution_mode: str | None = None,
     entrypoint: str | None = None,
-    config: Any = None,
+    config: RunConfig | None = None,
 ) -> Comparison:
     """Run ``request`` through the Rego source and the compiled module; list every difference.
 
     ``wasm_module`` is a :class:`~workbench.core.module.PolicyModule` or a path to a
     ``.wasm``. The execution mode is the override, else the module's metadata, else
     the Rego source's (metadata.yml or guessed); the same mode and entrypoint are
-    used for both engines.
+    used for both engines. Both go through :func:`~workbench.core.session.open_session`.
     """
-    from workbench.core.engines.rego_source import load_rego_source, resolve_rego_mode
-    from workbench.core.module import PolicyModule, load_module
-    from workbench.core.runner import PolicySession, RunConfig
+    from workbench.core.engines.rego_source import LABEL, resolve_rego_mode
+    from workbench.core.module import load_module
 
     module = wasm_module if isinstance(wasm_module, PolicyModule) else load_module(wasm_module)
-    source = load_rego_source(rego_path)
-    mode = execution_mode or module.execution_mode or resolve_rego_mode(source)
+    rego_source = load_rego_source(rego_path)
+    mode_text = execution_mode or module.execution_mode or resolve_rego_mode(rego_source)
     base = dataclasses.replace(config) if config is not None else RunConfig()
-    base.execution_mode = mode
+    base.execution_mode = ExecutionMode.parse(mode_text)
     if entrypoint is not None:
         base.entrypoint = entrypoint
     wasm_config = dataclasses.replace(base)
@@ -144,22 +169,8 @@ def compare_engines(
 
         rego_config.entrypoint = preflight.inspect_opa_module(module).entrypoint_name(rego_config.entrypoint)
 
-    from workbench.core.engines.rego_source import LABEL, RegoSession
-
-    try:
-        rego_session: Any = RegoSession(source, rego_config, mode)
-    except WorkbenchError as exc:
-        rego_run = EngineRun(LABEL, None, str(exc))
-    else:
-        with rego_session:
-            rego_run = _run(LABEL, rego_session, request, settings)
-    try:
-        wasm_session: Any = PolicySession(module, wasm_config)
-    except WorkbenchError as exc:
-        wasm_run = EngineRun("OPA Wasm", None, str(exc))
-    else:
-        with wasm_session:
-            wasm_run = _run("OPA Wasm", wasm_session, request, settings)
+    rego_run = _open_and_run(LABEL, rego_source, rego_config, request, settings)
+    wasm_run = _open_and_run("OPA Wasm", module, wasm_config, request, settings)
 
     differences: list[str] = []
     if (rego_run.error is None) != (wasm_run.error is None):

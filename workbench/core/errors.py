@@ -26,6 +26,7 @@ names the problem. Anything else escaping the core is a bug.
     │   ├── RegistryTLSError
     │   └── RegistryUnavailable
     ├── StoreError                 local policy store problems
+    ├── SignatureError             missing, invalid or insufficient policy signatures (cosign/Sigstore)
     └── OperationCancelled         a long job (push/pull/compile) was cancelled
 """
 
@@ -50,6 +51,7 @@ __all__ = [
     "RegistryUnavailable",
     "RequestError",
     "SettingsError",
+    "SignatureError",
     "StoreError",
     "UnsupportedAbiError",
     "WorkbenchError",
@@ -145,6 +147,10 @@ class RegistryUnavailable(RegistryError):
 
 class StoreError(WorkbenchError):
     """The local policy store cannot be read or written."""
+
+
+class SignatureError(WorkbenchError):
+    """Signature verification failed or a signature cannot be made (see docs/signatures.md)."""
 
 
 class OperationCancelled(WorkbenchError):

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFontDatabase,
+    QKeyEvent,
     QKeySequence,
     QPainter,
     QPaintEvent,
@@ -27,9 +28,11 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QTextEdit,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -37,7 +40,7 @@ from PySide6.QtWidgets import (
 from workbench.gui import textdoc
 from workbench.gui.highlighter import PygmentsHighlighter
 
-__all__ = ["CodeEditor", "DocumentEditor"]
+__all__ = ["CodeEditor", "DocumentEditor", "FindBar", "with_find_bar"]
 
 
 class _LineNumberArea(QWidget):
@@ -68,6 +71,88 @@ class CodeEditor(QPlainTextEdit):
         self.blockCountChanged.connect(self._update_gutter_width)
         self.updateRequest.connect(self._update_gutter)
         self._update_gutter_width()
+
+    # -- typing: spaces for Tab, auto-indent ------------------------------------
+    def indent_unit(self) -> int:
+        return 4 if self.language == "rego" else 2
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self.isReadOnly():
+            super().keyPressEvent(event)
+            return
+        key = event.key()
+        plain = not (event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier & ~Qt.KeyboardModifier.ShiftModifier)
+        if key == Qt.Key.Key_Tab and plain and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            self.indent()
+            return
+        if key == Qt.Key.Key_Backtab:
+            self.dedent()
+            return
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and plain:
+            self.new_line()
+            return
+        super().keyPressEvent(event)
+
+    def indent(self) -> None:
+        """Tab: spaces up to the next indent stop, or indent every selected line."""
+        cursor = self.textCursor()
+        unit = self.indent_unit()
+        if cursor.hasSelection() and "\u2029" in cursor.selectedText():
+            self._shift_lines(unit)
+            return
+        column = cursor.positionInBlock()
+        cursor.insertText(" " * (unit - column % unit))
+
+    def dedent(self) -> None:
+        self._shift_lines(-self.indent_unit())
+
+    def _shift_lines(self, amount: int) -> None:
+        cursor = self.textCursor()
+        doc = self.document()
+        first = doc.findBlock(cursor.selectionStart()).blockNumber()
+        last = doc.findBlock(max(cursor.selectionStart(), cursor.selectionEnd() - (1 if cursor.hasSelection() else 0))).blockNumber()
+        edit = QTextCursor(doc)
+        edit.beginEditBlock()
+        for number in range(first, last + 1):
+            block = doc.findBlockByNumber(number)
+            edit.setPosition(block.position())
+            if amount > 0:
+                edit.insertText(" " * amount)
+            else:
+                text = block.text()
+                remove = min(-amount, len(text) - len(text.lstrip(" ")))
+                if remove:
+                    edit.movePosition(QTextCursor.MoveOperation.Right, QTextCursor.MoveMode.KeepAnchor, remove)
+                    edit.removeSelectedText()
+        edit.endEditBlock()
+
+    def new_line(self) -> None:
+        """Enter: keep the line's indentation, one level deeper after ``key:``, ``{``, ``[`` or ``- key:``."""
+        cursor = self.textCursor()
+        line = cursor.block().text()[: cursor.positionInBlock()]
+        indent = len(line) - len(line.lstrip(" "))
+        code = line.split(" #", 1)[0].rstrip() if self.language != "json" else line.rstrip()
+        if code.endswith((":", "{", "[", "(")) or (self.language == "yaml" and code.endswith(("|", ">", "|-", ">-"))):
+            indent += self.indent_unit()
+            if self.language == "yaml" and code.lstrip().startswith("- "):
+                indent += 2
+        cursor.insertText("\n" + " " * indent)
+        self.setTextCursor(cursor)
+
+    # -- find -----------------------------------------------------------------
+    def find_text(self, text: str, backward: bool = False) -> bool:
+        """Select the next (or previous) occurrence of ``text``, wrapping around; False when absent."""
+        if not text:
+            return False
+        from PySide6.QtGui import QTextDocument
+
+        flags = QTextDocument.FindFlag.FindBackward if backward else QTextDocument.FindFlag(0)
+        if self.find(text, flags):
+            return True
+        cursor = self.textCursor()
+        cursor.movePosition(QTextCursor.MoveOperation.End if backward else QTextCursor.MoveOperation.Start)
+        self.setTextCursor(cursor)
+        return self.find(text, flags)
 
     # -- gutter ----------------------------------------------------------------
     def line_number_width(self) -> int:
@@ -143,6 +228,89 @@ class CodeEditor(QPlainTextEdit):
         if block.isValid():
             self.setTextCursor(QTextCursor(block))
             self.centerCursor()
+
+
+class FindBar(QWidget):
+    """Ctrl+F in a code editor: a search field under it; Enter finds the next match, Esc closes."""
+
+    def __init__(self, editor: CodeEditor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.editor = editor
+        self.field = QLineEdit(self)
+        self.field.setPlaceholderText("Find")
+        self.field.setAccessibleName("Find text")
+        self.field.setClearButtonEnabled(True)
+        self.previous_button = QToolButton(self)
+        self.previous_button.setText("↑")
+        self.previous_button.setAccessibleName("Find previous")
+        self.next_button = QToolButton(self)
+        self.next_button.setText("↓")
+        self.next_button.setAccessibleName("Find next")
+        self.close_button = QToolButton(self)
+        self.close_button.setText("✕")
+        self.close_button.setAccessibleName("Close find")
+        self.status = QLabel(self)
+        self.status.setAccessibleName("Find status")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.field, 1)
+        row.addWidget(self.previous_button)
+        row.addWidget(self.next_button)
+        row.addWidget(self.status)
+        row.addWidget(self.close_button)
+        self.field.returnPressed.connect(lambda: self.find_next())
+        self.field.textEdited.connect(lambda _t: self.find_next(from_start=True))
+        self.next_button.clicked.connect(lambda: self.find_next())
+        self.previous_button.clicked.connect(lambda: self.find_next(backward=True))
+        self.close_button.clicked.connect(self.close_bar)
+        self.field.installEventFilter(self)
+        self.hide()
+        editor.installEventFilter(self)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            if obj is self.editor and event.matches(QKeySequence.StandardKey.Find):
+                self.open_bar()
+                return True
+            if obj is self.field and event.key() == Qt.Key.Key_Escape:
+                self.close_bar()
+                return True
+        return super().eventFilter(obj, event)
+
+    def open_bar(self) -> None:
+        selected = self.editor.textCursor().selectedText()
+        if selected and "\u2029" not in selected:
+            self.field.setText(selected)
+        self.show()
+        self.field.setFocus()
+        self.field.selectAll()
+
+    def close_bar(self) -> None:
+        self.hide()
+        self.editor.setFocus()
+
+    def find_next(self, backward: bool = False, from_start: bool = False) -> bool:
+        if from_start:
+            cursor = self.editor.textCursor()
+            cursor.setPosition(cursor.selectionStart())
+            self.editor.setTextCursor(cursor)
+        found = self.editor.find_text(self.field.text(), backward)
+        self.status.setText("" if found or not self.field.text() else "not found")
+        return found
+
+
+def with_find_bar(editor: CodeEditor, parent: QWidget | None = None) -> QWidget:
+    """``editor`` with a :class:`FindBar` below it (Ctrl+F), as one widget."""
+    host = QWidget(parent)
+    layout = QVBoxLayout(host)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(2)
+    editor.setParent(host)
+    layout.addWidget(editor, 1)
+    bar = FindBar(editor, host)
+    layout.addWidget(bar)
+    host.find_bar = bar  # type: ignore[attr-defined]
+    return host
 
 
 class _DocumentEdit(QUndoCommand):
@@ -224,8 +392,10 @@ class DocumentEditor(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
+        self.find_bar = FindBar(self.editor, self)
         layout.addLayout(self.toolbar)
         layout.addWidget(self.editor, 1)
+        layout.addWidget(self.find_bar)
         layout.addWidget(self.status)
 
         self._timer = QTimer(self)

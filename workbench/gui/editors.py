@@ -5,20 +5,37 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QMenu, QPushButton, QToolButton, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-from workbench.core.errors import InputError, WorkbenchError
-from workbench.core.scaffold.admission_request import (
-    OPERATIONS,
+from workbench.core import (
+    TEMPLATE_KINDS,
+    InputError,
+    WorkbenchError,
+    atomic_write,
+    read_text,
+    request_template,
     scaffold_admission_request,
     wrap_admission_review,
 )
-from workbench.core.scaffold.templates import TEMPLATE_KINDS, request_template
-from workbench.core.yamlio import atomic_write, read_text
 from workbench.gui import textdoc
 from workbench.gui.codeeditor import DocumentEditor, escape_html
+from workbench.gui.workspace import EXPECTATIONS
 
-__all__ = ["RequestEditor", "SettingsEditor", "describe_request"]
+__all__ = ["CaseEditor", "RequestEditor", "SettingsEditor", "describe_request"]
+
+#: the operations a plain object can be wrapped into (the core's admission-request scaffolding)
+OPERATIONS = ("CREATE", "UPDATE", "DELETE")
 
 
 class _FileBackedEditor(DocumentEditor):
@@ -185,3 +202,56 @@ class RequestEditor(_FileBackedEditor):
 
     def describe_ok(self, result: textdoc.ParseResult) -> str:
         return describe_request(result.value)
+
+
+class CaseEditor(QWidget):
+    """A case: its expectation (verdict and message) above the request editor."""
+
+    #: the expectation was edited: (expect or None, message or None)
+    expectation_changed = Signal(object, object)
+
+    def __init__(self, parent: QWidget | None = None, dark: bool = False) -> None:
+        super().__init__(parent)
+        self.request = RequestEditor(self, dark)
+        self.expect = QComboBox(self)
+        self.expect.setAccessibleName("Expected verdict")
+        self.expect.addItem("(no expectation)", None)
+        for name in EXPECTATIONS:
+            self.expect.addItem(name, name)
+        self.message = QLineEdit(self)
+        self.message.setAccessibleName("Expected message")
+        self.message.setPlaceholderText("text or regular expression the message must contain (optional)")
+        self.name_label = QLabel(self)
+        self.name_label.setAccessibleName("Case name")
+        row = QHBoxLayout()
+        row.setContentsMargins(4, 4, 4, 0)
+        row.addWidget(self.name_label)
+        row.addWidget(QLabel("Expect:", self))
+        row.addWidget(self.expect)
+        row.addWidget(QLabel("Message:", self))
+        row.addWidget(self.message, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addLayout(row)
+        layout.addWidget(self.request, 1)
+        self._loading = False
+        self.expect.currentIndexChanged.connect(lambda _i: self._edited())
+        self.message.textEdited.connect(lambda _t: self._edited())
+
+    def set_expectation(self, name: str, expect: str | None, message: str | None) -> None:
+        self._loading = True
+        try:
+            self.name_label.setText(f"<b>{escape_html(name)}</b>")
+            index = self.expect.findData(expect) if expect else 0
+            self.expect.setCurrentIndex(max(0, index))
+            self.message.setText(message or "")
+        finally:
+            self._loading = False
+
+    def expectation(self) -> tuple[str | None, str | None]:
+        return self.expect.currentData(), (self.message.text().strip() or None)
+
+    def _edited(self) -> None:
+        if not self._loading:
+            self.expectation_changed.emit(*self.expectation())

@@ -1,4 +1,4 @@
-"""Pygments-driven syntax highlighting for the code editors (YAML and JSON).
+"""Pygments-driven syntax highlighting for the code editors (YAML, JSON and Rego).
 
 Each block (line) is lexed on its own: YAML and JSON tokens never need the
 previous line to be coloured right except inside block scalars, which are
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pygments.lexers import JsonLexer, YamlLexer
+from pygments.lexers import JsonLexer, RegoLexer, YamlLexer
 from pygments.styles import get_style_by_name
 from pygments.token import Token, _TokenType
 from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat, QTextDocument
@@ -32,10 +32,13 @@ class PygmentsHighlighter(QSyntaxHighlighter):
 
     @property
     def language(self) -> str:
-        return "json" if isinstance(self._lexer, JsonLexer) else "yaml"
+        if isinstance(self._lexer, JsonLexer):
+            return "json"
+        return "rego" if isinstance(self._lexer, RegoLexer) else "yaml"
 
     def set_language(self, language: str) -> None:
-        self._lexer = JsonLexer() if language == "json" else YamlLexer()
+        lexers = {"json": JsonLexer, "rego": RegoLexer}
+        self._lexer = lexers.get(language, YamlLexer)()
         self.rehighlight()
 
     def set_dark(self, dark: bool) -> None:

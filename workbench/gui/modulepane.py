@@ -1,14 +1,14 @@
-"""The Module pane: what the inspector knows about the open module.
+"""The Policy tab: compact facts about the open policy, and its Rego source when it is one.
 
-Kind and why, OPA ABI, entrypoints (choose the one to run), builtins needed and
-missing, custom sections, sha256, size, warnings. The facts are gathered in a
-worker (:func:`gather_report`, Qt-free) because OPA modules are compiled and
-instantiated to read their entrypoints.
+Kind and why, engine, OPA ABI, entrypoint (choose the one to run), builtins needed and missing,
+custom sections, sha256, size, warnings — from the core's :class:`~workbench.core.ModuleReport`.
+Sections with nothing to say (no builtins for a non-OPA module, no warnings) are hidden instead
+of showing empty boxes.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import re
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -16,223 +16,195 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QPushButton,
+    QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
-from workbench.core.errors import WorkbenchError
-from workbench.core.module import KIND_OPA, KIND_UNKNOWN, PolicyModule
+from workbench.gui.codeeditor import CodeEditor, with_find_bar
+from workbench.gui.evaluation import LoadedPolicy
 
-__all__ = ["ModulePane", "ModuleReport", "gather_report"]
-
-
-@dataclasses.dataclass(frozen=True)
-class ModuleReport:
-    """A loaded module and everything the pane shows about it."""
-
-    module: PolicyModule
-    source: str  # path or OCI reference as the user gave it
-    warnings: tuple[str, ...] = ()
-    entrypoints: dict[str, int] = dataclasses.field(default_factory=dict)
-    builtins_needed: tuple[str, ...] = ()
-    builtins_missing: tuple[str, ...] = ()
-    abi_text: str | None = None
-    #: seconds spent compiling (or loading from the compile cache) while opening
-    compile_s: float | None = None
+__all__ = ["ModulePane", "rego_error_line"]
 
 
-def gather_report(module: PolicyModule, source: str) -> ModuleReport:
-    """Inspect ``module`` (may compile an OPA module: run it in a worker)."""
-    from workbench.core.inspect import module_warnings
-
-    warnings = list(module_warnings(module))
-    compile_s = _warm_up(module, warnings)
-    entrypoints: dict[str, int] = {}
-    needed: list[str] = []
-    missing: list[str] = []
-    abi_text = f"{module.abi[0]}.{module.abi[1]}" if module.abi else None
-    if module.kind == KIND_OPA:
-        from workbench.core.engines.opa import preflight
-
-        try:
-            info = preflight.inspect_opa_module(module)
-        except WorkbenchError as exc:
-            warnings.append(f"OPA pre-flight failed: {exc}")
-        else:
-            entrypoints = dict(info.entrypoints)
-            needed = info.required_builtins
-            missing = preflight.missing_builtins(module)
-            abi_text = info.abi_version_text
-            if missing:
-                warnings.append(
-                    "the policy needs OPA builtins that are not implemented: " + ", ".join(missing)
-                )
-            mode = module.execution_mode
-            if mode in ("opa", "gatekeeper"):
-                warnings.extend(w for w in preflight.mode_warnings(module, mode) if w not in warnings)
-    return ModuleReport(
-        module, source, tuple(warnings), entrypoints, tuple(needed), tuple(missing), abi_text, compile_s
-    )
-
-
-def _warm_up(module: PolicyModule, warnings: list[str]) -> float | None:
-    """Compile the module now (through the shared cache) so the first Run does not wait for it."""
-    if module.kind == KIND_UNKNOWN:
-        return None
-    import time
-
-    from workbench.core.cache import compile_module
-    from workbench.core.engines.runtime import shared_engine
-
-    started = time.perf_counter()
-    try:
-        compile_module(shared_engine(), module.data, module.sha256)
-    except WorkbenchError as exc:
-        warnings.append(f"the module does not compile: {exc}")
-        return None
-    return time.perf_counter() - started
+def rego_error_line(message: str) -> int | None:
+    """The line a Rego parse error points to (``file.rego:12:3: ...`` or ``line 12``), if any."""
+    match = re.search(r"\.rego:(\d+)(?::\d+)?", message) or re.search(r"\bline (\d+)", message)
+    return int(match.group(1)) if match else None
 
 
 def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _readonly_line(parent: QWidget) -> QLineEdit:
+def _readonly_line(parent: QWidget, name: str) -> QLineEdit:
     """Long single-line facts (paths, digests): selectable, scrolls instead of widening the pane."""
     line = QLineEdit("—", parent)
     line.setReadOnly(True)
     line.setFrame(False)
     line.setMinimumWidth(80)
+    line.setAccessibleName(name)
     return line
 
 
-def _selectable(label: QLabel) -> QLabel:
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+def _fact(parent: QWidget, name: str) -> QLabel:
+    label = QLabel("—", parent)
+    label.setAccessibleName(name)
     label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
 
 
 class ModulePane(QWidget):
-    """Facts about the module plus the open buttons."""
+    """Facts about the open policy (module or Rego source)."""
 
     entrypoint_changed = Signal(object)  # str name or None
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, dark: bool = False) -> None:
         super().__init__(parent)
-        self.report: ModuleReport | None = None
-
-        self.open_button = QPushButton("&Open…", self)
-        self.open_button.setAccessibleName("Open module file")
-        self.pull_button = QPushButton("Open &reference…", self)
-        self.pull_button.setAccessibleName("Open OCI reference")
-        self.recent = QComboBox(self)
-        self.recent.setAccessibleName("Recent modules")
-        self.recent.setToolTip("Recently opened modules")
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.open_button)
-        buttons.addWidget(self.pull_button)
-
-        self.hint = QLabel("Open a .wasm policy, drop one here, or open an OCI reference.", self)
+        self.loaded: LoadedPolicy | None = None
+        self.hint = QLabel(
+            "Open a policy (.wasm, .rego, a policy manifest or a registry reference), open a workspace, "
+            "or drop files on the Workspace pane.",
+            self,
+        )
         self.hint.setWordWrap(True)
+        self.hint.setAccessibleName("Policy hint")
 
-        facts = QGroupBox("Module", self)
+        facts = QGroupBox("Policy", self)
         form = QFormLayout(facts)
-        self.source = _readonly_line(self)
-        self.source.setAccessibleName("Module source")
-        self.kind = _selectable(QLabel("—", self))
-        self.kind.setAccessibleName("Module kind")
-        self.abi = QLabel("—", self)
-        self.abi.setAccessibleName("OPA ABI")
-        self.mode = QLabel("—", self)
-        self.mode.setAccessibleName("Execution mode")
-        self.sha = _readonly_line(self)
-        self.sha.setAccessibleName("SHA-256")
-        self.size = QLabel("—", self)
-        self.size.setAccessibleName("Module size")
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.source = _readonly_line(self, "Policy source")
+        self.kind = _fact(self, "Policy kind")
+        self.engine = _fact(self, "Engine")
+        self.abi = _fact(self, "OPA ABI")
+        self.mode = _fact(self, "Execution mode")
+        self.sha = _readonly_line(self, "SHA-256")
+        self.size = _fact(self, "Module size")
+        self.builtins = _fact(self, "Builtins needed")
+        self.sections = _fact(self, "Custom sections")
         self.entrypoint = QComboBox(self)
         self.entrypoint.setAccessibleName("Entrypoint")
         self.entrypoint.setToolTip("The OPA entrypoint to evaluate (Kubewarden uses id 0)")
+        self.form = form
         form.addRow("Source:", self.source)
         form.addRow("Kind:", self.kind)
-        form.addRow("OPA ABI:", self.abi)
+        form.addRow("Engine:", self.engine)
         form.addRow("Execution mode:", self.mode)
+        form.addRow("OPA ABI:", self.abi)
         form.addRow("&Entrypoint:", self.entrypoint)
+        form.addRow("Builtins:", self.builtins)
         form.addRow("SHA-256:", self.sha)
         form.addRow("Size:", self.size)
+        form.addRow("Sections:", self.sections)
 
-        self.builtins = QListWidget(self)
-        self.builtins.setAccessibleName("Builtins needed")
-        self.sections = QListWidget(self)
-        self.sections.setAccessibleName("Custom sections")
-        self.warnings = QListWidget(self)
-        self.warnings.setAccessibleName("Module warnings")
-        self.warnings.setWordWrap(True)
+        self.warnings_box = QGroupBox("Warnings", self)
+        self.warnings = _fact(self, "Policy warnings")
+        self.warnings.setTextFormat(Qt.TextFormat.PlainText)
+        QVBoxLayout(self.warnings_box).addWidget(self.warnings)
 
+        self.rego = CodeEditor(None, "rego", dark)
+        self.rego.setReadOnly(True)
+        self.rego.setAccessibleName("Rego source")
+        self.rego_box = QGroupBox("Rego source", self)
+        rego_layout = QVBoxLayout(self.rego_box)
+        rego_layout.setContentsMargins(4, 4, 4, 4)
+        rego_layout.addWidget(with_find_bar(self.rego, self.rego_box))
+
+        top = QWidget(self)
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(self.hint)
+        top_layout.addWidget(facts)
+        top_layout.addWidget(self.warnings_box)
+        top_layout.addStretch(1)
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.addWidget(top)
+        splitter.addWidget(self.rego_box)
+        splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(buttons)
-        layout.addWidget(self.recent)
-        layout.addWidget(self.hint)
-        layout.addWidget(facts)
-        layout.addWidget(QLabel("Builtins needed (✖ = missing):", self))
-        layout.addWidget(self.builtins, 1)
-        layout.addWidget(QLabel("Custom sections:", self))
-        layout.addWidget(self.sections, 1)
-        layout.addWidget(QLabel("Warnings:", self))
-        layout.addWidget(self.warnings, 1)
+        layout.addWidget(splitter)
+        self.facts_box = facts
         self.entrypoint.currentIndexChanged.connect(self._entrypoint_selected)
         self.clear()
 
+    def _row_visible(self, field: QWidget, visible: bool) -> None:
+        self.form.setRowVisible(field, visible)
+
     def clear(self) -> None:
-        self.report = None
-        for label in (self.source, self.kind, self.abi, self.mode, self.sha, self.size):
-            label.setText("—")
+        self.loaded = None
+        for widget in (self.source, self.kind, self.engine, self.abi, self.mode, self.sha, self.size):
+            widget.setText("—")
         self.entrypoint.clear()
         self.entrypoint.setEnabled(False)
-        self.builtins.clear()
-        self.sections.clear()
-        self.warnings.clear()
+        self.hint.show()
+        self.facts_box.hide()
+        self.warnings_box.hide()
+        self.rego_box.hide()
 
-    def show_report(self, report: ModuleReport) -> None:
-        self.report = report
-        module = report.module
+    def show_policy(self, loaded: LoadedPolicy) -> None:
+        self.loaded = loaded
         self.hint.hide()
-        self.source.setText(report.source)
+        self.facts_box.show()
+        report = loaded.report
+        self.source.setText(loaded.text)
         self.source.setCursorPosition(0)
-        self.source.setToolTip(report.source)
-        self.kind.setText(f"<b>{_esc(module.kind)}</b> — {_esc(module.kind_reason)}")
-        self.abi.setText(report.abi_text or "—")
-        self.mode.setText(
-            module.execution_mode + " (from metadata)" if module.execution_mode else "not annotated"
-        )
-        self.sha.setText(module.sha256)
-        self.sha.setCursorPosition(0)
-        self.size.setText(f"{module.size:,} bytes")
+        self.source.setToolTip(loaded.text)
+        self.engine.setText(loaded.label)
+        if report is not None:
+            self.kind.setText(f"<b>{_esc(report.kind.value)}</b> — {_esc(report.kind_reason)}")
+            mode = report.execution_mode.value if report.execution_mode else None
+            self.mode.setText(f"{mode} (from metadata)" if mode else "not annotated")
+            self.abi.setText(f"{report.abi[0]}.{report.abi[1]}" if report.abi else "—")
+            self.sha.setText(report.sha256)
+            self.size.setText(f"{report.size:,} bytes")
+            missing = set(report.missing_builtins)
+            self.builtins.setText(
+                ", ".join(("✖ " if n in missing else "") + n for n in report.required_builtins) or "none"
+            )
+            sections = [f"{s.get('name')} ({int(s.get('size', 0)):,} B)" for s in report.custom_sections]
+            self.sections.setText(", ".join(sections) or "none")
+        else:
+            self.kind.setText("<b>rego-source</b> — evaluated from source by the embedded Rego interpreter")
+            self.mode.setText(loaded.execution_mode)
+            self.sha.setText(loaded.sha256)
+            self.size.setText(f"{sum(len(t) for t in loaded.rego_texts):,} characters in {len(loaded.rego_files)} file(s)")
+        is_opa = report is not None and report.kind.value == "opa"
+        self._row_visible(self.abi, is_opa)
+        self._row_visible(self.builtins, is_opa and bool(report and report.required_builtins))
+        self._row_visible(self.entrypoint, is_opa)
+        self._row_visible(self.size, True)
+        self._row_visible(self.sections, report is not None and bool(report.custom_sections))
         self.entrypoint.blockSignals(True)
         self.entrypoint.clear()
-        for name, ident in sorted(report.entrypoints.items(), key=lambda item: item[1]):
+        entrypoints = report.entrypoints if report is not None else {}
+        for name, ident in sorted(entrypoints.items(), key=lambda item: item[1]):
             self.entrypoint.addItem(f"{ident}: {name}", name)
-        self.entrypoint.setEnabled(bool(report.entrypoints))
+        self.entrypoint.setEnabled(bool(entrypoints))
         self.entrypoint.blockSignals(False)
-        self.builtins.clear()
-        missing = set(report.builtins_missing)
-        for name in report.builtins_needed:
-            self.builtins.addItem(("✖ " if name in missing else "✔ ") + name)
-        if not report.builtins_needed:
-            self.builtins.addItem("none" if module.kind == KIND_OPA else "not an OPA module")
-        self.sections.clear()
-        for section in module.info.custom_sections:
-            self.sections.addItem(f"{section.name} ({section.size:,} bytes)")
-        self.warnings.clear()
-        for warning in report.warnings:
-            self.warnings.addItem("⚠ " + warning)
-        if not report.warnings:
-            self.warnings.addItem("none")
+        self.warnings.setText("\n".join(f"⚠ {w}" for w in loaded.warnings))
+        self.warnings_box.setVisible(bool(loaded.warnings))
+        if loaded.is_rego:
+            parts = []
+            for path, text in zip(loaded.rego_files, loaded.rego_texts, strict=False):
+                parts.append(text if len(loaded.rego_files) == 1 else f"# --- {path.name}\n{text}")
+            self.rego.setPlainText("\n".join(parts))
+            self.rego.set_error(None)
+            self.rego_box.show()
+        else:
+            self.rego_box.hide()
+
+    def show_rego_error(self, text: str, message: str) -> None:
+        """A Rego source that does not load: its text, with the line the error points to marked."""
+        self.rego.setPlainText(text)
+        line = rego_error_line(message)
+        self.rego.set_error(line, message)
+        if line is not None:
+            self.rego.go_to_line(line)
+        self.rego_box.show()
 
     def selected_entrypoint(self) -> Any:
         if not self.entrypoint.isEnabled() or self.entrypoint.currentIndex() < 0:
@@ -247,12 +219,3 @@ class ModulePane(QWidget):
 
     def _entrypoint_selected(self, _index: int) -> None:
         self.entrypoint_changed.emit(self.selected_entrypoint())
-
-    def set_recent(self, items: list[str]) -> None:
-        self.recent.blockSignals(True)
-        self.recent.clear()
-        self.recent.addItem("Recent modules…")
-        for item in items:
-            self.recent.addItem(item, item)
-        self.recent.setEnabled(bool(items))
-        self.recent.blockSignals(False)

@@ -73,5 +73,4 @@ def dump(value: Any, language: str) -> str:
     """Pretty text of ``value``: JSON with 2-space indent, or block-style YAML in key order."""
     if language == "json":
         return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
-    text = dump_yaml(value, yaml.SafeDumper)
-    return text
+    return dump_yaml(value)  # the core's dumper: multi-line strings stay block scalars (``|``)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import SHARED_DIR, shared_path
+from helpers import manifest_behaviour, manifest_behaviour_cases, shared_path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -22,7 +22,6 @@ from workbench.core.engines.rego_source import (
     entrypoint_query_path,
     guess_execution_mode,
     load_rego_source,
-    open_rego_session,
     rewrite_v0,
     scan_module,
 )
@@ -34,7 +33,7 @@ from workbench.core.errors import (
     ModuleError,
 )
 from workbench.core.module import load_module
-from workbench.core.runner import RunConfig
+from workbench.core.session import ExecutionMode, RunConfig, open_session
 
 REQUEST = {
     "uid": "uid-1",
@@ -154,11 +153,11 @@ def test_mode_is_guessed_from_rules_or_taken_from_metadata(tmp_path: Path) -> No
     assert guess_execution_mode(load_rego_source(opa)) == "opa"
     assert default_entrypoint(load_rego_source(opa), "opa") == "policy/main"
     write(opa_dir, "metadata.yml", "rules: []\nmutating: false\nexecutionMode: gatekeeper\n")
-    session = open_rego_session(opa, RunConfig())
+    session = open_session(opa, RunConfig())
     assert session.execution_mode == "gatekeeper" and session.label == LABEL
-    assert open_rego_session(opa, RunConfig(), execution_mode="opa").execution_mode == "opa"
+    assert open_session(opa, RunConfig(execution_mode=ExecutionMode.OPA)).execution_mode == "opa"
     with pytest.raises(ModuleError, match="opa or gatekeeper"):
-        open_rego_session(opa, RunConfig(), execution_mode="wasi")
+        open_session(opa, RunConfig(execution_mode=ExecutionMode.WASI))
 
 
 def test_first_rule_is_the_fallback_entrypoint(tmp_path: Path) -> None:
@@ -198,7 +197,7 @@ def test_gatekeeper_adapters(tmp_path: Path) -> None:
         'package k\nviolation[{"msg": msg}] {\n input.review.namespace == input.parameters.ns\n'
         ' msg := sprintf("namespace %v is not allowed", [input.parameters.ns])\n}\n',
     )
-    session = open_rego_session(path, RunConfig())
+    session = open_session(path, RunConfig())
     out = session.run(ValidationRequest(REQUEST), {"ns": "default"})
     assert out.response.to_dict()["allowed"] is False
     assert out.response.to_dict()["status"]["message"] == "namespace default is not allowed"
@@ -212,7 +211,7 @@ def test_gatekeeper_adapters(tmp_path: Path) -> None:
 
 def test_opa_mode_needs_a_response_object(tmp_path: Path) -> None:
     path = write(tmp_path, "p.rego", 'package policy\nimport rego.v1\nmain := {"nothing": data.flag}\n')
-    session = open_rego_session(path, RunConfig())
+    session = open_session(path, RunConfig())
     out = session.run(ValidationRequest(REQUEST), {"flag": True})
     assert out.response.status == {
         "message": "internal server error: cannot interpret OPA policy result",
@@ -230,7 +229,7 @@ def test_strings_with_escapes_round_trip(tmp_path: Path) -> None:
         '"status": {"message": input.request.object.metadata.name}}}\n',
     )
     request = {**REQUEST, "object": {"metadata": {"name": tricky}}}
-    out = open_rego_session(path, RunConfig()).run(ValidationRequest(request), {})
+    out = open_session(path, RunConfig()).run(ValidationRequest(request), {})
     assert out.response.status["message"] == tricky
     assert out.response.uid == "uid-1"  # overwritten with the request's, like the Wasm engine
 
@@ -287,19 +286,6 @@ def test_cancel_token_interrupts_the_wait(tmp_path: Path) -> None:
 
 
 # -- agreement with the compiled fixtures ------------------------------------------------------------
-def _rego_fixtures() -> list[Any]:
-    path = SHARED_DIR / "fixtures" / "MANIFEST.json"
-    if not path.exists():
-        return [pytest.param(None, None, id="no-manifest")]
-    cases = []
-    for module in json.loads(path.read_text())["modules"]:
-        if not module.get("rego_sources"):
-            continue
-        for index, behaviour in enumerate(module["expected_behaviours"]):
-            cases.append(pytest.param(module, behaviour, id=f"{Path(module['name']).stem}-{index}"))
-    return cases
-
-
 #: fixtures whose compiled module is *known* to differ from evaluating its sources (with the reason)
 KNOWN_WASM_DIVERGENCES: dict[str, dict[str, Any]] = {
     # JAForbes/opa-wasm-issue: "opa build -t wasm" with the two entrypoints wasm/test/main and
@@ -320,11 +306,10 @@ def _sorted(value: Any) -> Any:
     return value
 
 
-@pytest.mark.parametrize(("module", "behaviour"), _rego_fixtures())
-def test_rego_source_agrees_with_the_compiled_wasm(module: dict[str, Any], behaviour: dict[str, Any]) -> None:
+@pytest.mark.parametrize(("name", "index"), manifest_behaviour_cases(rego_sources=True, stem_ids=True))
+def test_rego_source_agrees_with_the_compiled_wasm(name: str, index: int) -> None:
     fixtures = shared_path("fixtures")
-    if module is None:
-        pytest.fail("shared/fixtures/MANIFEST.json lists no Rego sources")
+    module, behaviour = manifest_behaviour(name, index)
     mode = module["kind"]
     entry = behaviour.get("entrypoint", 0)
     wasm = OpaEngine(load_module(fixtures / module["name"]), mode, EngineOptions())
@@ -376,7 +361,7 @@ def test_engine_protocol_and_registry(tmp_path: Path) -> None:
     from workbench.core.engines import Engine, create_engine
 
     path = write(tmp_path, "p.rego", "package policy\nimport rego.v1\nmain := {}\n")
-    engine = create_engine(load_rego_source(path), "rego-source")  # type: ignore[arg-type]
+    engine = create_engine(load_rego_source(path), "rego-source")
     assert isinstance(engine, Engine)
     assert engine.execution_mode == "opa" and engine.label == LABEL and engine.protocol_version() == "Unknown"
     assert engine.validate_settings({"anything": 1}).valid
@@ -401,14 +386,25 @@ def test_context_aware_inventory_reaches_rego(tmp_path: Path) -> None:
         '  not ns.metadata.labels.team\n  msg := sprintf("namespace %s has no team", [input.review.namespace])\n}\n',
     )
     snapshot = demo_dir() / "cluster"
-    granted = open_rego_session(path, RunConfig(allow_context_aware=True, cluster_snapshot=snapshot))
+    granted = open_session(path, RunConfig(allow_context_aware=True, cluster_snapshot=snapshot))
     rejected = granted.run(ValidationRequest({**REQUEST, "namespace": "sandbox"}), {})
     assert rejected.response.status == {"message": "namespace sandbox has no team"}
     assert granted.run(ValidationRequest({**REQUEST, "namespace": "team-a"}), {}).response.allowed
     seen: list[str] = []
-    denied = open_rego_session(
+    denied = open_session(
         path, RunConfig(cluster_snapshot=snapshot, log=lambda r: seen.append(r.message))
     )
     outcome = denied.run(ValidationRequest({**REQUEST, "namespace": "sandbox"}), {})
     assert outcome.response.allowed  # no inventory without --allow-context-aware
-    assert any("--allow-context-aware was not given" in m for m in seen)
+    assert any("access to cluster resources was not allowed" in m for m in seen)
+
+
+def test_compiled_module_in_rego_source_engine_is_a_workbench_error() -> None:
+    """Issue 11: create_engine(module, "rego-source") raised an internal TypeError."""
+    from workbench.core.engines import create_engine
+    from workbench.core.module import load_module
+    from workbench.core.resources import demo_dir
+
+    module = load_module(demo_dir() / "policies" / "require-labels" / "policy.wasm")
+    with pytest.raises(ModuleError, match="cannot run in the rego-source engine"):
+        create_engine(module, "rego-source")

@@ -23,6 +23,7 @@ from workbench.core.engines.response import AdmissionResponse, PostProcessing, p
 from workbench.core.errors import ModuleError
 
 if TYPE_CHECKING:
+    from workbench.core.engines.rego_source import RegoSource
     from workbench.core.module import PolicyModule
 
 __all__ = [
@@ -70,8 +71,21 @@ def engine_class(execution_mode: str) -> Any:
     return getattr(importlib.import_module(module_name), class_name)
 
 
-def create_engine(module: PolicyModule, execution_mode: str, options: EngineOptions | None = None) -> Engine:
-    """Build (and compile, through the cache) the engine that runs ``module`` in ``execution_mode``."""
-    mode = execution_mode if execution_mode == "rego-source" else normalise_execution_mode(execution_mode)
+def create_engine(module: PolicyModule | RegoSource, execution_mode: str, options: EngineOptions | None = None) -> Engine:
+    """Build (and compile, through the cache) the engine that runs ``module`` in ``execution_mode``.
+
+    ``rego-source`` takes a :class:`~workbench.core.engines.rego_source.RegoSource`; a compiled
+    module there is a :class:`ModuleError`, never an internal error.
+    """
+    if execution_mode == "rego-source":
+        from workbench.core.engines.rego_source import RegoSource, RegoSourceEngine
+
+        if isinstance(module, RegoSource):
+            return RegoSourceEngine(module, execution_mode, options or EngineOptions())
+        raise ModuleError(
+            "a compiled Wasm module cannot run in the rego-source engine: open the policy's .rego "
+            "files instead (the interpreter evaluates Rego source), or run the module as opa or gatekeeper"
+        )
+    mode = normalise_execution_mode(execution_mode)
     cls = engine_class(mode)
     return cls(module, mode, options or EngineOptions())  # type: ignore[no-any-return]

@@ -8,6 +8,7 @@ output goes to the :data:`LogSink`, results come back as outcomes.
 from __future__ import annotations
 
 import dataclasses
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -19,6 +20,12 @@ from workbench.core.errors import EvaluationCancelled, OperationCancelled
 __all__ = [
     "DEFAULT_MEMORY_LIMIT",
     "DEFAULT_TIMEOUT",
+    "MAX_HOST_CALL_BYTES",
+    "MAX_HOST_CALL_PAYLOAD",
+    "MAX_LOG_BYTES",
+    "MAX_LOG_RECORDS",
+    "MAX_LOG_RECORD_BYTES",
+    "MAX_POLICY_REPLY_BYTES",
     "EXECUTION_MODES",
     "CancelToken",
     "Engine",
@@ -28,12 +35,46 @@ __all__ = [
     "SettingsOutcome",
     "ValidationOutcome",
     "ValidationRequest",
+    "check_timeout",
     "null_log",
 ]
 
 EXECUTION_MODES = ("kubewarden-wapc", "opa", "gatekeeper", "wasi")
 DEFAULT_TIMEOUT = 2.0
 DEFAULT_MEMORY_LIMIT = 256 * 1024 * 1024
+
+# -- what one evaluation may cost the host beyond the guest's own memory cap ----------------
+# (see docs/security.md, section "Guest limits"). Above a limit, log output is truncated with
+# one note record; an oversized reply or host-call payload traps the guest (a 500 rejection).
+_MIB = 1024 * 1024
+#: log records kept (and forwarded) per evaluation; the rest are dropped with one note record
+MAX_LOG_RECORDS = 10_000
+#: bytes of one log record's message (console log, tracing, one stdout/stderr line)
+MAX_LOG_RECORD_BYTES = 1 * _MIB
+#: bytes of log messages per evaluation (all records together)
+MAX_LOG_BYTES = 16 * _MIB
+#: bytes of the policy's reply (waPC ``__guest_response``/``__guest_error``, WASI stdout)
+MAX_POLICY_REPLY_BYTES = 64 * _MIB
+#: bytes of one host-call payload (the request a policy sends to a host capability)
+MAX_HOST_CALL_PAYLOAD = 16 * _MIB
+#: bytes of host-call payloads and answers per evaluation
+MAX_HOST_CALL_BYTES = 64 * _MIB
+
+
+def check_timeout(timeout: float | None) -> float | None:
+    """A deadline must be a finite, positive number of seconds; ``None`` means no deadline."""
+    from workbench.core.errors import InputError
+
+    if timeout is None:
+        return None
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
+        raise InputError(f"the evaluation deadline {timeout!r} is not a number of seconds")
+    if not math.isfinite(timeout) or timeout <= 0:
+        raise InputError(
+            f"the evaluation deadline must be a positive number of seconds (got {timeout}); "
+            "use no deadline (None, --no-timeout) to run without one"
+        )
+    return float(timeout)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -157,6 +198,13 @@ class EngineOptions:
     extra_builtins: dict[str, Callable[..., Any]] = dataclasses.field(default_factory=dict)
     cancel: CancelToken | None = None
     use_cache: bool = True
+
+    def __post_init__(self) -> None:
+        from workbench.core.errors import InputError
+
+        self.timeout = check_timeout(self.timeout)
+        if isinstance(self.memory_limit, bool) or not isinstance(self.memory_limit, int) or self.memory_limit <= 0:
+            raise InputError(f"the memory limit must be a positive number of bytes (got {self.memory_limit!r})")
 
 
 @dataclasses.dataclass

@@ -62,24 +62,22 @@ from workbench.core.errors import (
     ModuleError,
     SettingsError,
 )
-from workbench.core.runner import BaseSession
 
 if TYPE_CHECKING:
     from workbench.core.metadata import Metadata
-    from workbench.core.runner import RunConfig
 
 __all__ = [
     "LABEL",
     "LIMITATIONS",
     "RegoModuleInfo",
-    "RegoSession",
     "RegoSource",
     "RegoSourceEngine",
     "default_entrypoint",
     "entrypoint_query_path",
     "guess_execution_mode",
     "load_rego_source",
-    "open_rego_session",
+    "rego_source_facts",
+    "resolve_rego_mode",
     "rewrite_v0",
     "scan_module",
 ]
@@ -738,40 +736,18 @@ class RegoSourceEngine:
         self.close()
 
 
-class RegoSession(BaseSession):
-    """The :class:`workbench.core.runner.PolicySession` API over Rego source files."""
-
-    label = LABEL
-
-    def __init__(self, source: RegoSource, config: RunConfig, execution_mode: str | None = None) -> None:
-        self.source = source
-        self.config = config
-        self.execution_mode = resolve_rego_mode(source, execution_mode or config.execution_mode)
-        md = source.metadata
-        self.raw = config.raw if config.raw is not None else bool(md and md.policy_type == "raw")
-        self._logs = []
-        #: set-up warnings are not repeated in the outcomes of a Rego-source session
-        self._setup_logs = []
-        snapshot = self._load_snapshot()
-        resources = self._context_aware_resources(md)
-        options = EngineOptions(
-            timeout=config.timeout,
-            memory_limit=config.memory_limit,
-            entrypoint=config.entrypoint,
-            log=self._log,
-            cluster_snapshot=snapshot,
-            context_aware_resources=resources,
-            cancel=config.cancel,
-        )
-        self.engine = RegoSourceEngine(source, self.execution_mode, options)
-
-    @property
-    def module(self) -> RegoSource:
-        return self.source
-
-
-def open_rego_session(
-    path: str | Path | Sequence[str | Path], config: RunConfig, execution_mode: str | None = None
-) -> RegoSession:
-    """A warm session over ``.rego`` file(s) or a folder of them (see :class:`RegoSession`)."""
-    return RegoSession(load_rego_source(path), config, execution_mode)
+def rego_source_facts(path: str | Path) -> dict[str, Any]:
+    """What ``inspect`` shows of Rego source: files, packages and rules, mode and entrypoint."""
+    source = load_rego_source(path)
+    mode = resolve_rego_mode(source)
+    return {
+        "path": str(path),
+        "kind": "rego-source",
+        "files": [str(f) for f in source.files],
+        "rules": source.rules(),
+        "execution_mode": mode,
+        "entrypoint": default_entrypoint(source, mode),
+        "metadata_path": str(source.metadata_path) if source.metadata_path else None,
+        "metadata": source.metadata.to_dict() if source.metadata else None,
+        "limitations": LIMITATIONS,
+    }

@@ -1,59 +1,36 @@
-"""OCI distribution client for Kubewarden policies, built on oras-py 0.2.43.
+"""Push, pull and resolve Kubewarden policies on OCI registries (see docs/oci.md).
 
-What comes from oras-py: :class:`oras.provider.Registry` (session set-up, cookie
-policy, URL building through :class:`oras.container.Container`, ``blob_exists``,
-``get_blob``, upload-session ``Location`` handling, paginated ``get_tags``,
-``delete_tag``), its auth backends (:class:`oras.auth.TokenAuth` for Bearer token
-exchange, anonymous or with Basic credentials) and its manifest JSON schema.
+:class:`RegistryClient` is the public face; the wire protocol lives in
+:mod:`workbench.core.oci.distribution` (our own small layer on ``requests``).
+Besides the Kubewarden verbs (``push``, ``pull``, ``digest``, ``manifest``, ``tags``,
+``download``) it offers raw building blocks for other artifacts (signatures):
+:meth:`RegistryClient.manifest_bytes`, :meth:`~RegistryClient.blob_bytes`,
+:meth:`~RegistryClient.put_blob`, :meth:`~RegistryClient.put_manifest`,
+:meth:`~RegistryClient.head_manifest`.
 
-What is replaced, and why (oras-py 0.2.43 is broken or unsuitable there):
-
-* ``do_request``: oras wraps it in a retry decorator sleeping 3+5+11+29+83 s
-  (131 s) before giving up on a dead host; it has no timeouts; its default
-  token backend misreads ``WWW-Authenticate: Basic`` as a token server; its
-  Basic backend sends every request unauthenticated first (which broke
-  chunked uploads) and its token backend re-sends a token of the wrong scope.
-  Ours: bounded retries with a short backoff, connect/read timeouts on every
-  request (including oras' own token requests, through the session adapter),
-  auth negotiated per challenge (Basic or Bearer) and then sent pre-emptively,
-  cancellation between attempts, typed errors.
-* push/pull: oras' ``push`` needs files on disk, always adds an
-  ``org.opencontainers.image.title`` layer annotation kwctl does not add, sends
-  the manifest through ``json=`` (so the digest of the exact bytes is unknown)
-  and reports no progress; its ``pull`` writes to disk by title annotation and
-  verifies nothing. Ours upload/download in chunks with progress callbacks and
-  cancellation, and verify size, digest and the Wasm magic before returning.
-
-Not thread-safe by design: use one :class:`RegistryClient` per worker (calls on
-a shared client are serialised by a lock).
+Not thread-safe by design: use one :class:`RegistryClient` per worker (calls on a
+shared client are serialised by a lock).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
-import logging
+import re
+import tempfile
 import threading
-import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import IO, Any
+from urllib.parse import urljoin
 
-import jsonschema
-import oras.client  # import first: oras.decorator alone is a circular import
-import oras.container
-import oras.provider
-import oras.schemas
 import requests
-import requests.adapters
-from oras.auth.token import TokenAuth
-from oras.auth.utils import get_basic_auth
 
 from workbench.core.errors import (
     InputError,
     ModuleError,
     OperationCancelled,
-    RegistryAuthError,
     RegistryError,
     RegistryNotFound,
     RegistryTLSError,
@@ -72,6 +49,17 @@ from workbench.core.oci.artifact import (
     sha256_digest,
 )
 from workbench.core.oci.credentials import Credentials, DockerConfig, load_docker_config
+from workbench.core.oci.distribution import (
+    MANIFEST_LIMIT,
+    CancelLike,
+    Deadline,
+    Endpoint,
+    TransportOptions,
+    iter_body,
+    origin_of,
+    read_capped,
+    redact,
+)
 from workbench.core.oci.reference import HttpReference, OciReference, parse_oci_reference
 from workbench.core.oci.sources import Sources, load_sources
 
@@ -82,33 +70,14 @@ __all__ = [
     "TransportOptions",
 ]
 
-log = logging.getLogger(__name__)
-
 #: ``progress(done_bytes, total_bytes)``; calls are monotonic and end with done == total
 ProgressCallback = Callable[[int, int], None]
+#: kept for callers typing a cancel argument
+_Cancel = CancelLike
 
-
-class _Cancel(Protocol):
-    """Anything with a ``cancelled`` flag (a :class:`~workbench.core.engines.base.CancelToken`)."""
-
-    @property
-    def cancelled(self) -> bool: ...
-
-
-@dataclasses.dataclass(frozen=True)
-class TransportOptions:
-    """Network behaviour: no hidden stalls."""
-
-    connect_timeout: float = 5.0
-    read_timeout: float = 30.0
-    #: extra attempts after a connection failure or a 5xx answer
-    retries: int = 2
-    #: first backoff in seconds, doubled after each failed attempt
-    backoff: float = 0.2
-    #: bytes per progress/cancel step
-    chunk_size: int = 256 * 1024
-    #: refuse to download a layer bigger than this
-    max_module_size: int = 512 * 1024 * 1024
+_DIGEST_RE = re.compile(r"sha256:[0-9a-f]{64}")
+#: tag-list pages followed at most
+MAX_TAG_PAGES = 100
 
 
 @dataclasses.dataclass(frozen=True)
@@ -118,17 +87,13 @@ class PushResult:
 
 
 #: (host, plans) -> index of the endpoint plan that answered last (process-wide)
-_RESOLVED: dict[tuple[str, tuple[tuple[str, bool | str], ...]], int] = {}
+_RESOLVED: dict[tuple[str, tuple[tuple[str, bool], ...]], int] = {}
 
 # --------------------------------------------------------------------------- transfer helpers
 
 
 class _Progress:
-    """Monotonic, throttled progress reporting.
-
-    A retried upload must not move the bar backwards, and a GUI needs a few hundred
-    updates at most: one per ``step`` bytes, plus the final one.
-    """
+    """Monotonic, throttled progress reporting (one call per ``step`` bytes plus the last)."""
 
     def __init__(self, callback: ProgressCallback | None, total: int, step: int = 64 * 1024) -> None:
         self.callback = callback
@@ -152,14 +117,22 @@ class _Progress:
 
 
 class _UploadBody:
-    """A rewindable request body that reports progress and honours cancellation between chunks."""
+    """A rewindable request body that reports progress and honours the deadline between chunks."""
 
-    def __init__(self, data: bytes, progress: _Progress, cancel: _Cancel | None, chunk_size: int) -> None:
-        self._data = memoryview(data)
+    def __init__(
+        self,
+        data: memoryview,
+        progress: _Progress | None,
+        deadline: Deadline,
+        chunk_size: int,
+        offset: int = 0,
+    ) -> None:
+        self._data = data
         self._pos = 0
         self._progress = progress
-        self._cancel = cancel
+        self._deadline = deadline
         self._chunk = chunk_size
+        self._offset = offset
 
     def __len__(self) -> int:
         return len(self._data)
@@ -168,272 +141,40 @@ class _UploadBody:
         self._pos = 0
 
     def read(self, size: int = -1) -> bytes:
-        if self._cancel is not None and self._cancel.cancelled:
-            raise OperationCancelled("upload cancelled")
+        self._deadline.check()
         if size is None or size < 0:
             size = len(self._data) - self._pos
         size = min(size, self._chunk)
         chunk = self._data[self._pos : self._pos + size].tobytes()
         self._pos += len(chunk)
-        if chunk:
-            self._progress(self._pos)
+        if chunk and self._progress is not None:
+            self._progress(self._offset + self._pos)
         return chunk
 
 
-class _TimeoutAdapter(requests.adapters.HTTPAdapter):
-    """Default timeouts for every request on the session (oras' own token requests have none)."""
+class _Sink:
+    """Writes a blob somewhere while hashing and counting it (the digest is checked at the end)."""
 
-    def __init__(self, timeout: tuple[float, float]) -> None:
-        super().__init__(max_retries=0)
-        self._timeout = timeout
+    def __init__(self, handle: IO[bytes] | None) -> None:
+        self.handle = handle
+        self.sha = hashlib.sha256()
+        self.size = 0
+        self.head = b""
+        self.parts: list[bytes] = []
 
-    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
-        if kwargs.get("timeout") is None:
-            kwargs["timeout"] = self._timeout
-        return super().send(request, **kwargs)
-
-
-def _root_cause(exc: BaseException) -> BaseException:
-    seen: set[int] = set()
-    current: BaseException = exc
-    while id(current) not in seen:
-        seen.add(id(current))
-        nxt: BaseException | None = getattr(current, "reason", None)
-        if not isinstance(nxt, BaseException):
-            args = getattr(current, "args", ())
-            nxt = args[0] if args and isinstance(args[0], BaseException) else None
-        if nxt is None:
-            nxt = current.__cause__ or current.__context__
-        if nxt is None:
-            break
-        current = nxt
-    return current
-
-
-def _is_dns_failure(exc: BaseException) -> bool:
-    text = f"{type(_root_cause(exc)).__name__} {exc}"
-    return "NameResolution" in text or "Name or service not known" in text or "getaddrinfo" in text
-
-
-def _describe(exc: BaseException) -> str:
-    cause = _root_cause(exc)
-    text = str(cause) or type(cause).__name__
-    return text.split("\n", 1)[0][:200]
-
-
-def _wait(seconds: float, cancel: _Cancel | None) -> None:
-    deadline = time.monotonic() + seconds
-    while True:
-        if cancel is not None and cancel.cancelled:
-            raise OperationCancelled("registry operation cancelled")
-        left = deadline - time.monotonic()
-        if left <= 0:
-            return
-        time.sleep(min(left, 0.05))
-
-
-def _registry_errors(response: requests.Response) -> tuple[str, str]:
-    """(first OCI error code, message) from an error body, or empty strings."""
-    try:
-        body = response.json()
-        first = (body.get("errors") or [{}])[0]
-        return str(first.get("code") or ""), str(first.get("message") or "")
-    except (ValueError, AttributeError, IndexError, TypeError):
-        return "", ""
-
-
-# --------------------------------------------------------------------------- oras subclass
-
-
-class _OrasRegistry(oras.provider.Registry):
-    """One registry endpoint (scheme + host + TLS settings) with fixed transport behaviour."""
-
-    def __init__(
-        self,
-        host: str,
-        *,
-        scheme: str,
-        verify: bool | str,
-        credentials: Credentials | None,
-        options: TransportOptions,
-        registry_name: str,
-    ) -> None:
-        super().__init__(hostname=host, insecure=scheme == "http", tls_verify=verify, auth_backend="token")
-        self.scheme = scheme
-        self.registry_name = registry_name
-        self.options = options
-        self.credentials = credentials
-        self.cancel: _Cancel | None = None
-        #: what the current operation is about, for messages from oras' own status checks
-        self.subject = ""
-        adapter = _TimeoutAdapter((options.connect_timeout, options.read_timeout))
-        self.session.mount("https://", adapter)
-        self.session.mount("http://", adapter)
-        self.session.headers["User-Agent"] = "policy-workbench (oras-py)"
-        if credentials is not None:
-            self.auth.set_basic_auth(credentials.username, credentials.password)
-        self._authorization: str | None = None  # sent pre-emptively once negotiated
+    def write(self, chunk: bytes) -> None:
+        self.sha.update(chunk)
+        self.size += len(chunk)
+        if len(self.head) < 4:
+            self.head = (self.head + chunk)[:4]
+        if self.handle is not None:
+            self.handle.write(chunk)
+        else:
+            self.parts.append(chunk)
 
     @property
-    def base_url(self) -> str:
-        return f"{self.prefix}://{self.hostname}"
-
-    def close(self) -> None:
-        self.session.close()
-
-    # -- requests --------------------------------------------------------------
-    def _send(
-        self, method: str, url: str, headers: dict[str, str], data: Any, json_body: Any, stream: bool
-    ) -> requests.Response:
-        if isinstance(data, _UploadBody):
-            data.rewind()
-        return self.session.request(
-            method, url, data=data, json=json_body, headers=headers, stream=stream, verify=self._tls_verify
-        )
-
-    def _negotiate(self, response: requests.Response, headers: dict[str, str]) -> bool:
-        """React to a 401 challenge; True when the request should be re-sent with new headers."""
-        challenge = response.headers.get("WWW-Authenticate", "")
-        scheme = challenge.split(" ", 1)[0].lower()
-        if scheme == "basic":
-            if self.credentials is None:
-                return False
-            value = "Basic " + get_basic_auth(self.credentials.username, self.credentials.password)
-            if headers.get("Authorization") == value:
-                return False  # the credentials themselves were refused
-            self._authorization = value
-            headers["Authorization"] = value
-            return True
-        if scheme == "bearer" and isinstance(self.auth, TokenAuth):
-            previous = headers.pop("Authorization", None)
-            new_headers, changed = self.auth.authenticate_request(response, dict(headers), refresh=True)
-            token = new_headers.get("Authorization") if changed else None
-            if not token or token == previous:
-                return False
-            self._authorization = token
-            headers["Authorization"] = token
-            return True
-        return False
-
-    def do_request(  # type: ignore[override]
-        self,
-        url: str,
-        method: str = "GET",
-        data: Any = None,
-        headers: dict | None = None,
-        json: Any = None,
-        stream: bool = False,
-    ) -> requests.Response:
-        """Bounded retries, timeouts, cancellation, auth negotiation; typed network errors."""
-        attempt = 0
-        while True:
-            if self.cancel is not None and self.cancel.cancelled:
-                raise OperationCancelled("registry operation cancelled")
-            hdrs = dict(headers or {})
-            if self._authorization and "Authorization" not in hdrs:
-                hdrs["Authorization"] = self._authorization
-            try:
-                response = self._send(method, url, hdrs, data, json, stream)
-                if response.status_code == 401 and self._negotiate(response, hdrs):
-                    response.close()
-                    response = self._send(method, url, hdrs, data, json, stream)
-            except requests.exceptions.SSLError as exc:
-                raise self._tls_error(exc) from None
-            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
-                if attempt >= self.options.retries or _is_dns_failure(exc):
-                    raise self._unavailable(exc) from None
-                log.debug("registry %s: %s; retrying", self.hostname, _describe(exc))
-            except requests.exceptions.ChunkedEncodingError as exc:
-                if attempt >= self.options.retries:
-                    raise self._unavailable(exc) from None
-            except requests.exceptions.RequestException as exc:
-                raise RegistryError(
-                    f"request to registry {self.registry_name} failed: {_describe(exc)}"
-                ) from None
-            else:
-                if response.status_code not in (500, 502, 503, 504) or attempt >= self.options.retries:
-                    return response
-                response.close()
-            attempt += 1
-            _wait(self.options.backoff * (2 ** (attempt - 1)), self.cancel)
-
-    def _tls_error(self, exc: BaseException) -> RegistryTLSError:
-        detail = _describe(exc)
-        error = RegistryTLSError(
-            f"TLS connection to registry {self.registry_name} failed ({detail}). If the registry uses "
-            f"a private CA, list it under source_authorities for '{self.registry_name}' in sources.yaml "
-            "(--sources-path); for a test registry without valid TLS add it to insecure_sources"
-        )
-        lowered = detail.lower()
-        #: the server answered in plain text: it does not speak TLS at all
-        error.not_tls = "wrong version number" in lowered or "record layer failure" in lowered  # type: ignore[attr-defined]
-        return error
-
-    def _unavailable(self, exc: BaseException) -> RegistryUnavailable:
-        if _is_dns_failure(exc):
-            return RegistryUnavailable(
-                f"cannot resolve registry host '{self.registry_name}': check the name and your network/DNS"
-            )
-        if isinstance(exc, requests.exceptions.Timeout):
-            return RegistryUnavailable(
-                f"registry {self.registry_name} did not answer in time ({_describe(exc)}): "
-                "check that it is up and reachable"
-            )
-        return RegistryUnavailable(
-            f"cannot reach registry {self.registry_name} at {self.base_url} ({_describe(exc)}): "
-            "check that it is running and reachable (and the port is right)"
-        )
-
-    # -- status mapping ----------------------------------------------------------
-    def check_response(self, response: requests.Response, what: str) -> None:
-        status = response.status_code
-        if 200 <= status < 300:
-            return
-        code, message = _registry_errors(response)
-        detail = f" ({code}: {message})" if code or message else ""
-        if status == 401:
-            if self.credentials is None:
-                raise RegistryAuthError(
-                    f"registry {self.registry_name} requires authentication for {what}{detail}: log in with "
-                    "'docker login', point --docker-config-json-path at a Docker config, or pass "
-                    "--username with --password-stdin"
-                )
-            raise RegistryAuthError(
-                f"registry {self.registry_name} refused the credentials of user '{self.credentials.username}' "
-                f"(from {self.credentials.source}) for {what}{detail}: check the user name and password"
-            )
-        if status == 403:
-            raise RegistryAuthError(
-                f"registry {self.registry_name} denied access to {what}{detail}: the account lacks permission"
-            )
-        if status == 404:
-            if code == "NAME_UNKNOWN":
-                raise RegistryNotFound(f"repository not found: {what} does not exist on {self.registry_name}")
-            raise RegistryNotFound(f"not found: {what}{detail}: check the repository, tag or digest")
-        if status >= 500:
-            raise RegistryUnavailable(
-                f"registry {self.registry_name} failed with HTTP {status} for {what}{detail}; try again later"
-            )
-        raise RegistryError(f"registry {self.registry_name} answered HTTP {status} for {what}{detail}")
-
-    def _check_200_response(self, response: requests.Response) -> None:  # used by oras methods
-        self.check_response(response, self.subject or str(response.request.url if response.request else "?"))
-
-    def probe(self) -> requests.Response:
-        """``GET /v2/``: proves the endpoint speaks the distribution API (any HTTP answer counts)."""
-        return self.do_request(f"{self.base_url}/v2/", "GET")
-
-
-def _container(ref: OciReference) -> oras.container.Container:
-    """An oras Container with the fields set directly (oras' own regex mis-parses dotted namespaces)."""
-    container = oras.container.Container.__new__(oras.container.Container)
-    namespace, _, repository = ref.repository.rpartition("/")
-    container.registry = ref.host
-    container.namespace = namespace or None
-    container.repository = repository
-    container.tag = ref.tag or "latest"
-    container.digest = ref.digest
-    return container
+    def digest(self) -> str:
+        return "sha256:" + self.sha.hexdigest()
 
 
 def _module_bytes(module: Any) -> bytes:
@@ -450,6 +191,14 @@ def _module_bytes(module: Any) -> bytes:
     raise InputError(f"cannot push {type(module).__name__}: expected module bytes, a path or a PolicyModule")
 
 
+def _as_ref(ref: str | OciReference) -> OciReference:
+    return ref if isinstance(ref, OciReference) else parse_oci_reference(ref)
+
+
+def _media_type(response: requests.Response) -> str:
+    return response.headers.get("Content-Type", "").split(";", 1)[0].strip()
+
+
 # --------------------------------------------------------------------------- public client
 
 
@@ -458,7 +207,9 @@ class RegistryClient:
 
     ``sources`` / ``docker_config`` default to kwctl's files (``sources.yaml`` in the
     Kubewarden config dir, ``$DOCKER_CONFIG/config.json`` or ``~/.docker/config.json``).
-    ``credentials`` (e.g. from ``--username``/``--password-stdin``) override the Docker config.
+    ``credentials`` (e.g. from ``--username``/``--password-stdin``) override the Docker config
+    and, like the Docker config's, are only ever sent to the registry they belong to
+    (and to the token realm it names; see docs/oci.md, "Credentials").
     """
 
     def __init__(
@@ -473,7 +224,7 @@ class RegistryClient:
         self._docker_config = docker_config
         self.credentials = credentials
         self.options = options or TransportOptions()
-        self._endpoints: dict[str, _OrasRegistry] = {}
+        self._endpoints: dict[str, Endpoint] = {}
         self._lock = threading.RLock()
 
     # -- lifecycle -----------------------------------------------------------------
@@ -500,26 +251,30 @@ class RegistryClient:
             return self.credentials
         return self.docker_config.lookup(registry)
 
-    # -- endpoint resolution (kwctl's protocol fallback for insecure sources) -------
-    def _endpoint(self, ref: OciReference, cancel: _Cancel | None) -> _OrasRegistry:
-        key = ref.host
-        endpoint = self._endpoints.get(key)
-        if endpoint is None:
-            endpoint = self._resolve(ref, cancel)
-            self._endpoints[key] = endpoint
-        endpoint.cancel = cancel
-        return endpoint
+    def _manifest_deadline(self, what: str, cancel: CancelLike | None) -> Deadline:
+        return Deadline(self.options.manifest_deadline, what, cancel)
 
-    def _plans(self, ref: OciReference) -> list[tuple[str, bool | str]]:
+    def _blob_deadline(self, what: str, cancel: CancelLike | None) -> Deadline:
+        return Deadline(self.options.blob_deadline, what, cancel)
+
+    # -- endpoint resolution (kwctl's protocol fallback for insecure sources) -------
+    def _plans(self, registry: str) -> list[tuple[str, bool]]:
         """kwctl's order: HTTPS (system + sources.yaml CAs); for insecure sources then
         HTTPS without verification, then plain HTTP."""
-        plans: list[tuple[str, bool | str]] = [("https", self.sources.ca_bundle_path(ref.registry))]
-        if self.sources.is_insecure(ref.registry):
+        plans = [("https", True)]
+        if self.sources.is_insecure(registry):
             plans += [("https", False), ("http", False)]
         return plans
 
-    def _resolve(self, ref: OciReference, cancel: _Cancel | None) -> _OrasRegistry:
-        plans = self._plans(ref)
+    def _endpoint(self, ref: OciReference, deadline: Deadline) -> Endpoint:
+        endpoint = self._endpoints.get(ref.host)
+        if endpoint is None:
+            endpoint = self._resolve(ref, deadline)
+            self._endpoints[ref.host] = endpoint
+        return endpoint
+
+    def _resolve(self, ref: OciReference, deadline: Deadline) -> Endpoint:
+        plans = self._plans(ref.registry)
         cache_key = (ref.host, tuple(plans))
         # the plan that worked last time in this process goes first (fresh clients per worker
         # would otherwise pay for failed TLS handshakes every time); the others still follow
@@ -531,137 +286,271 @@ class RegistryClient:
         last_error: RegistryError | None = None
         server_speaks_tls = True
         for index in order:
-            scheme, tls = plans[index]
+            scheme, verify = plans[index]
             if scheme == "https" and not server_speaks_tls:
                 continue  # a plain-HTTP server fails every TLS variant the same way
-            endpoint = _OrasRegistry(
+            endpoint = Endpoint(
                 ref.host,
                 scheme=scheme,
-                verify=tls,
+                context=self.sources.ssl_context(ref.registry, verify=verify) if scheme == "https" else None,
                 credentials=creds,
                 options=self.options,
                 registry_name=ref.registry,
             )
-            endpoint.cancel = cancel
             try:
-                response = endpoint.probe()
+                response = endpoint.probe(deadline)
             except (RegistryTLSError, RegistryUnavailable) as exc:
                 endpoint.close()
+                if deadline.remaining() <= 0:
+                    raise
                 last_error = exc
                 if getattr(exc, "not_tls", False):
                     server_speaks_tls = False
                 continue
-            if response.status_code == 401:
-                # learn the auth scheme now so that uploads carry credentials up front
-                hdrs: dict[str, str] = {}
-                if endpoint._negotiate(response, hdrs) and hdrs.get("Authorization", "").startswith("Basic"):
-                    response.close()
-                    response = endpoint.probe()
-                    if response.status_code == 401:
-                        endpoint.check_response(response, f"{ref.name}")
-            response.close()
+            except BaseException:
+                endpoint.close()
+                raise
+            status = response.status_code
+            response.close()  # never read: any HTTP answer proves the endpoint
+            if status == 401 and endpoint.authorization and endpoint.authorization.startswith("Basic"):
+                endpoint.close()
+                raise endpoint.auth_error(ref.name, "")
             _RESOLVED[cache_key] = index
             return endpoint
         _RESOLVED.pop(cache_key, None)
         assert last_error is not None
         raise last_error
 
-    # -- read side -----------------------------------------------------------------------
-    def _get_manifest(self, ref: OciReference, cancel: _Cancel | None) -> tuple[dict[str, Any], bytes, str]:
-        endpoint = self._endpoint(ref, cancel)
-        container = _container(ref)
-        url = f"{endpoint.prefix}://{container.manifest_url(ref.reference)}"
-        response = endpoint.do_request(url, "GET", headers={"Accept": ", ".join(ACCEPTED_MANIFEST_TYPES)})
+    # -- raw building blocks -----------------------------------------------------------
+    def _manifest_url(self, endpoint: Endpoint, ref: OciReference, reference: str) -> str:
+        return endpoint.url(f"/v2/{ref.repository}/manifests/{reference}")
+
+    def _blob_url(self, endpoint: Endpoint, ref: OciReference, digest: str) -> str:
+        return endpoint.url(f"/v2/{ref.repository}/blobs/{digest}")
+
+    def _fetch_manifest(
+        self, ref: OciReference, accept: str | Sequence[str], cancel: CancelLike | None
+    ) -> tuple[bytes, str, str]:
+        deadline = self._manifest_deadline(f"manifest download of {ref.whole()}", cancel)
+        endpoint = self._endpoint(ref, deadline)
+        accept_header = accept if isinstance(accept, str) else ", ".join(accept)
+        response = endpoint.request(
+            "GET",
+            self._manifest_url(endpoint, ref, ref.reference),
+            deadline,
+            headers={"Accept": accept_header},
+        )
         if response.status_code == 404:
-            self._explain_missing(endpoint, ref)
-        endpoint.check_response(response, f"{ref.whole()}")
-        raw = response.content
+            response.close()
+            self._explain_missing(endpoint, ref, deadline)
+        endpoint.check(response, ref.whole(), deadline)
+        media_type = _media_type(response)
+        raw = read_capped(
+            response, deadline, self.options, limit=MANIFEST_LIMIT, what=f"the manifest of {ref.whole()}"
+        )
         digest = sha256_digest(raw)
         if ref.digest and ref.digest.startswith("sha256:") and ref.digest != digest:
             raise RegistryError(
                 f"registry {ref.registry} returned a manifest whose digest {digest} does not match {ref.digest}"
             )
+        return raw, media_type, digest
+
+    def manifest_bytes(
+        self,
+        ref: str | OciReference,
+        *,
+        accept: str | Sequence[str] = ACCEPTED_MANIFEST_TYPES,
+        cancel: CancelLike | None = None,
+    ) -> tuple[bytes, str, str]:
+        """The raw manifest ``ref`` points to: ``(body, media type, "sha256:<hex>")``.
+
+        ``accept`` is the ``Accept`` header (one type or several). The body is at most 4 MiB
+        (:data:`~workbench.core.oci.distribution.MANIFEST_LIMIT`) and, for a digest reference,
+        verified against it. The media type is the reply's ``Content-Type`` without parameters.
+        Raises :class:`RegistryNotFound` for an unknown repository, tag or digest.
+        """
+        oci = _as_ref(ref)
+        with self._lock:
+            return self._fetch_manifest(oci, accept, cancel)
+
+    def head_manifest(self, ref: str | OciReference, *, cancel: CancelLike | None = None) -> str | None:
+        """The digest ``ref`` resolves to (``HEAD`` on the manifest), or None when it does not exist.
+
+        Falls back to a bounded ``GET`` when the registry sends no ``Docker-Content-Digest``.
+        """
+        oci = _as_ref(ref)
+        with self._lock:
+            deadline = self._manifest_deadline(f"manifest lookup of {oci.whole()}", cancel)
+            endpoint = self._endpoint(oci, deadline)
+            response = endpoint.request(
+                "HEAD",
+                self._manifest_url(endpoint, oci, oci.reference),
+                deadline,
+                headers={"Accept": ", ".join(ACCEPTED_MANIFEST_TYPES)},
+            )
+            status = response.status_code
+            announced = response.headers.get("Docker-Content-Digest", "")
+            if status == 404:
+                response.close()
+                return None
+            endpoint.check(response, oci.whole(), deadline)
+            response.close()
+            if _DIGEST_RE.fullmatch(announced):
+                return announced
+            try:
+                return self._fetch_manifest(oci, ACCEPTED_MANIFEST_TYPES, cancel)[2]
+            except RegistryNotFound:
+                return None
+
+    def blob_bytes(
+        self, ref: str | OciReference, digest: str, *, max_size: int, cancel: CancelLike | None = None
+    ) -> bytes:
+        """The blob ``digest`` of ``ref``'s repository, streamed, at most ``max_size`` bytes and
+        verified against ``digest`` (``sha256:`` only) before it is returned."""
+        oci = _as_ref(ref)
+        if not _DIGEST_RE.fullmatch(digest):
+            raise RegistryError(f"{oci.name}: '{digest[:80]}' is not a sha256 digest")
+        with self._lock:
+            sink = _Sink(None)
+            self._download_blob(oci, digest, None, max_size, sink, None, cancel)
+            return b"".join(sink.parts)
+
+    def put_blob(self, ref: str | OciReference, data: bytes, *, cancel: CancelLike | None = None) -> str:
+        """Upload ``data`` as a blob of ``ref``'s repository and return its digest.
+
+        Skipped when ``HEAD`` says the registry already has it.
+        """
+        oci = _as_ref(ref)
+        with self._lock:
+            return self._upload_blob(oci, data, None, cancel)
+
+    def put_manifest(
+        self, ref: str | OciReference, data: bytes, media_type: str, *, cancel: CancelLike | None = None
+    ) -> str:
+        """Store ``data`` (the exact bytes) as a manifest of type ``media_type`` under ``ref``'s tag
+        (or digest) and return its digest ``sha256:<hex>``."""
+        oci = _as_ref(ref)
+        if len(data) > MANIFEST_LIMIT:
+            raise InputError(
+                f"manifest for {oci.whole()} is {len(data)} bytes, over the {MANIFEST_LIMIT}-byte limit"
+            )
+        digest = sha256_digest(data)
+        if oci.digest and oci.digest != digest:
+            raise InputError(f"manifest bytes hash to {digest}, not to the reference's {oci.digest}")
+        with self._lock:
+            deadline = self._manifest_deadline(f"manifest upload to {oci.whole()}", cancel)
+            endpoint = self._endpoint(oci, deadline)
+            response = endpoint.request(
+                "PUT",
+                self._manifest_url(endpoint, oci, oci.tag or oci.reference),
+                deadline,
+                data=data,
+                headers={"Content-Type": media_type},
+            )
+            endpoint.check(response, f"manifest {oci.whole()}", deadline)
+            announced = response.headers.get("Docker-Content-Digest")
+            response.close()
+            if announced and announced != digest:
+                raise RegistryError(
+                    f"registry {oci.registry} stored the manifest as {redact(announced)[:80]}, expected {digest}"
+                )
+            return digest
+
+    # -- Kubewarden read side ------------------------------------------------------------
+    def _manifest_dict(self, ref: OciReference, cancel: CancelLike | None) -> tuple[dict[str, Any], str]:
+        raw, _media, digest = self._fetch_manifest(ref, ACCEPTED_MANIFEST_TYPES, cancel)
         try:
             manifest = json.loads(raw)
-        except ValueError as exc:
+        except RecursionError:
+            raise RegistryError(
+                f"registry {ref.registry} returned a manifest nested too deeply for {ref.whole()}"
+            ) from None
+        except ValueError:
             raise RegistryError(
                 f"registry {ref.registry} returned a manifest that is not JSON for {ref.whole()}"
-            ) from exc
+            ) from None
         if not isinstance(manifest, dict):
             raise RegistryError(f"registry {ref.registry} returned a malformed manifest for {ref.whole()}")
-        return manifest, raw, digest
+        return manifest, digest
 
-    def _explain_missing(self, endpoint: _OrasRegistry, ref: OciReference) -> None:
+    def _explain_missing(self, endpoint: Endpoint, ref: OciReference, deadline: Deadline) -> None:
         """Registries answer MANIFEST_UNKNOWN for unknown repositories too: tell the two apart."""
-        container = _container(ref)
-        response = endpoint.do_request(f"{endpoint.prefix}://{container.tags_url()}", "GET")
-        try:
-            if response.status_code == 404:
-                raise RegistryNotFound(
-                    f"repository not found: {ref.name} does not exist on {ref.registry} (check the name)"
-                )
-            if response.status_code != 200:
-                return
-            try:
-                tags = sorted(response.json().get("tags") or [])
-            except (ValueError, AttributeError):
-                return
-        finally:
+        response = endpoint.request("GET", endpoint.url(f"/v2/{ref.repository}/tags/list"), deadline)
+        if response.status_code == 404:
             response.close()
-        shown = ", ".join(tags[:10]) + (", …" if len(tags) > 10 else "")
+            raise RegistryNotFound(
+                f"repository not found: {ref.name} does not exist on {ref.registry} (check the name)"
+            )
+        tags: list[str] = []
+        if response.status_code == 200:
+            tags = self._tag_page(response, deadline, ref)[0]
+        else:
+            response.close()
+        shown = ", ".join(sorted(tags)[:10]) + (", …" if len(tags) > 10 else "")
         what = f"digest {ref.digest}" if ref.digest else f"tag '{ref.tag}'"
         raise RegistryNotFound(
             f"{what} not found in repository {ref.name}" + (f" (available tags: {shown})" if tags else "")
         )
 
-    def manifest(self, ref: str | OciReference, *, cancel: _Cancel | None = None) -> dict[str, Any]:
+    def _tag_page(
+        self, response: requests.Response, deadline: Deadline, ref: OciReference
+    ) -> tuple[list[str], str]:
+        link = response.headers.get("Link", "")
+        raw = read_capped(
+            response, deadline, self.options, limit=MANIFEST_LIMIT, what=f"the tag list of {ref.name}"
+        )
+        try:
+            body = json.loads(raw)
+        except (ValueError, RecursionError):
+            raise RegistryError(
+                f"registry {ref.registry} returned a tag list that is not JSON for {ref.name}"
+            ) from None
+        tags = body.get("tags") if isinstance(body, dict) else None
+        if tags is None:
+            tags = []
+        if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+            raise RegistryError(f"registry {ref.registry} returned a malformed tag list for {ref.name}")
+        match = re.match(r'\s*<([^>]*)>\s*;\s*rel="?next"?', link)
+        return tags, match.group(1) if match else ""
+
+    def manifest(self, ref: str | OciReference, *, cancel: CancelLike | None = None) -> dict[str, Any]:
         """The image manifest of ``ref`` as a dict."""
-        oci = ref if isinstance(ref, OciReference) else parse_oci_reference(ref)
+        oci = _as_ref(ref)
         with self._lock:
-            return self._get_manifest(oci, cancel)[0]
+            return self._manifest_dict(oci, cancel)[0]
 
-    def digest(self, ref: str | OciReference, *, cancel: _Cancel | None = None) -> str:
-        """``sha256:<hex>`` of the manifest ``ref`` points to."""
-        oci = ref if isinstance(ref, OciReference) else parse_oci_reference(ref)
+    def digest(self, ref: str | OciReference, *, cancel: CancelLike | None = None) -> str:
+        """``sha256:<hex>`` of the manifest ``ref`` points to (RegistryNotFound when it does not exist)."""
+        oci = _as_ref(ref)
         with self._lock:
-            endpoint = self._endpoint(oci, cancel)
-            container = _container(oci)
-            url = f"{endpoint.prefix}://{container.manifest_url(oci.reference)}"
-            response = endpoint.do_request(
-                url, "HEAD", headers={"Accept": ", ".join(ACCEPTED_MANIFEST_TYPES)}
-            )
-            if response.status_code == 200 and response.headers.get("Docker-Content-Digest", "").startswith(
-                "sha256:"
-            ):
-                return response.headers["Docker-Content-Digest"]
-            response.close()
-            # no digest header, or an error (HEAD answers carry no body): GET explains or hashes
-            return self._get_manifest(oci, cancel)[2]
+            found = self.head_manifest(oci, cancel=cancel)
+            if found is None:
+                # explain what is missing (repository or tag) through the GET path
+                self._fetch_manifest(oci, ACCEPTED_MANIFEST_TYPES, cancel)
+                raise RegistryNotFound(f"not found: {oci.whole()}")
+            return found
 
-    def tags(self, ref: str | OciReference, *, cancel: _Cancel | None = None) -> list[str]:
-        """Tags of the repository of ``ref`` (oras' paginated ``get_tags``)."""
-        oci = ref if isinstance(ref, OciReference) else parse_oci_reference(ref)
+    def tags(self, ref: str | OciReference, *, cancel: CancelLike | None = None) -> list[str]:
+        """Tags of the repository of ``ref`` (following ``Link`` pages of the same origin, at most 100)."""
+        oci = _as_ref(ref)
         with self._lock:
-            endpoint = self._endpoint(oci, cancel)
-            endpoint.subject = f"repository {oci.name}"
-            return list(endpoint.get_tags(_container(oci)))
+            deadline = self._manifest_deadline(f"tag list of {oci.name}", cancel)
+            endpoint = self._endpoint(oci, deadline)
+            url = endpoint.url(f"/v2/{oci.repository}/tags/list")
+            found: list[str] = []
+            for _page in range(MAX_TAG_PAGES):
+                response = endpoint.request("GET", url, deadline)
+                endpoint.check(response, f"repository {oci.name}", deadline)
+                tags, link = self._tag_page(response, deadline, oci)
+                found += tags
+                if not link:
+                    return found
+                url = urljoin(url, link)
+                if origin_of(url) != endpoint.origin:
+                    raise RegistryError(f"registry {oci.registry} paginated its tag list to another origin")
+            raise RegistryError(f"registry {oci.registry} returned more than {MAX_TAG_PAGES} tag pages")
 
-    def pull(
-        self,
-        ref: str | OciReference,
-        *,
-        progress: ProgressCallback | None = None,
-        cancel: _Cancel | None = None,
-    ) -> bytes:
-        """Download the policy module; verified (size, digest, ``\\0asm``) before it is returned."""
-        oci = ref if isinstance(ref, OciReference) else parse_oci_reference(ref)
-        with self._lock:
-            manifest, _raw, _digest = self._get_manifest(oci, cancel)
-            layer = self._policy_layer(manifest, oci)
-            endpoint = self._endpoint(oci, cancel)
-            return self._download_blob(endpoint, oci, layer["digest"], int(layer["size"]), progress, cancel)
-
-    def _policy_layer(self, manifest: dict[str, Any], ref: OciReference) -> dict[str, Any]:
+    def _policy_layer(self, manifest: dict[str, Any], ref: OciReference) -> tuple[str, int]:
         media_type = manifest.get("mediaType", MANIFEST_MEDIA_TYPE)
         if "index" in str(media_type) or "manifest.list" in str(media_type):
             raise RegistryError(f"{ref.whole()} is an image index, not a Kubewarden policy")
@@ -673,8 +562,10 @@ class RegistryClient:
                 digest, size = layer.get("digest"), layer.get("size")
                 if (
                     not isinstance(digest, str)
-                    or not digest.startswith("sha256:")
+                    or not _DIGEST_RE.fullmatch(digest)
                     or not isinstance(size, int)
+                    or isinstance(size, bool)
+                    or size < 0
                 ):
                     raise RegistryError(
                         f"{ref.whole()}: the policy layer has no valid sha256 digest and size"
@@ -683,9 +574,9 @@ class RegistryClient:
                     raise RegistryError(
                         f"{ref.whole()}: the policy layer is {size} bytes, over the {self.options.max_module_size} limit"
                     )
-                return layer
+                return digest, size
         types = ", ".join(
-            sorted({str(layer.get("mediaType")) for layer in layers if isinstance(layer, dict)})
+            sorted({str(layer.get("mediaType"))[:80] for layer in layers if isinstance(layer, dict)})
         )
         raise RegistryError(
             f"{ref.whole()} is not a Kubewarden policy: no layer of media type {LAYER_MEDIA_TYPE} (found {types})"
@@ -693,56 +584,77 @@ class RegistryClient:
 
     def _download_blob(
         self,
-        endpoint: _OrasRegistry,
         ref: OciReference,
         digest: str,
-        size: int,
+        size: int | None,
+        limit: int,
+        sink: _Sink,
         progress: ProgressCallback | None,
-        cancel: _Cancel | None,
-    ) -> bytes:
-        report = _Progress(progress, size, self.options.chunk_size)
-        response = endpoint.get_blob(_container(ref), digest, stream=True)
+        cancel: CancelLike | None,
+    ) -> None:
+        deadline = self._blob_deadline(f"download of {ref.name}@{digest[:19]}…", cancel)
+        endpoint = self._endpoint(ref, deadline)
+        response = endpoint.request("GET", self._blob_url(endpoint, ref, digest), deadline)
+        endpoint.check(response, f"blob {digest} of {ref.name}", deadline)
+        report = _Progress(progress, size or 0, self.options.chunk_size)
+        what = f"download of {ref.whole()}"
         try:
-            endpoint.check_response(response, f"blob {digest} of {ref.name}")
-            body = self._read_stream(response, size, report, cancel, f"{ref.whole()}", endpoint)
+            for chunk in iter_body(
+                response, deadline, self.options, limit=size if size is not None else limit, what=what
+            ):
+                sink.write(chunk)
+                report(sink.size)
         finally:
             response.close()
-        actual = sha256_digest(body)
-        if actual != digest:
+        if size is not None and sink.size != size:
+            raise RegistryError(f"{what} is truncated: {sink.size} of {size} bytes")
+        if sink.digest != digest:
             raise RegistryError(
-                f"download of {ref.whole()} is corrupt: layer digest {actual} does not match the manifest's {digest}"
+                f"{what} is corrupt: layer digest {sink.digest} does not match the manifest's {digest}"
             )
-        if not body.startswith(WASM_MAGIC):
-            raise ModuleError(f"{ref.whole()} is not a WebAssembly module (it does not start with \\0asm)")
         report.finish()
-        return body
 
-    def _read_stream(
+    def pull_into(
         self,
-        response: requests.Response,
-        size: int | None,
-        report: _Progress,
-        cancel: _Cancel | None,
-        what: str,
-        endpoint: _OrasRegistry | None,
+        ref: str | OciReference,
+        handle: IO[bytes],
+        *,
+        progress: ProgressCallback | None = None,
+        cancel: CancelLike | None = None,
+    ) -> str:
+        """Stream the policy module of ``ref`` into ``handle`` and return its layer digest.
+
+        The digest, the size and the ``\\0asm`` magic are verified while streaming; on an
+        error ``handle`` holds a partial body the caller must discard (the store writes to a
+        temporary file and renames it only on success).
+        """
+        oci = _as_ref(ref)
+        with self._lock:
+            manifest, _digest = self._manifest_dict(oci, cancel)
+            digest, size = self._policy_layer(manifest, oci)
+            sink = _Sink(handle)
+            self._download_blob(oci, digest, size, size, sink, progress, cancel)
+            if sink.head != WASM_MAGIC:
+                raise ModuleError(
+                    f"{oci.whole()} is not a WebAssembly module (it does not start with \\0asm)"
+                )
+            return digest
+
+    def pull(
+        self,
+        ref: str | OciReference,
+        *,
+        progress: ProgressCallback | None = None,
+        cancel: CancelLike | None = None,
     ) -> bytes:
-        buffer = bytearray()
-        limit = size if size is not None else self.options.max_module_size
-        try:
-            for chunk in response.iter_content(chunk_size=self.options.chunk_size):
-                if cancel is not None and cancel.cancelled:
-                    raise OperationCancelled(f"download of {what} cancelled")
-                buffer += chunk
-                if len(buffer) > limit:
-                    raise RegistryError(f"download of {what} is larger than the announced {limit} bytes")
-                report(len(buffer))
-        except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
-            if endpoint is not None:
-                raise endpoint._unavailable(exc) from None
-            raise RegistryUnavailable(f"download of {what} was interrupted: {_describe(exc)}") from None
-        if size is not None and len(buffer) != size:
-            raise RegistryError(f"download of {what} is truncated: {len(buffer)} of {size} bytes")
-        return bytes(buffer)
+        """Download the policy module; verified (size, digest, ``\\0asm``) before it is returned.
+
+        The body goes through an anonymous temporary file, so memory holds one copy.
+        """
+        with tempfile.TemporaryFile() as spool:
+            self.pull_into(ref, spool, progress=progress, cancel=cancel)
+            spool.seek(0)
+            return spool.read()
 
     # -- write side ------------------------------------------------------------------------
     def push(
@@ -752,7 +664,7 @@ class RegistryClient:
         *,
         force: bool = False,
         progress: ProgressCallback | None = None,
-        cancel: _Cancel | None = None,
+        cancel: CancelLike | None = None,
     ) -> PushResult:
         """Push module bytes / a path / a ``PolicyModule`` as a Kubewarden OCI artifact."""
         data = _module_bytes(module)
@@ -760,114 +672,161 @@ class RegistryClient:
             raise ModuleError(
                 "cannot push: the file is not a WebAssembly module (it does not start with \\0asm)"
             )
-        oci = ref if isinstance(ref, OciReference) else parse_oci_reference(ref)
+        oci = _as_ref(ref)
         facts = module_facts(data)
         check_pushable(facts, force=force)
         manifest = build_manifest(data, manifest_annotations(facts))
-        jsonschema.validate(manifest, schema=oras.schemas.manifest)
         raw_manifest = json.dumps(manifest, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
         with self._lock:
-            endpoint = self._endpoint(oci, cancel)
-            container = _container(oci)
-            self._upload_blob(endpoint, container, oci, CONFIG_BLOB, None, None)
-            self._upload_blob(endpoint, container, oci, data, progress, cancel)
+            self._upload_blob(oci, CONFIG_BLOB, None, cancel)
+            self._upload_blob(oci, data, progress, cancel)
             if cancel is not None and cancel.cancelled:
                 raise OperationCancelled("push cancelled")
-            url = f"{endpoint.prefix}://{container.manifest_url(oci.tag or oci.reference)}"
-            response = endpoint.do_request(
-                url, "PUT", data=raw_manifest, headers={"Content-Type": MANIFEST_MEDIA_TYPE}
-            )
-            endpoint.check_response(response, f"manifest {oci.whole()}")
-            digest = sha256_digest(raw_manifest)
-            announced = response.headers.get("Docker-Content-Digest")
-            if announced and announced != digest:
-                raise RegistryError(
-                    f"registry {oci.registry} stored the manifest as {announced}, expected {digest}"
-                )
+            digest = self.put_manifest(oci, raw_manifest, MANIFEST_MEDIA_TYPE, cancel=cancel)
         return PushResult(immutable_ref=f"{oci.registry}/{oci.repository}@{digest}", digest=digest)
 
+    def _upload_location(
+        self, endpoint: Endpoint, response: requests.Response, current: str, ref: OciReference
+    ) -> str:
+        location = response.headers.get("Location", "")
+        if not location:
+            raise RegistryError(f"registry {ref.registry} continued an upload without a Location header")
+        url = urljoin(current, location)
+        try:
+            target = origin_of(url)
+        except ValueError:
+            raise RegistryError(f"registry {ref.registry} gave an unusable upload location") from None
+        if endpoint.scheme == "https" and target.scheme != "https":
+            raise RegistryError(
+                f"registry {ref.registry} sent the upload to plain HTTP ({target.host}:{target.port}): refused"
+            )
+        return url
+
     def _upload_blob(
-        self,
-        endpoint: _OrasRegistry,
-        container: oras.container.Container,
-        ref: OciReference,
-        blob: bytes,
-        progress: ProgressCallback | None,
-        cancel: _Cancel | None,
-    ) -> None:
+        self, ref: OciReference, blob: bytes, progress: ProgressCallback | None, cancel: CancelLike | None
+    ) -> str:
         digest = sha256_digest(blob)
         report = _Progress(progress, len(blob), self.options.chunk_size)
-        if endpoint.blob_exists({"digest": digest}, container):
+        deadline = self._blob_deadline(f"upload of blob {digest[:19]}… to {ref.name}", cancel)
+        endpoint = self._endpoint(ref, deadline)
+        head = endpoint.request("HEAD", self._blob_url(endpoint, ref, digest), deadline)
+        head.close()
+        if head.status_code == 200:
             report.finish()
-            return
-        start = f"{endpoint.prefix}://{container.upload_blob_url()}"
-        response = endpoint.do_request(start, "POST", headers={"Content-Length": "0"})
-        endpoint.check_response(response, f"upload to {ref.name}")
-        location = endpoint._get_location(response, container)
-        if not location:
-            raise RegistryError(f"registry {ref.registry} started an upload without a Location header")
-        if location.startswith(("http://", "https://")) and not location.startswith(endpoint.base_url):
-            # oras builds relative locations with its own prefix; keep the resolved scheme
-            scheme_less = location.split("://", 1)[1]
-            if scheme_less.startswith(endpoint.hostname or ""):
-                location = f"{endpoint.scheme}://{scheme_less}"
+            return digest
+        start = endpoint.url(f"/v2/{ref.repository}/blobs/uploads/")
+        response = endpoint.request("POST", start, deadline, headers={"Content-Length": "0"})
+        endpoint.check(response, f"upload to {ref.name}", deadline)
+        location = self._upload_location(endpoint, response, start, ref)
+        response.close()
+        view = memoryview(blob)
+        chunk = self.options.upload_chunk_size
+        offset = 0
+        if chunk and len(blob) > chunk:
+            while offset < len(blob):
+                part = view[offset : offset + chunk]
+                body = _UploadBody(part, report, deadline, self.options.chunk_size, offset)
+                response = endpoint.request(
+                    "PATCH",
+                    location,
+                    deadline,
+                    data=body,
+                    headers={
+                        "Content-Type": "application/octet-stream",
+                        "Content-Length": str(len(part)),
+                        "Content-Range": f"{offset}-{offset + len(part) - 1}",
+                    },
+                )
+                endpoint.check(response, f"upload of blob {digest} to {ref.name}", deadline)
+                location = self._upload_location(endpoint, response, location, ref)
+                response.close()
+                offset += len(part)
+            view = view[len(blob) :]
         separator = "&" if "?" in location else "?"
-        url = f"{location}{separator}digest={digest}"
-        body = _UploadBody(blob, report, cancel, self.options.chunk_size)
-        response = endpoint.do_request(
-            url,
+        body = _UploadBody(view, report, deadline, self.options.chunk_size, offset)
+        response = endpoint.request(
             "PUT",
+            f"{location}{separator}digest={digest}",
+            deadline,
             data=body,
-            headers={"Content-Type": "application/octet-stream", "Content-Length": str(len(blob))},
+            headers={"Content-Type": "application/octet-stream", "Content-Length": str(len(view))},
         )
-        endpoint.check_response(response, f"upload of blob {digest} to {ref.name}")
+        endpoint.check(response, f"upload of blob {digest} to {ref.name}", deadline)
+        response.close()
         report.finish()
+        return digest
 
     # -- plain downloads ---------------------------------------------------------------------
+    def download_into(
+        self,
+        ref: HttpReference,
+        handle: IO[bytes],
+        *,
+        progress: ProgressCallback | None = None,
+        cancel: CancelLike | None = None,
+    ) -> int:
+        """Stream an ``http(s)://`` module into ``handle`` (no registry auth; sources.yaml CAs and the
+        insecure fallback apply); returns its size. At most ``max_module_size`` bytes."""
+        plans: list[tuple[str, bool]] = [(ref.scheme, True)]
+        if ref.scheme == "https" and self.sources.is_insecure(ref.host):
+            plans += [("https", False), ("http", False)]
+        last: RegistryError | None = None
+        deadline = self._blob_deadline(f"download of {ref.uri}", cancel)
+        for scheme, verify in plans:
+            session = Endpoint(
+                ref.host,
+                scheme=scheme,
+                context=self.sources.ssl_context(ref.host, verify=verify) if scheme == "https" else None,
+                credentials=None,
+                options=self.options,
+                registry_name=ref.host,
+            )
+            url = f"{scheme}://{ref.url.split('://', 1)[1]}"
+            try:
+                response = session.request("GET", url, deadline, negotiate=False)
+            except (RegistryTLSError, RegistryUnavailable) as exc:
+                session.close()
+                if deadline.remaining() <= 0:
+                    raise
+                last = exc
+                continue
+            try:
+                session.check(response, ref.uri, deadline)
+                length = response.headers.get("Content-Length", "")
+                total = int(length) if length.isdigit() else 0
+                report = _Progress(progress, total, self.options.chunk_size)
+                sink = _Sink(handle)
+                for chunk in iter_body(
+                    response,
+                    deadline,
+                    self.options,
+                    limit=self.options.max_module_size,
+                    what=f"download of {ref.uri}",
+                ):
+                    sink.write(chunk)
+                    report(sink.size)
+            finally:
+                response.close()
+                session.close()
+            if sink.head != WASM_MAGIC:
+                raise ModuleError(f"{ref.uri} is not a WebAssembly module (it does not start with \\0asm)")
+            if total:
+                report.finish()
+            elif progress is not None:
+                progress(sink.size, sink.size)
+            return sink.size
+        assert last is not None
+        raise last
+
     def download(
         self,
         ref: HttpReference,
         *,
         progress: ProgressCallback | None = None,
-        cancel: _Cancel | None = None,
+        cancel: CancelLike | None = None,
     ) -> bytes:
-        """Download an ``http(s)://`` module (no auth; sources.yaml CAs and insecure fallback apply)."""
-        plans: list[tuple[str, bool | str]] = [(ref.scheme, self.sources.ca_bundle_path(ref.host))]
-        if ref.scheme == "https" and self.sources.is_insecure(ref.host):
-            plans += [("https", False), ("http", False)]
-        last: RegistryError | None = None
-        for scheme, verify in plans:
-            session = _OrasRegistry(
-                ref.host,
-                scheme=scheme,
-                verify=verify,
-                credentials=None,
-                options=self.options,
-                registry_name=ref.host,
-            )
-            session.cancel = cancel
-            url = f"{scheme}://{ref.url.split('://', 1)[1]}"
-            try:
-                response = session.do_request(url, "GET", stream=True)
-            except (RegistryTLSError, RegistryUnavailable) as exc:
-                session.close()
-                last = exc
-                continue
-            try:
-                session.check_response(response, ref.url)
-                length = response.headers.get("Content-Length")
-                total = int(length) if length and length.isdigit() else None
-                report = _Progress(progress, total or 0, self.options.chunk_size)
-                body = self._read_stream(response, total, report, cancel, ref.url, session)
-            finally:
-                response.close()
-                session.close()
-            if not body.startswith(WASM_MAGIC):
-                raise ModuleError(f"{ref.url} is not a WebAssembly module (it does not start with \\0asm)")
-            if total:
-                report.finish()
-            elif progress is not None:
-                progress(len(body), len(body))
-            return body
-        assert last is not None
-        raise last
+        """Download an ``http(s)://`` module into memory (see :meth:`download_into`)."""
+        with tempfile.TemporaryFile() as spool:
+            self.download_into(ref, spool, progress=progress, cancel=cancel)
+            spool.seek(0)
+            return spool.read()

@@ -4,22 +4,22 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from workbench.core.errors import InputError, StoreError
 from workbench.core.oci.reference import FileReference, HttpReference, OciReference, parse_reference
 from workbench.core.oci.store import Store, is_sha_prefix
 
 if TYPE_CHECKING:
-    from workbench.core.oci.client import ProgressCallback, RegistryClient, _Cancel
+    from workbench.core.oci.client import ProgressCallback, RegistryClient
+    from workbench.core.oci.distribution import CancelLike as _Cancel
 
 __all__ = ["fetch_module", "needs_pull"]
 
 
 def needs_pull(ref: OciReference | HttpReference, store: Store) -> bool:
     """kwctl's cache rule: ``latest`` is always re-pulled; other tags, digests and URLs once."""
-    path = store.path_for(ref)
-    if not path.is_file():
+    if not store.contains(ref):
         return True
     return isinstance(ref, OciReference) and ref.digest is None and ref.tag == "latest"
 
@@ -76,12 +76,18 @@ def fetch_module(
         client = RegistryClient(
             sources=load_sources(sources_path), docker_config=load_docker_config(docker_config_json_path)
         )
-    try:
-        if isinstance(ref, OciReference):
-            data = client.pull(ref, progress=progress, cancel=cancel)
+    remote = ref
+    active = client
+
+    def fill(handle: IO[bytes]) -> None:
+        # streamed into a temporary file next to the target, renamed only once verified
+        if isinstance(remote, OciReference):
+            active.pull_into(remote, handle, progress=progress, cancel=cancel)
         else:
-            data = client.download(ref, progress=progress, cancel=cancel)
+            active.download_into(remote, handle, progress=progress, cancel=cancel)
+
+    try:
+        return store.write_stream(ref, fill)
     finally:
         if own_client:
             client.close()
-    return store.write(ref, data)

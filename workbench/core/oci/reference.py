@@ -21,7 +21,7 @@ import os
 import re
 from pathlib import Path
 from typing import Literal
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from workbench.core.errors import InputError
 
@@ -34,6 +34,8 @@ __all__ = [
     "PolicyReference",
     "parse_oci_reference",
     "parse_reference",
+    "redact",
+    "redact_url",
 ]
 
 DEFAULT_REGISTRY = "docker.io"
@@ -132,15 +134,38 @@ class HttpReference:
     scheme: Literal["http", "https"]
     host: str  # host[:port]
     path: str  # URL path, starts with "/"
-    original: str = dataclasses.field(default="", compare=False)
+    original: str = dataclasses.field(default="", compare=False, repr=False)
     kind: Literal["http"] = dataclasses.field(default="http", init=False, compare=False)
+    #: the query string without "?" (part of the store key: ``x.wasm?v=2`` is not ``x.wasm?v=1``)
+    query: str = ""
 
     @property
     def uri(self) -> str:
-        return self.url
+        """The URL for messages and listings: any ``user:password@`` is removed."""
+        return redact_url(self.url)
+
+    def __repr__(self) -> str:
+        return f"HttpReference(url={self.uri!r})"
 
     def __str__(self) -> str:
-        return self.url
+        return self.uri
+
+
+_USERINFO_RE = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/@\s?#]*@")
+
+
+def redact(text: str) -> str:
+    """``text`` with the ``user:password@`` part of every URL in it replaced by ``***@``."""
+    return _USERINFO_RE.sub(r"\1***@", text)
+
+
+def redact_url(url: str) -> str:
+    """``url`` without its userinfo (``https://user:pw@host/x`` → ``https://***@host/x``)."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    host = parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit((parts.scheme, f"***@{host}", parts.path, parts.query, parts.fragment))
 
 
 PolicyReference = OciReference | FileReference | HttpReference
@@ -153,7 +178,15 @@ def _looks_like_registry_host(component: str) -> bool:
 
 
 def parse_oci_reference(text: str) -> OciReference:
-    """Parse ``[registry://]name[:tag][@digest]`` with the Docker rules; raise :class:`InputError`."""
+    """Parse ``[registry://]name[:tag][@digest]`` with the Docker rules; raise :class:`InputError`
+    (whose message never repeats a ``user:password@`` part)."""
+    try:
+        return _parse_oci_reference(text)
+    except InputError as exc:
+        raise InputError(redact(str(exc))) from None
+
+
+def _parse_oci_reference(text: str) -> OciReference:
     original = text
     raw = text.strip()
     if raw.startswith("registry://"):
@@ -229,7 +262,17 @@ def _is_local_path(text: str) -> bool:
 
 
 def parse_reference(text: str) -> PolicyReference:
-    """Classify and parse what the user typed; raise :class:`InputError` for garbage."""
+    """Classify and parse what the user typed; raise :class:`InputError` for garbage.
+
+    Error messages never repeat a ``user:password@`` part of what was typed.
+    """
+    try:
+        return _parse_reference(text)
+    except InputError as exc:
+        raise InputError(redact(str(exc))) from None
+
+
+def _parse_reference(text: str) -> PolicyReference:
     if not isinstance(text, str) or not text.strip():
         raise InputError("empty policy reference")
     stripped = text.strip()
@@ -239,7 +282,7 @@ def parse_reference(text: str) -> PolicyReference:
     if match:
         scheme = match.group(1).lower()
         if scheme == "registry":
-            return parse_oci_reference(stripped)
+            return _parse_oci_reference(stripped)
         if scheme == "file":
             parts = urlsplit(stripped)
             if parts.netloc not in {"", "localhost"}:
@@ -250,21 +293,29 @@ def parse_reference(text: str) -> PolicyReference:
             return FileReference(Path(path), original=text)
         if scheme in {"http", "https"}:
             parts = urlsplit(stripped)
+            shown = redact_url(stripped)
             if not parts.hostname:
-                raise InputError(f"'{text}': the URL has no host")
+                raise InputError(f"'{shown}': the URL has no host")
             try:
                 port = parts.port
-            except ValueError as exc:
-                raise InputError(f"'{text}': invalid port in the URL") from exc
+            except ValueError:
+                raise InputError(f"'{shown}': invalid port in the URL") from None
             default_port = 443 if scheme == "https" else 80
             host = parts.hostname + (f":{port}" if port is not None and port != default_port else "")
             path = parts.path or "/"
             if path.endswith("/"):
-                raise InputError(f"'{text}': the URL must name a .wasm file, not a directory")
-            return HttpReference(url=stripped, scheme=scheme, host=host, path=path, original=text)  # type: ignore[arg-type]
+                raise InputError(f"'{shown}': the URL must name a .wasm file, not a directory")
+            return HttpReference(
+                url=stripped,
+                scheme=scheme,  # type: ignore[arg-type]
+                host=host,
+                path=path,
+                original=text,
+                query=parts.query,
+            )
         raise InputError(
-            f"'{text}': unknown scheme '{scheme}' (use registry://, https://, http:// or file://)"
+            f"'{redact_url(stripped)}': unknown scheme '{scheme}' (use registry://, https://, http:// or file://)"
         )
     if _is_local_path(stripped):
         return FileReference(Path(os.path.expanduser(stripped)), original=text)
-    return parse_oci_reference(stripped)
+    return _parse_oci_reference(stripped)

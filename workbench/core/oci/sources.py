@@ -15,10 +15,10 @@ Default location: ``<platformdirs config dir of ProjectDirs("io.kubewarden", "",
 from __future__ import annotations
 
 import dataclasses
-import hashlib
+import functools
 import os
+import ssl
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +76,22 @@ def _cert_to_pem(blob: bytes, where: str) -> bytes:
     return b"".join(cert.public_bytes(Encoding.PEM) for cert in certs)
 
 
+@functools.lru_cache(maxsize=32)
+def _context(extra: tuple[bytes, ...], verify: bool) -> ssl.SSLContext:
+    """Contexts are immutable once built and safe to share between threads: cache them."""
+    if not verify:
+        insecure = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        insecure.check_hostname = False
+        insecure.verify_mode = ssl.CERT_NONE
+        return insecure
+    import certifi
+
+    context = ssl.create_default_context(cafile=certifi.where())
+    if extra:
+        context.load_verify_locations(cadata=b"".join(extra).decode("ascii"))
+    return context
+
+
 @dataclasses.dataclass(frozen=True)
 class Sources:
     """Parsed ``sources.yaml``: insecure hosts and extra CA certificates (PEM) per ``host[:port]``."""
@@ -90,26 +106,11 @@ class Sources:
     def authorities(self, host: str) -> tuple[bytes, ...]:
         return self.source_authorities.get(host, ())
 
-    def ca_bundle_path(self, host: str) -> str | bool:
-        """``verify=`` value for requests: a bundle file (system CAs + the host's CAs) or ``True``."""
-        extra = self.authorities(host)
-        if not extra:
-            return True
-        import certifi
-
-        system = Path(certifi.where()).read_bytes()
-        bundle = system.rstrip(b"\n") + b"\n" + b"".join(extra)
-        digest = hashlib.sha256(bundle).hexdigest()[:16]
-        target = (
-            Path(tempfile.gettempdir())
-            / f"policy-workbench-ca-{os.getuid() if hasattr(os, 'getuid') else 0}-{digest}.pem"
-        )
-        if not target.exists():
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".ca-", suffix=".pem")
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(bundle)
-            os.replace(tmp, target)
-        return str(target)
+    def ssl_context(self, host: str, *, verify: bool = True) -> ssl.SSLContext:
+        """An in-memory TLS context for ``host``: system CAs plus the host's ``source_authorities``
+        (``verify=False``: no verification, for the insecure fallback). Nothing touches the disk
+        except the read-only CA bundle of ``certifi``; see docs/oci.md, "TLS trust"."""
+        return _context(self.authorities(host) if verify else (), verify)
 
     @classmethod
     def from_dict(cls, data: Any, *, where: str = "sources.yaml", base_dir: Path | None = None) -> Sources:

@@ -13,20 +13,29 @@ from __future__ import annotations
 import base64
 import binascii
 import dataclasses
+import errno
 import hashlib
+import logging
 import os
 import re
+import stat
 import sys
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import IO
 
 from workbench.core.errors import InputError, StoreError, WorkbenchError
-from workbench.core.oci.reference import FileReference, HttpReference, OciReference, parse_reference
+from workbench.core.oci.reference import FileReference, HttpReference, OciReference, parse_reference, redact
 from workbench.core.oci.sources import kubewarden_cache_dir
 
 __all__ = ["SCHEMES", "STORE_ENV", "Store", "StoredPolicy", "is_sha_prefix"]
 
+log = logging.getLogger(__name__)
+
 STORE_ENV = "POLICY_WORKBENCH_STORE"
+#: largest file the store reads (the registry client refuses bigger policy layers)
+MAX_STORED_SIZE = 512 * 1024 * 1024
 SCHEMES = ("http", "https", "registry")
 SHA_PREFIX_LEN = 12
 _HEX_RE = re.compile(r"[0-9a-fA-F]{12,64}")
@@ -63,12 +72,53 @@ def _decode(component: str) -> str:
     return base64.urlsafe_b64decode(padded.encode("ascii")).decode("utf-8")
 
 
+_OPEN_FLAGS = (
+    os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+)
+
+
+def _open_regular(path: Path) -> IO[bytes]:
+    """Open ``path`` for reading only if it is a regular file (never through a symlink, never a
+    FIFO or device: ``O_NOFOLLOW | O_NONBLOCK`` and an ``fstat`` check)."""
+    try:
+        fd = os.open(path, _OPEN_FLAGS)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise StoreError(f"{path} is a symbolic link: the policy store never follows links") from None
+        raise
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise StoreError(f"{path} is not a regular file: the policy store only reads regular files")
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _chunks(handle: IO[bytes], limit: int, path: Path) -> Iterator[bytes]:
+    read = 0
+    while True:
+        chunk = handle.read(1 << 20)
+        if not chunk:
+            return
+        read += len(chunk)
+        if read > limit:
+            raise StoreError(f"{path} is larger than {limit} bytes: not a policy the store reads")
+        yield chunk
+
+
 def _sha256_file(path: Path) -> str:
     sha = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
+    with _open_regular(path) as handle:
+        for chunk in _chunks(handle, MAX_STORED_SIZE, path):
             sha.update(chunk)
     return sha.hexdigest()
+
+
+def _read_file(path: Path) -> bytes:
+    with _open_regular(path) as handle:
+        return b"".join(_chunks(handle, MAX_STORED_SIZE, path))
 
 
 class Store:
@@ -91,6 +141,9 @@ class Store:
             parts = [ref.registry, *ref.whole()[len(ref.registry) + 1 :].split("/")]
             return "registry", parts
         parts = [ref.host, *[p for p in ref.path.split("/") if p]]
+        if ref.query and len(parts) > 1:
+            # the query is part of what was fetched: x.wasm?v=2 is not x.wasm?v=1
+            parts[-1] = f"{parts[-1]}?{ref.query.replace('/', '%2F')}"
         return ref.scheme, parts
 
     def relative_path(self, ref: str | OciReference | HttpReference) -> Path:
@@ -99,7 +152,13 @@ class Store:
         scheme, parts = self._components(parsed)
         for part in parts:
             if part in {"", ".", ".."}:
-                raise InputError(f"'{ref}' cannot be stored: it has an empty or relative path component")
+                raise InputError(
+                    f"'{redact(str(ref))}' cannot be stored: it has an empty or relative path component"
+                )
+            if "/" in part or "\0" in part or len(part.encode()) > 255:
+                raise InputError(
+                    f"'{redact(str(ref))}' cannot be stored: a path component is not a file name"
+                )
         if self.windows:
             parts = [_encode(p) for p in parts]
         return Path(scheme, *parts)
@@ -112,7 +171,7 @@ class Store:
     def _parse(ref: str | OciReference | HttpReference) -> OciReference | HttpReference:
         parsed = parse_reference(ref) if isinstance(ref, str) else ref
         if isinstance(parsed, FileReference):
-            raise InputError(f"'{ref}' is a local file, not a registry or http(s) reference")
+            raise InputError(f"'{redact(str(ref))}' is a local file, not a registry or http(s) reference")
         return parsed
 
     def uri_for_path(self, path: Path) -> str | None:
@@ -132,18 +191,79 @@ class Store:
                 return None
         return f"{parts[0]}://{'/'.join(rest)}"
 
+    # -- link safety -------------------------------------------------------------------
+    def _inside(self, path: Path) -> list[Path]:
+        """The store paths from the first component below the root down to ``path``."""
+        try:
+            rel = path.relative_to(self.root)
+        except ValueError:
+            raise StoreError(f"{path} is outside the policy store at {self.root}") from None
+        chain: list[Path] = []
+        current = self.root
+        for part in rel.parts:
+            current = current / part
+            chain.append(current)
+        return chain
+
+    def _check_no_links(self, path: Path, *, create_dirs: bool = False) -> None:
+        """Refuse a store path with a symbolic link (or a non-directory) anywhere below the root.
+
+        The root itself may be a link (a user's choice); nothing inside it is followed.
+        With ``create_dirs`` the missing parent directories are created one by one.
+        """
+        chain = self._inside(path)
+        for index, component in enumerate(chain):
+            last = index == len(chain) - 1
+            try:
+                info = os.lstat(component)
+            except FileNotFoundError:
+                if last or not create_dirs:
+                    return
+                try:
+                    os.mkdir(component, 0o755)
+                except FileExistsError:
+                    pass
+                info = os.lstat(component)
+            if stat.S_ISLNK(info.st_mode):
+                raise StoreError(
+                    f"{component} is a symbolic link: the policy store never follows links (remove it)"
+                )
+            if not last and not stat.S_ISDIR(info.st_mode):
+                raise StoreError(f"{component} in the policy store is not a directory")
+
+    def _is_regular(self, path: Path) -> bool:
+        """True when ``path`` is a regular file reached without any link below the root."""
+        try:
+            self._check_no_links(path)
+            return stat.S_ISREG(os.lstat(path).st_mode)
+        except (OSError, StoreError):
+            return False
+
     # -- writing ---------------------------------------------------------------------
     def write(self, ref: str | OciReference | HttpReference, data: bytes) -> Path:
         """Atomically store ``data`` for ``ref`` (temp file + rename)."""
+        return self.write_stream(ref, lambda handle: handle.write(data))
+
+    def write_stream(
+        self, ref: str | OciReference | HttpReference, fill: Callable[[IO[bytes]], object]
+    ) -> Path:
+        """Atomically store what ``fill(handle)`` writes for ``ref``.
+
+        ``fill`` writes into a temporary file in the target's directory (inside the store, never
+        through a link); it is renamed over the target only when ``fill`` returns, and removed
+        when it raises (a failed or cancelled pull leaves nothing behind).
+        """
         target = self.path_for(ref)
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            self.root.mkdir(parents=True, exist_ok=True)
+            self._check_no_links(target, create_dirs=True)
             fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".partial-", suffix=".wasm")
             try:
                 with os.fdopen(fd, "wb") as handle:
-                    handle.write(data)
+                    fill(handle)
                     handle.flush()
                     os.fsync(handle.fileno())
+                self._check_no_links(target)
                 os.replace(tmp, target)
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)
@@ -156,12 +276,12 @@ class Store:
     def _describe(self, path: Path, uri: str) -> StoredPolicy:
         from workbench.core.oci.artifact import module_facts
 
-        data = path.read_bytes()
+        data = _read_file(path)
         title = mutating = context_aware = None
         try:
             facts = module_facts(data)
-        except WorkbenchError:
-            facts = None
+        except (WorkbenchError, RecursionError, ValueError, OverflowError, MemoryError):
+            facts = None  # an unreadable module is still listed (and removable)
         if facts is not None:
             title, mutating, context_aware = facts.title, facts.mutating, facts.context_aware
         return StoredPolicy(
@@ -180,15 +300,34 @@ class Store:
             base = self.root / scheme
             if not base.is_dir():
                 continue
-            for dirpath, _dirs, files in os.walk(base):
+            if not self._is_dir_no_link(base):
+                continue
+            for dirpath, _dirs, files in os.walk(base):  # never descends into linked directories
                 for name in files:
                     if name.startswith(".partial-"):
                         continue
                     path = Path(dirpath) / name
+                    try:
+                        info = os.lstat(path)
+                    except OSError:
+                        continue
+                    if not stat.S_ISREG(info.st_mode):
+                        log.warning("policy store: ignoring %s (not a regular file)", path)
+                        continue
                     uri = self.uri_for_path(path)
                     if uri is not None:
                         found.append((path, uri))
         return sorted(found, key=lambda item: item[1])
+
+    def contains(self, ref: str | OciReference | HttpReference) -> bool:
+        """True when the store holds ``ref`` as a regular file (reached without links)."""
+        return self._is_regular(self.path_for(ref))
+
+    def _is_dir_no_link(self, path: Path) -> bool:
+        try:
+            return stat.S_ISDIR(os.lstat(path).st_mode)
+        except OSError:
+            return False
 
     def list_policies(self) -> list[StoredPolicy]:
         """Every module in the store, sorted by URI."""
@@ -232,28 +371,38 @@ class Store:
                 raise StoreError(f"no policy with SHA prefix '{text}' in the store at {self.root}") from None
             raise
         path = self.path_for(parsed)
-        if not path.is_file() and _HEX_RE.fullmatch(text):
+        self._check_no_links(path)
+        regular = self._is_regular(path)
+        if not regular and _HEX_RE.fullmatch(text):
             raise StoreError(
                 f"no policy with SHA prefix '{text}' (nor {parsed.uri}) in the store at {self.root}"
             )
-        if not path.is_file():
+        if not regular:
             raise StoreError(
                 f"policy {parsed.uri} is not in the local store ({self.root}); pull it first "
                 f"(policy-workbench pull {parsed.uri})"
             )
-        return self._describe(path, self.uri_for_path(path) or parsed.uri)
+        try:
+            return self._describe(path, self.uri_for_path(path) or parsed.uri)
+        except OSError as exc:
+            raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from exc
 
     def remove(self, ref_or_sha: str) -> StoredPolicy:
         """Delete a stored policy (by URI or SHA prefix) and the directories it leaves empty."""
         policy = self.lookup(ref_or_sha)
+        self._check_no_links(policy.path)  # checked again right before unlinking
+        if not self._is_regular(policy.path):
+            raise StoreError(f"{policy.path} is not a regular file in the policy store: not removed")
         try:
             policy.path.unlink()
         except OSError as exc:
             raise StoreError(f"cannot remove {policy.path}: {exc.strerror or exc}") from exc
+        stop = {self.root, *[self.root / s for s in SCHEMES]}
         parent = policy.path.parent
-        stop = {self.root.resolve(), *[(self.root / s).resolve() for s in SCHEMES]}
-        while parent.resolve() not in stop and parent != parent.parent:
+        while parent not in stop and self.root in parent.parents:
             try:
+                if stat.S_ISLNK(os.lstat(parent).st_mode):
+                    break
                 parent.rmdir()
             except OSError:
                 break

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 from workbench.core.engines.base import ValidationRequest
 from workbench.core.errors import InputError, RequestError, SettingsError
-from workbench.core.yamlio import load_json_or_yaml, read_text
+from workbench.core.yamlio import check_json_value, load_json_or_yaml, loads_json, read_text
 
 __all__ = [
     "REQUIRED_REQUEST_FIELDS",
@@ -20,6 +21,17 @@ __all__ = [
 REQUIRED_REQUEST_FIELDS = ("uid", "kind", "resource", "operation", "userInfo")
 _GVK = ("group", "version", "kind")
 _GVR = ("group", "version", "resource")
+
+
+#: text that can decode to a lone surrogate or a non-finite float (YAML escapes, ``.nan``, ``.inf``)
+_SUSPICIOUS = re.compile(r"\\[uU]0{0,4}[dD][89a-fA-F]|\\x[dD][89a-fA-F]|\.(?:nan|inf)", re.IGNORECASE)
+
+
+def _check_values(document: Any, text: str, source: str) -> None:
+    """Refuse lone surrogates and NaN/Infinity (no JSON encoding exists for them), only when the text
+    could contain them (a full walk of a big document costs time)."""
+    if _SUSPICIOUS.search(text):
+        check_json_value(document, source, strings=True, floats=True)
 
 
 def _check_admission_request(request: Any) -> dict[str, Any]:
@@ -68,6 +80,7 @@ def load_request(source: str | Path, *, raw: bool = False) -> ValidationRequest:
         raise RequestError(f"request {name} is empty")
     try:
         document = load_json_or_yaml(text, f"request {name}")
+        _check_values(document, text, f"request {name}")
     except InputError as exc:
         raise RequestError(str(exc)) from None
     return parse_request(document, raw=raw)
@@ -87,17 +100,13 @@ def load_settings(path: str | Path | None = None, json_text: str | None = None) 
     if path is not None and json_text is not None:
         raise SettingsError("give settings either as a file or as JSON text, not both")
     if json_text is not None:
-        import json
-
-        try:
-            value = json.loads(json_text)
-        except json.JSONDecodeError as exc:
-            raise SettingsError(f"--settings-json is not valid JSON: {exc.msg} at column {exc.colno}") from None
+        value = loads_json(json_text, "--settings-json", error=SettingsError)
         return parse_settings(value, "--settings-json")
     if path is not None:
         text = read_text(path, "settings file")
         try:
             value = load_json_or_yaml(text, f"settings file {path}") if text.strip() else None
+            _check_values(value, text, f"settings file {path}")
         except InputError as exc:
             raise SettingsError(str(exc)) from None
         return parse_settings(value, f"settings file {path}")

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import shared_path
+from helpers import manifest_behaviour, manifest_behaviour_cases, shared_path
 
 from workbench.core.engines.base import EngineOptions
 from workbench.core.engines.opa import preflight
@@ -30,27 +30,6 @@ from workbench.core.engines.opa.engine import CANNOT_INTERPRET, OpaEngine
 from workbench.core.errors import RequestError, UnsupportedAbiError
 from workbench.core.module import load_module
 from workbench.core.requests import load_request
-
-
-def _manifest_modules() -> list[dict[str, Any]]:
-    from helpers import SHARED_DIR
-
-    path = SHARED_DIR / "fixtures" / "MANIFEST.json"
-    if not path.exists():
-        return []
-    return [
-        m
-        for m in json.loads(path.read_text())["modules"]
-        if m["kind"] in ("opa", "gatekeeper", "unknown-opa-abi")
-    ]
-
-
-def _cases() -> list[Any]:
-    cases = []
-    for module in _manifest_modules():
-        for index, behaviour in enumerate(module["expected_behaviours"]):
-            cases.append(pytest.param(module, behaviour, id=f"{Path(module['name']).stem}-{index}"))
-    return cases or [pytest.param(None, None, id="no-manifest")]
 
 
 def _normalise(value: Any) -> Any:
@@ -69,10 +48,12 @@ def _request_document(fixtures: Path, name: str) -> Any:
     return document
 
 
-@pytest.mark.parametrize(("entry", "behaviour"), _cases())
-def test_manifest_behaviour(entry: dict[str, Any] | None, behaviour: dict[str, Any] | None) -> None:
+@pytest.mark.parametrize(
+    ("name", "index"), manifest_behaviour_cases(("opa", "gatekeeper", "unknown-opa-abi"), stem_ids=True)
+)
+def test_manifest_behaviour(name: str, index: int) -> None:
     fixtures = shared_path("fixtures")
-    assert entry is not None and behaviour is not None
+    entry, behaviour = manifest_behaviour(name, index)
     module = load_module(fixtures / entry["name"])
     mode = entry["kind"]
     settings = behaviour.get("settings", {})

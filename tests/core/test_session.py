@@ -11,19 +11,18 @@ import pytest
 from helpers import REPO_ROOT
 
 from workbench.core.engines import ValidationRequest
-from workbench.core.engines.base import LogRecord
+from workbench.core.engines.base import LogRecord, ValidationOutcome
 from workbench.core.engines.response import MUTATION_NOT_ALLOWED_TEMPLATE, PostProcessing
 from workbench.core.errors import MetadataError, ModuleError, SettingsError, WorkbenchError
 from workbench.core.metadata import METADATA_SECTION
 from workbench.core.module import PolicyModule, load_module
 from workbench.core.requests import load_request
-from workbench.core.runner import (
+from workbench.core.session import (
     KUBEWARDEN_COMPAT_VERSION,
-    PolicySession,
     RunConfig,
     check_minimum_version,
+    open_session,
     resolve_execution_mode,
-    run_policy,
 )
 from workbench.core.wasm.writer import replace_custom_section
 
@@ -32,6 +31,14 @@ REQUIRE_LABELS = DEMO / "policies" / "require-labels" / "policy.wasm"
 PULL_POLICY = DEMO / "policies" / "set-image-pull-policy" / "policy.wasm"
 NAMESPACE_LABEL = DEMO / "policies" / "namespace-label-required" / "policy.wasm"
 LABELS = {"required_labels": ["app", "owner"]}
+
+
+def run_policy(
+    module: PolicyModule, request: ValidationRequest, settings: dict, config: RunConfig | None = None
+) -> ValidationOutcome:
+    """One-shot run through the one entry point."""
+    with open_session(module, config) as session:
+        return session.run(request, settings)
 
 
 def demo_request(name: str) -> ValidationRequest:
@@ -133,7 +140,7 @@ def _bump(version: str, minor_delta: int) -> str:
 )
 def test_minimum_version_satisfied(require_labels: PolicyModule, version: str) -> None:
     module = with_metadata(require_labels, minimum_kubewarden_version=version)
-    check_minimum_version(module)
+    check_minimum_version(module.metadata)
     assert run_policy(module, demo_request("pod-compliant"), LABELS).response.allowed
 
 
@@ -143,13 +150,13 @@ def test_minimum_version_too_new_is_refused_before_running(
 ) -> None:
     module = with_metadata(require_labels, minimum_kubewarden_version=version)
     with pytest.raises(MetadataError, match=f"requires Kubewarden {version} or newer"):
-        check_minimum_version(module)
+        check_minimum_version(module.metadata)
     with pytest.raises(MetadataError, match=KUBEWARDEN_COMPAT_VERSION):
-        PolicySession(module)
+        open_session(module)
 
 
 def test_no_metadata_means_no_version_check(fixtures_dir: Path) -> None:
-    check_minimum_version(load_module(fixtures_dir / "policies" / "kw-go-pod-name-denylist.wasm"))
+    check_minimum_version(load_module(fixtures_dir / "policies" / "kw-go-pod-name-denylist.wasm").metadata)
 
 
 # -- settings --------------------------------------------------------------------------------
@@ -160,7 +167,7 @@ def test_invalid_settings_raise_kwctls_message(require_labels: PolicyModule) -> 
 
 
 def test_settings_check_can_be_skipped_for_repeated_runs(require_labels: PolicyModule) -> None:
-    with PolicySession(require_labels) as session:
+    with open_session(require_labels) as session:
         assert session.validate_settings(LABELS).valid
         assert not session.validate_settings({"required_labels": []}).valid
         out = session.run(demo_request("pod-compliant"), LABELS, check_settings=False)
@@ -177,7 +184,7 @@ def test_fixture_settings_validation_outcomes(fixtures_dir: Path, manifest: dict
         for case in entry.get("expected_behaviours", []):
             if case.get("op") != "validate_settings":
                 continue
-            with PolicySession(module) as session:
+            with open_session(module) as session:
                 assert session.validate_settings(case["settings"]).valid is case["expect_valid"], entry[
                     "name"
                 ]
@@ -301,7 +308,7 @@ def test_raw_policy_without_string_uid_gets_empty_uid(raw_require_labels: Policy
 
 
 def test_raw_from_metadata_overrides_the_request_flag(raw_require_labels: PolicyModule) -> None:
-    with PolicySession(raw_require_labels) as session:
+    with open_session(raw_require_labels) as session:
         assert session.raw is True
         doc = {"uid": "u", "object": {"metadata": {"labels": {"app": "x", "owner": "y"}}}}
         # loaded as a non-raw request by mistake: the session passes it as raw anyway
@@ -310,9 +317,9 @@ def test_raw_from_metadata_overrides_the_request_flag(raw_require_labels: Policy
 
 
 def test_raw_config_flag(require_labels: PolicyModule) -> None:
-    with PolicySession(require_labels, RunConfig(raw=True)) as session:
+    with open_session(require_labels, RunConfig(raw=True)) as session:
         assert session.raw is True
-    with PolicySession(require_labels) as session:
+    with open_session(require_labels) as session:
         assert session.raw is False
 
 
@@ -338,7 +345,7 @@ def test_context_aware_policy_without_permission_warns_and_is_denied_access() ->
     settings = {"label": "policy.example.com/allowed", "value": "true"}
     out = run_policy(module, demo_request("pod-compliant"), settings, RunConfig(log=records.append))
     warnings = [r for r in records if r.source == "app" and r.level == "warning"]
-    assert len(warnings) == 1 and "--allow-context-aware" in warnings[0].message
+    assert len(warnings) == 1 and "access to cluster resources was not allowed" in warnings[0].message
     assert out.response.allowed is False
     assert "not been granted access" in (out.response.message or "")
     assert any(r.source == "app" for r in out.logs)
@@ -351,11 +358,11 @@ def test_context_aware_policy_with_permission_and_snapshot() -> None:
     config = RunConfig(allow_context_aware=True, cluster_snapshot=DEMO / "cluster", log=records.append)
     out = run_policy(module, demo_request("pod-compliant"), settings, config)
     assert out.response.allowed is True
-    assert not [r for r in records if r.source == "app" and "--allow-context-aware" in r.message]
+    assert not [r for r in records if r.source == "app" and "was not allowed" in r.message]
 
 
 def test_session_is_reusable_and_deterministic(require_labels: PolicyModule) -> None:
-    with PolicySession(require_labels) as session:
+    with open_session(require_labels) as session:
         results = [
             session.run(demo_request(n), LABELS).response.to_json()
             for n in ("pod-missing-labels", "pod-compliant", "pod-missing-labels")
@@ -367,3 +374,202 @@ def test_session_is_reusable_and_deterministic(require_labels: PolicyModule) -> 
 def test_elapsed_time_is_reported(require_labels: PolicyModule) -> None:
     out = run_policy(require_labels, demo_request("pod-compliant"), LABELS)
     assert out.elapsed_s > 0
+
+
+# -- the one classifier of what a user names ---------------------------------------------------
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from workbench.core.errors import InputError  # noqa: E402
+from workbench.core.session import (  # noqa: E402
+    EngineSession,
+    Evaluation,
+    ExecutionMode,
+    PolicyKind,
+    PolicySource,
+    Session,
+    SourceKind,
+    Verdict,
+    classify,
+    open_sessions,
+    parse_timeout,
+)
+from workbench.core.engines.response import AdmissionResponse  # noqa: E402
+
+MANIFEST = """\
+apiVersion: policies.kubewarden.io/v1
+kind: ClusterAdmissionPolicy
+metadata:
+  name: labels
+spec:
+  module: {module}
+  mode: {mode}
+  message: {message}
+  timeoutEvalSeconds: 3
+  rules:
+    - apiGroups: [""]
+      apiVersions: ["v1"]
+      resources: ["pods"]
+      operations: ["CREATE"]
+  settings:
+    required_labels: [app, owner]
+"""
+
+
+def write_manifest(tmp_path: Path, *, mode: str = "protect", message: str = "custom refusal", name: str = "m.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(MANIFEST.format(module=REQUIRE_LABELS, mode=mode, message=message))
+    return path
+
+
+def test_source_kinds(tmp_path: Path) -> None:
+    assert PolicySource.parse(str(REQUIRE_LABELS)).kind == SourceKind.WASM
+    assert PolicySource.parse(f"file://{REQUIRE_LABELS}").path == REQUIRE_LABELS
+    rego = tmp_path / "p.rego"
+    rego.write_text("package p\n")
+    assert PolicySource.parse(str(rego)).kind == SourceKind.REGO
+    assert PolicySource.parse(str(tmp_path)).kind == SourceKind.REGO  # a folder of .rego
+    manifest = write_manifest(tmp_path)
+    assert PolicySource.parse(str(manifest)).kind == SourceKind.MANIFEST
+    other_yaml = tmp_path / "settings.yaml"
+    other_yaml.write_text("required_labels: [a]\n")
+    assert PolicySource.parse(str(other_yaml)).kind == SourceKind.WASM  # not a manifest: read as a module later
+
+
+@pytest.mark.parametrize(
+    ("text", "reference"),
+    [
+        ("kubewarden/safe-labels", "registry://docker.io/kubewarden/safe-labels:latest"),
+        ("ghcr.io/org/p:v1", "registry://ghcr.io/org/p:v1"),
+        ("registry://ghcr.io/org/p:v1", "registry://ghcr.io/org/p:v1"),
+        ("127.0.0.1:5000/policies/x:v2", "registry://127.0.0.1:5000/policies/x:v2"),
+        ("https://example.com/p.wasm", "https://example.com/p.wasm"),
+    ],
+)
+def test_references_follow_docker_rules(text: str, reference: str) -> None:
+    source = PolicySource.parse(text)
+    assert source.kind == SourceKind.REFERENCE and source.reference == reference and source.path is None
+
+
+def test_missing_local_files_are_named(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="does not exist"):
+        PolicySource.parse(str(tmp_path / "nope.wasm"))
+    with pytest.raises(InputError, match="Rego file .* does not exist"):
+        PolicySource.parse(str(tmp_path / "nope.rego"))
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(InputError, match="without .rego files"):
+        PolicySource.parse(str(empty))
+
+
+def test_relative_paths_resolve_against_base(tmp_path: Path) -> None:
+    (tmp_path / "policy.wasm").write_bytes(REQUIRE_LABELS.read_bytes())
+    source = PolicySource.parse("policy.wasm", base=tmp_path)
+    assert source.kind == SourceKind.WASM and source.path == tmp_path / "policy.wasm"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=80))
+def test_parse_never_fails_with_an_internal_error(text: str) -> None:
+    try:
+        source = PolicySource.parse(text)
+    except InputError:
+        return
+    assert source.kind in SourceKind
+
+
+# -- the one verdict rule ----------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("result", "verdict"),
+    [
+        ({"allowed": True}, Verdict.ACCEPTED),
+        ({"allowed": True, "patch": "W10="}, Verdict.MUTATED),
+        ({"allowed": False, "status": {"message": "no", "code": 400}}, Verdict.REJECTED),
+        ({"allowed": False, "status": {"message": "trap", "code": 500}}, Verdict.ERROR),
+        (AdmissionResponse(uid="u", allowed=False, status={"code": 500, "message": "x"}), Verdict.ERROR),
+        (AdmissionResponse(uid="u", allowed=False), Verdict.REJECTED),
+        (SettingsError("bad"), Verdict.SETTINGS_ERROR),
+        (ModuleError("bad"), Verdict.ERROR),
+    ],
+)
+def test_classify(result: object, verdict: Verdict) -> None:
+    assert classify(result) == verdict  # type: ignore[arg-type]
+
+
+def test_a_500_answer_is_an_error_everywhere(tmp_path: Path) -> None:
+    """Issue 11: a code-500 answer showed "error" in the result view but "rejected" in the demo."""
+    from workbench.core.compare import EngineRun
+
+    outcome = ValidationOutcome(AdmissionResponse(uid="u", allowed=False, status={"code": 500, "message": "boom"}))
+    assert classify(outcome) == Verdict.ERROR
+    assert EngineRun("x", outcome, verdict=classify(outcome)).verdict == Verdict.ERROR
+
+
+def test_evaluate_folds_errors_into_verdicts(require_labels: PolicyModule) -> None:
+    with open_session(require_labels) as session:
+        assert isinstance(session, Session) and isinstance(session, EngineSession)
+        assert session.kind == PolicyKind.KUBEWARDEN_WAPC and session.execution_mode == ExecutionMode.KUBEWARDEN_WAPC
+        good = session.evaluate(demo_request("pod-compliant"), LABELS)
+        assert isinstance(good, Evaluation) and good.verdict == Verdict.ACCEPTED and good.error is None
+        bad = session.evaluate(demo_request("pod-missing-labels"), LABELS)
+        assert bad.verdict == Verdict.REJECTED and "owner" in bad.message
+        invalid = session.evaluate(demo_request("pod-compliant"), {"required_labels": []})
+        assert invalid.verdict == Verdict.SETTINGS_ERROR and isinstance(invalid.error, SettingsError)
+
+
+def test_timeouts_must_be_positive_and_finite() -> None:
+    assert parse_timeout("1.5") == 1.5 and parse_timeout(None) is None
+    for bad in ("0", "-1", "nan", "inf", "soon"):
+        with pytest.raises(InputError, match="deadline"):
+            parse_timeout(bad)
+    with pytest.raises(InputError):
+        RunConfig(timeout=0)
+
+
+def test_merge_logs_keeps_order_without_duplicates() -> None:
+    from workbench.core.session import _merge_logs
+
+    logged = [LogRecord("info", f"l{i}") for i in range(20_000)]
+    engine_only = [LogRecord("info", "extra")]
+    merged = _merge_logs(logged, [*logged[:10_000], *engine_only])
+    assert merged == [*logged, *engine_only] and len(merged) == 20_001
+
+
+# -- manifests as the policy -------------------------------------------------------------------
+def test_manifest_supplies_settings_mode_message_and_deadline(tmp_path: Path) -> None:
+    manifest = write_manifest(tmp_path)
+    with open_session(str(manifest)) as session:
+        assert session.default_settings == LABELS
+        assert session.manifest is not None and session.manifest.name == "labels"
+        assert isinstance(session, EngineSession) and session.config.timeout == 3.0
+        out = session.run(demo_request("pod-missing-labels"), session.default_settings)
+        assert out.response.allowed is False
+        assert out.response.status is not None and out.response.status["message"].startswith("custom refusal")
+    monitor = write_manifest(tmp_path, mode="monitor", name="monitor.yaml")
+    with open_session(monitor) as session:
+        assert session.run(demo_request("pod-missing-labels"), session.default_settings).response.allowed
+
+
+def test_multi_document_manifest_opens_each_policy(tmp_path: Path) -> None:
+    path = tmp_path / "two.yaml"
+    one = MANIFEST.format(module=REQUIRE_LABELS, mode="protect", message="first")
+    path.write_text(one + "---\n" + one.replace("name: labels", "name: second"))
+    sessions = open_sessions(path)
+    try:
+        assert [s.manifest.name for s in sessions if s.manifest] == ["labels", "second"]
+    finally:
+        for s in sessions:
+            s.close()
+    with pytest.raises(InputError, match="holds 2 policies"):
+        open_session(path)
+
+
+def test_rego_source_session_speaks_the_same_protocol(tmp_path: Path) -> None:
+    rego = tmp_path / "p.rego"
+    rego.write_text(
+        "package policy\nimport rego.v1\nviolation contains {\"msg\": \"no\"} if input.review.object.bad\n"
+    )
+    with open_session(rego, RunConfig(execution_mode=ExecutionMode.GATEKEEPER)) as session:
+        assert isinstance(session, Session) and session.kind == PolicyKind.REGO_SOURCE and session.module is None
+        request = session.load_request(DEMO / "requests" / "pod-compliant.json")
+        assert session.evaluate(request, {}).verdict == Verdict.ACCEPTED

@@ -1,0 +1,242 @@
+"""The window's work in worker threads, through the core session API only (no Qt here).
+
+:func:`load_policy` opens what a workspace policy names (a ``.wasm``, ``.rego`` source, policy
+manifest or registry reference) with :func:`workbench.core.open_session` — which also compiles it
+through the module cache, so the first run does not wait — and gathers the facts the Policy tab
+shows. :func:`evaluate_inputs` runs one case and records the *decision path*: scope, settings
+validation, the engine's verdict with the policy's log lines, and post-processing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from pathlib import Path
+from typing import Any
+
+from workbench.core import (
+    CancelToken,
+    Evaluation,
+    LogRecord,
+    Metadata,
+    ModuleReport,
+    PolicyModule,
+    PolicySource,
+    RegistryOptions,
+    RunConfig,
+    SettingsError,
+    SourceKind,
+    ValidationOutcome,
+    Verdict,
+    WorkbenchError,
+    classify,
+    load_policy_module,
+    module_report,
+    open_session,
+)
+from workbench.gui.resultview import DecisionStep
+
+__all__ = ["LoadedPolicy", "RunOutput", "evaluate_inputs", "load_policy", "policy_input_key"]
+
+DELETE_MUTATION_HINT = "which happens only with DELETE operations"
+MUTATION_REFUSED_HINT = "configured to not allow mutations"
+
+
+@dataclasses.dataclass(frozen=True)
+class LoadedPolicy:
+    """An opened policy: what ran it, and the facts about it."""
+
+    text: str  # as the workspace names it
+    source: PolicySource
+    module: PolicyModule | None  # None for Rego source
+    report: ModuleReport | None
+    warnings: tuple[str, ...]
+    metadata: Metadata | None
+    label: str  # the engine, e.g. "kubewarden-wapc" or "Rego source (interpreter)"
+    execution_mode: str
+    rego_files: tuple[Path, ...] = ()
+    rego_texts: tuple[str, ...] = ()
+    rego_sha256: str = ""
+    manifest: Any = None
+    compile_s: float | None = None
+
+    @property
+    def is_rego(self) -> bool:
+        return self.module is None
+
+    @property
+    def name(self) -> str:
+        if self.module is not None:
+            return self.module.name
+        return self.source.path.stem if self.source.path else self.text
+
+    @property
+    def sha256(self) -> str:
+        return self.module.sha256 if self.module is not None else self.rego_sha256
+
+
+def load_policy(text: str, registry: RegistryOptions | None = None) -> LoadedPolicy:
+    """Open ``text`` (see :meth:`PolicySource.parse`) and warm it up (compile through the cache)."""
+    source = PolicySource.parse(text)
+    config = RunConfig(registry=registry or RegistryOptions())
+    module: PolicyModule | None = None
+    if source.kind in (SourceKind.WASM, SourceKind.REFERENCE):
+        module = load_policy_module(source, config.registry)
+    if module is not None and module.kind == "unknown":  # facts only: it cannot be run
+        report = module_report(module)
+        return LoadedPolicy(
+            text=text,
+            source=source,
+            module=module,
+            report=report,
+            warnings=report.warnings,
+            metadata=module.metadata,
+            label="cannot run",
+            execution_mode="",
+        )
+    started = time.perf_counter()
+    with open_session(module if module is not None else source, config) as session:
+        compile_s = time.perf_counter() - started
+        module = session.module
+        report = module_report(module) if module is not None else None
+        warnings = tuple(session.warnings())
+        rego = getattr(session, "rego", None)
+        metadata = module.metadata if module is not None else getattr(rego, "metadata", None)
+        return LoadedPolicy(
+            text=text,
+            source=source,
+            module=module,
+            report=report,
+            warnings=warnings,
+            metadata=metadata,
+            label=session.label,
+            execution_mode=str(session.execution_mode),
+            rego_files=tuple(rego.files) if rego is not None else (),
+            rego_texts=tuple(p.read_text(encoding="utf-8") for p in rego.files) if rego is not None else (),
+            rego_sha256=rego.sha256 if rego is not None else "",
+            manifest=session.manifest,
+            compile_s=compile_s if module is not None else None,
+        )
+
+
+def policy_input_key(loaded: LoadedPolicy, metadata: dict[str, Any] | None) -> str:
+    """What identifies the policy side of a run: its bytes (or Rego text) and the edited metadata."""
+    from workbench.gui.workspace import inputs_digest
+
+    return inputs_digest(loaded.sha256, metadata)
+
+
+@dataclasses.dataclass
+class RunOutput:
+    evaluation: Evaluation
+    decision: tuple[DecisionStep, ...]
+    wall_s: float
+
+
+def _settings_step(outcome_valid: bool, message: str | None) -> DecisionStep:
+    if outcome_valid:
+        return DecisionStep("Settings validation", "ok", "the policy accepts the settings")
+    return DecisionStep("Settings validation", "failed", f"the policy rejects the settings: {message or 'no reason given'}")
+
+
+def _engine_step(label: str, evaluation: Evaluation, logs: list[LogRecord]) -> DecisionStep:
+    lines = tuple(
+        f"[{r.level}] {r.message}" for r in logs if r.source in ("policy", "host")
+    )
+    outcome = evaluation.outcome
+    if outcome is None:
+        return DecisionStep(f"Evaluation ({label})", "failed", evaluation.message or "the evaluation failed", lines)
+    output = outcome.policy_output
+    said = ""
+    if isinstance(output, dict) and "accepted" in output:
+        said = "the policy accepted the request" if output.get("accepted") else "the policy rejected the request"
+        if output.get("message"):
+            said += f": {output['message']}"
+        if output.get("mutated_object") is not None:
+            said += " (and returned a mutated object)"
+    else:
+        said = f"verdict {evaluation.verdict.value}" + (f": {evaluation.message}" if evaluation.message else "")
+    status = "ok" if evaluation.verdict in (Verdict.ACCEPTED, Verdict.MUTATED) else "failed"
+    return DecisionStep(f"Evaluation ({label})", status, said, lines)
+
+
+def _post_step(config: RunConfig, evaluation: Evaluation) -> DecisionStep:
+    post = config.post
+    notes = [f"{post.mode} mode"]
+    message = evaluation.message
+    status = "info"
+    if DELETE_MUTATION_HINT in message:
+        notes.append("mutation refused: a DELETE request has no object to mutate")
+        status = "failed"
+    elif MUTATION_REFUSED_HINT in message:
+        notes.append("mutation refused: the policy is deployed with mutating: false")
+        status = "failed"
+    if post.mode == "monitor":
+        notes.append("monitor mode accepts every request (the verdict is only logged)")
+    if post.custom_rejection_message and evaluation.verdict == Verdict.REJECTED:
+        notes.append(f"message replaced by the deployment's: {post.custom_rejection_message}")
+    return DecisionStep("Post-processing", status, "; ".join(notes))
+
+
+def evaluate_inputs(
+    policy: PolicyModule | PolicySource | str,
+    config: RunConfig,
+    request_value: Any,
+    settings: dict[str, Any],
+    *,
+    cancel: CancelToken | None = None,
+    scope_step: DecisionStep | None = None,
+) -> RunOutput:
+    """Run one request through the session API and keep the decision path; never raises a
+    WorkbenchError (it becomes an error verdict), a cancellation excepted."""
+    started = time.perf_counter()
+    steps: list[DecisionStep] = []
+    if scope_step is not None:
+        steps.append(scope_step)
+        if scope_step.status == "skipped":
+            evaluation = Evaluation(Verdict.SKIPPED, scope_step.detail, None, None, 0.0)
+            return RunOutput(evaluation, tuple(steps), time.perf_counter() - started)
+    collected: list[LogRecord] = []
+    sink = config.log
+
+    def log(record: LogRecord) -> None:
+        collected.append(record)
+        sink(record)
+
+    config = dataclasses.replace(config, log=log, cancel=cancel or config.cancel)
+    try:
+        with open_session(policy, config) as session:
+            request = session.load_request(request_value)
+            settings_outcome = session.validate_settings(settings)
+            steps.append(_settings_step(settings_outcome.valid, settings_outcome.message))
+            if not settings_outcome.valid:
+                error = SettingsError(f"Provided settings are not valid: {settings_outcome.message or ''}".rstrip())
+                evaluation = Evaluation(Verdict.SETTINGS_ERROR, str(error), None, error, 0.0)
+            else:
+                evaluation = _run(session, request, settings)
+            label = session.label
+    except WorkbenchError as exc:
+        if cancel is not None and cancel.cancelled:
+            raise
+        evaluation = Evaluation(classify(exc), str(exc), None, exc, 0.0)
+        steps.append(DecisionStep("Opening the policy", "failed", str(exc)))
+        return RunOutput(evaluation, tuple(steps), time.perf_counter() - started)
+    if evaluation.verdict != Verdict.SETTINGS_ERROR:
+        outcome_logs = evaluation.outcome.logs if evaluation.outcome is not None else collected
+        steps.append(_engine_step(label, evaluation, outcome_logs))
+        steps.append(_post_step(config, evaluation))
+    return RunOutput(evaluation, tuple(steps), time.perf_counter() - started)
+
+
+def _run(session: Any, request: Any, settings: dict[str, Any]) -> Evaluation:
+    started = time.perf_counter()
+    try:
+        outcome: ValidationOutcome = session.run(request, settings, check_settings=False)
+    except WorkbenchError as exc:
+        from workbench.core import EvaluationCancelled, OperationCancelled
+
+        if isinstance(exc, (EvaluationCancelled, OperationCancelled)):
+            raise
+        return Evaluation(classify(exc), str(exc), None, exc, time.perf_counter() - started)
+    message = str((outcome.response.status or {}).get("message") or "")
+    return Evaluation(classify(outcome), message, outcome, None, outcome.elapsed_s or time.perf_counter() - started)
