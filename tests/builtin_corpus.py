@@ -1,28 +1,42 @@
-"""The OPA builtin conformance corpus (``../shared/conformance/builtins/<name>.jsonl``) as test cases.
+"""The OPA builtin conformance corpus as test cases.
+
+The corpus is test data committed in the repository: ``tests/data/conformance/builtins/<name>.jsonl``
+(results the real OPA v1.20.2 engine computed; origin in ``tests/data/conformance/README.md``), so
+these tests run without ``../shared``.
 
 Used by the builtin test modules that check a whole category against the corpus:
 ``@pytest.mark.parametrize(("name", "case"), corpus_cases(names))`` and, in the test,
-``check_corpus_case(name, case)``.
+``check_corpus_case(name, case)``; or ``corpus_params(*names)`` with ``check_corpus_param(case)``.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import SHARED_DIR, shared_path
 
 from workbench.conformance.builtins import run_case
+
+#: the committed copy of the conformance corpus
+CORPUS_DIR = Path(__file__).resolve().parent / "data" / "conformance" / "builtins"
+
+
+def corpus_lines(name: str) -> list[dict[str, Any]]:
+    """The cases of one builtin's corpus file, in file order ([] when it has no file)."""
+    path = CORPUS_DIR / f"{name}.jsonl"
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def corpus_cases(names: Iterable[str]) -> list[Any]:
     """One ``(name, case)`` param per corpus line; ``(name, None)`` for a builtin without a corpus file."""
-    directory = SHARED_DIR / "conformance" / "builtins"
     params = []
     for name in names:
-        path = directory / f"{name}.jsonl"
+        path = CORPUS_DIR / f"{name}.jsonl"
         if not path.exists():
             params.append(pytest.param(name, None, id=f"{name}-no-corpus"))
             continue
@@ -33,10 +47,9 @@ def corpus_cases(names: Iterable[str]) -> list[Any]:
 
 
 def check_corpus_case(name: str, case: dict[str, Any] | None) -> None:
-    """The case passes; a builtin without cases must really have no corpus file (skips without ../shared)."""
-    corpus = shared_path("conformance", "builtins")
+    """The case passes; a builtin without cases must really have no corpus file."""
     if case is None:
-        assert not (corpus / f"{name}.jsonl").exists()
+        assert not (CORPUS_DIR / f"{name}.jsonl").exists()
         return
     ok, want, got = run_case(case)
     assert ok, f"want {want}\n got {got}"
@@ -46,7 +59,7 @@ def corpus_params(*names: str) -> list[Any]:
     """One ``case`` param per corpus line of these builtins (ids ``name:line``); one ``None`` param if none exist."""
     cases = []
     for name in names:
-        path = SHARED_DIR / "conformance" / "builtins" / f"{name}.jsonl"
+        path = CORPUS_DIR / f"{name}.jsonl"
         if path.exists():
             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
                 if line.strip():
@@ -55,9 +68,8 @@ def corpus_params(*names: str) -> list[Any]:
 
 
 def check_corpus_param(case: dict[str, Any] | None) -> None:
-    """A case from :func:`corpus_params` passes; ``None`` skips without ``../shared`` and fails when it exists."""
+    """A case from :func:`corpus_params` passes; ``None`` (no case for these builtins) fails."""
     if case is None:
-        shared_path("conformance", "builtins")
-        pytest.fail("conformance corpus present but no case for these builtins")
+        pytest.fail(f"no conformance case for these builtins in {CORPUS_DIR}")
     ok, want, got = run_case(case)
     assert ok, f"want {want}\ngot  {got}"

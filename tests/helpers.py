@@ -73,7 +73,7 @@ def manifest_behaviour_cases(
     skips (or fails in CI) when the fixtures are absent.
     """
     wanted = {kinds} if isinstance(kinds, str) else (set(kinds) if kinds is not None else None)
-    cases = []
+    cases: list[Any] = []
     for module in committed_fixture_modules():
         if wanted is not None and module["kind"] not in wanted:
             continue

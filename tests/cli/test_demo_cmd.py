@@ -39,16 +39,16 @@ def test_a_changed_expectation_is_flagged_and_exits_one(
     tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
     root = _copy_demo(tmp_path)
-    manifest = root / "demo.yml"
+    manifest = root / "demo.suite.yaml"
     text = manifest.read_text()
-    marker = "request: requests/pod-missing-labels.json\n        expect: rejected"
+    marker = "request: requests/pod-missing-labels.json\n    expect: rejected"
     assert marker in text
     manifest.write_text(
-        text.replace(marker, "request: requests/pod-missing-labels.json\n        expect: accepted", 1)
+        text.replace(marker, "request: requests/pod-missing-labels.json\n    expect: allowed", 1)
     )
     assert main(["demo", "--root", str(root)]) == 1
     out = capsys.readouterr().out
-    assert "<-- expected accepted" in out
+    assert "<-- expected allowed, got rejected" in out
     done, total = out.splitlines()[-1].split(" verdicts")[0].split(" of ")
     assert int(done) == int(total) - 1
 
@@ -62,7 +62,7 @@ def test_broken_demo_folders_are_user_errors(
     else:
         root = _copy_demo(tmp_path)
         if breakage == "garbage-manifest":
-            (root / "demo.yml").write_text("policies: [\n")
+            (root / "demo.suite.yaml").write_text("policies: [\n")
         else:
             (root / "policies/require-labels/policy.wasm").unlink()
     code = main(["demo", "--root", str(root)])

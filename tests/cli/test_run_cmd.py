@@ -1,4 +1,4 @@
-"""``policy-workbench run``: kwctl's input/output contract (compat §2.8) end to end.
+"""``policy-workbench run``: kwctl's input/output contract (docs/kubewarden-compat.md §2) end to end.
 
 Most cases call :func:`workbench.cli.main.main` in-process (fast); a few run the real
 ``python -m workbench`` in a subprocess to check the exact stdout/stderr/exit code contract.
@@ -357,3 +357,91 @@ def test_run_rego_source_file(capsys) -> None:
 
     response = _json.loads(capsys.readouterr().out)
     assert set(response) >= {"uid", "allowed", "auditAnnotations", "warnings"}
+
+
+# -- deadlines (issue 13, finding 17) ----------------------------------------------------------
+@pytest.mark.parametrize("value", ["0", "-1", "nan", "inf", "-inf"])
+def test_a_deadline_must_be_positive_and_finite(value: str) -> None:
+    result = cli("run", REQUIRE_LABELS, "-r", req("pod-compliant"), "-s", LABEL_SETTINGS, f"--timeout={value}")
+    assert result.returncode == 2 and "deadline must be a positive number of seconds" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_no_deadline_is_explicit(capsys: pytest.CaptureFixture) -> None:
+    code, out, _ = run_cli(capsys, REQUIRE_LABELS, "-r", req("pod-compliant"), "-s", LABEL_SETTINGS, "--no-timeout")
+    assert code == 0 and one_response(out)["allowed"] is True
+    with pytest.raises(SystemExit):  # both at once is a usage error
+        main(["run", REQUIRE_LABELS, "-r", req("pod-compliant"), "--no-timeout", "--timeout", "2"])
+
+
+# -- policy manifests as the policy ------------------------------------------------------------
+def test_a_manifest_runs_each_policy_with_its_settings(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    doc = (
+        "apiVersion: policies.kubewarden.io/v1\nkind: ClusterAdmissionPolicy\nmetadata:\n  name: {name}\n"
+        "spec:\n  module: {module}\n  message: {message}\n  settings:\n    required_labels: [app, owner]\n"
+    )
+    manifest = tmp_path / "policies.yaml"
+    manifest.write_text(
+        doc.format(name="one", module=REQUIRE_LABELS, message="first says no")
+        + "---\n"
+        + doc.format(name="two", module="policies/require-labels/policy.wasm", message="second says no").replace(
+            "policies/require-labels/policy.wasm", "file://" + REQUIRE_LABELS
+        )
+    )
+    code, out, _ = run_cli(capsys, str(manifest), "-r", req("pod-missing-labels"))
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and len(lines) == 2
+    assert [line["status"]["message"].split(":")[0] for line in lines] == ["first says no", "second says no"]
+
+
+# -- untrusted text on a terminal (issue 13, finding 12) ----------------------------------------
+def test_control_characters_are_escaped_on_a_terminal_only() -> None:
+    import io
+
+    from workbench.cli._common import safe_text
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    hostile = "title\x1b]0;owned\x07 \x9b2J done\nnext\tline"
+    assert safe_text(hostile, Tty()) == "title\\x1b]0;owned\\x07 \\x9b2J done\nnext\tline"
+    assert safe_text(hostile, io.StringIO()) == hostile  # pipes and files get the text as it is
+
+
+def test_inspect_escapes_metadata_on_a_terminal(tmp_path: Path) -> None:
+    """A module whose metadata carries escape sequences cannot drive the user's terminal."""
+    import os
+    import pty
+
+    from workbench.core.metadata import METADATA_SECTION
+    from workbench.core.module import load_module
+    from workbench.core.wasm.writer import replace_custom_section
+
+    module = load_module(REQUIRE_LABELS)
+    assert module.metadata is not None
+    annotations = dict(module.metadata.annotations or {})
+    annotations["io.kubewarden.policy.title"] = "evil\x1b]0;pwned\x07title"
+    import dataclasses
+
+    md = dataclasses.replace(module.metadata, annotations=annotations)
+    hostile = tmp_path / "hostile.wasm"
+    hostile.write_bytes(replace_custom_section(module.data, METADATA_SECTION, md.to_json_bytes()))
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "workbench", "inspect", str(hostile)], stdout=follower, stderr=subprocess.PIPE, cwd=REPO_ROOT
+    )
+    os.close(follower)
+    chunks: list[bytes] = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    proc.wait(timeout=60)
+    os.close(leader)
+    text = b"".join(chunks).decode()
+    assert proc.returncode == 0 and "evil\\x1b]0;pwned\\x07title" in text and "\x1b]0;" not in text

@@ -1,4 +1,4 @@
-"""The OPA builtin conformance runner: case semantics, directory runs, and the whole shared corpus."""
+"""The OPA builtin conformance runner: case semantics, directory runs, and the whole committed corpus."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from builtin_corpus import CORPUS_DIR
+from helpers import shared_path
 
 from workbench.conformance.__main__ import main as conformance_main
 from workbench.conformance.builtins import CaseResult, load_all_builtins, run_case, run_directory
@@ -91,10 +93,19 @@ def test_run_directory_and_cli(tmp_path: Path, capsys: pytest.CaptureFixture) ->
     assert "is not a directory" in capsys.readouterr().err
 
 
-def test_whole_shared_corpus_passes(shared_dir: Path) -> None:
-    results = run_directory(shared_dir / "conformance" / "builtins")
-    assert len(results) > 1000
+def test_whole_committed_corpus_passes() -> None:
+    results = run_directory(CORPUS_DIR)
+    assert len(results) == 1707  # tests/data/conformance/README.md
     failed = [
         f"{r.path}:{r.line} {r.builtin} want {r.want[:80]} got {r.got[:80]}" for r in results if not r.ok
     ]
     assert not failed, "\n".join(failed[:20])
+
+
+def test_committed_corpus_is_the_shared_one() -> None:
+    """The committed copy is byte-identical to ``../shared/conformance/builtins`` (skips without it)."""
+    shared = shared_path("conformance", "builtins")
+    names = sorted(p.name for p in shared.glob("*.jsonl"))
+    assert names == sorted(p.name for p in CORPUS_DIR.glob("*.jsonl"))
+    different = [n for n in names if (shared / n).read_bytes() != (CORPUS_DIR / n).read_bytes()]
+    assert not different

@@ -52,12 +52,37 @@ def test_annotate_round_trip_rego(tmp_path: Path, fixtures_dir: Path) -> None:
     assert load_module(out2).metadata.annotations["io.kubewarden.policy.usage"] == "# Usage\n\nline two\n"
 
 
-def test_annotate_keeps_existing_kwctl_annotation(tmp_path: Path, fixtures_dir: Path) -> None:
+def test_annotate_drops_a_kwctl_annotation_from_the_metadata(tmp_path: Path, fixtures_dir: Path) -> None:
+    """Only kwctl writes io.kubewarden.kwctl (with its own version): a supplied value is not carried over."""
     module = load_module(fixtures_dir / "policies/gk-container-limits-annotated.wasm")
     metadata = module.metadata.copy()
+    assert metadata.annotations["io.kubewarden.kwctl"] == "1.10.1"
     result = annotate_module(module, metadata=metadata, output=tmp_path / "o.wasm")
-    assert result.metadata.annotations["io.kubewarden.kwctl"] == "1.10.1"
+    assert "io.kubewarden.kwctl" not in result.metadata.annotations
     assert result.metadata.annotations[TOOL_ANNOTATION] == __version__
+    assert any(w.startswith("io.kubewarden.kwctl: '1.10.1' from the metadata was not carried over") for w in result.warnings)
+
+
+def test_annotate_drops_kwctl_annotation_on_a_module_we_build(tmp_path: Path) -> None:
+    import wasmtime
+    from kwtest import wapc_wat
+
+    from workbench.core.metadata import Metadata
+    from workbench.core.module import PolicyModule
+
+    module = PolicyModule.from_bytes(wasmtime.wat2wasm(wapc_wat('respond:{"accepted":true}')))
+    metadata = Metadata.from_dict(
+        {
+            "rules": [{"apiGroups": [""], "apiVersions": ["v1"], "resources": ["pods"], "operations": ["CREATE"]}],
+            "mutating": False,
+            "annotations": {"io.kubewarden.kwctl": "9.9.9", "io.kubewarden.policy.title": "t"},
+        }
+    )
+    result = annotate_module(module, metadata=metadata, output=tmp_path / "o.wasm")
+    annotated = load_module(tmp_path / "o.wasm").metadata
+    assert annotated is not None and "io.kubewarden.kwctl" not in (annotated.annotations or {})
+    assert (annotated.annotations or {})["io.kubewarden.policy.title"] == "t"
+    assert any("'9.9.9' from the metadata was not carried over" in w for w in result.warnings)
 
 
 def test_annotate_wrong_mode_for_rego(fixtures_dir: Path, tmp_path: Path) -> None:

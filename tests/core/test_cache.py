@@ -53,7 +53,9 @@ def test_round_trip_through_disk(isolated_cache, monkeypatch):
     first = compile_module(engine, data, digest)
     assert cache_dir() == isolated_cache
     entry = isolated_cache / f"{cache_key(digest)}.cwasm"
-    assert entry.is_file() and (isolated_cache / "hmac.key").stat().st_mode & 0o777 == 0o600
+    key = isolated_cache.parent / "hmac.key"  # outside the entries' folder
+    assert entry.is_file() and key.stat().st_mode & 0o777 == 0o600 and not (isolated_cache / "hmac.key").exists()
+    assert isolated_cache.stat().st_mode & 0o777 == 0o700
     assert compile_module(engine, data, digest) is first  # in-process memo
     forget_compiled()
     spy = _DeserializeSpy(monkeypatch)
@@ -95,7 +97,7 @@ def test_entry_from_another_installation_is_rejected(isolated_cache, monkeypatch
     engine = shared_engine()
     data, digest = _wasm(9)
     compile_module(engine, data, digest)
-    (isolated_cache / "hmac.key").write_bytes(b"k" * 32)  # a different secret
+    (isolated_cache.parent / "hmac.key").write_bytes(b"k" * 32)  # a different secret
     forget_compiled()
     spy = _DeserializeSpy(monkeypatch)
     assert _answer(compile_module(engine, data, digest)) == 9

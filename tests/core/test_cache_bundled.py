@@ -52,7 +52,7 @@ def test_tampered_bundled_entry_is_skipped_not_deleted(dirs) -> None:
 
 def test_foreign_key_is_rejected(dirs) -> None:
     data, sha, bundled, user = dirs
-    (bundled / "hmac.key").write_bytes(b"\x01" * 32)
+    (bundled.parent / "hmac.key").write_bytes(b"\x01" * 32)
     cache.compile_module(shared_engine(), data, sha)
     assert list(user.glob("*.cwasm"))
 

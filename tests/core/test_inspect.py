@@ -126,3 +126,33 @@ def test_unknown_module_without_metadata() -> None:
         "not a runnable policy: exports none of opa_eval, opa_eval_ctx_new, __guest_call or _start",
         "the module is not annotated (no io.kubewarden.metadata section)",
     ]
+
+
+def test_host_capabilities_and_minimum_version_are_reported() -> None:
+    """``hostCapabilities`` and ``minimumKubewardenVersion`` come through; a too-new minimum is a warning."""
+    import wasmtime
+    from kwtest import wapc_wat
+
+    from workbench.cli.inspect_cmd import pretty
+    from workbench.core.module import PolicyModule
+
+    md = {
+        "protocolVersion": "v1",
+        "rules": [{"apiGroups": [""], "apiVersions": ["v1"], "resources": ["pods"], "operations": ["CREATE"]}],
+        "mutating": False,
+        "executionMode": "kubewarden-wapc",
+        "hostCapabilities": ["kubernetes/get_resource", "oci/*"],
+        "minimumKubewardenVersion": "99.1.0",
+    }
+    wasm = wasmtime.wat2wasm(wapc_wat('respond:{"accepted":true}'))
+    module = PolicyModule.from_bytes(replace_custom_section(wasm, METADATA_SECTION, json.dumps(md).encode()))
+    report = inspect_module(module)
+    assert report["metadata"]["hostCapabilities"] == ["kubernetes/get_resource", "oci/*"]
+    assert report["metadata"]["minimumKubewardenVersion"] == "99.1.0"
+    assert any(w.startswith("minimumKubewardenVersion: the policy requires Kubewarden 99.1.0") for w in report["warnings"])
+    text = pretty(report)
+    assert "  minimum kubewarden version: 99.1.0" in text
+    assert "Host capabilities\n  - kubernetes/get_resource\n  - oci/*" in text
+    md["minimumKubewardenVersion"] = "1.0.0"
+    module = PolicyModule.from_bytes(replace_custom_section(wasm, METADATA_SECTION, json.dumps(md).encode()))
+    assert not any("minimumKubewardenVersion" in w for w in module_warnings(module))

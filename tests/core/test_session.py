@@ -1,4 +1,4 @@
-"""The ``run`` pipeline (compat §2.8, §2.2, §2.7) with real engines, fixtures and demo policies."""
+"""The ``run`` pipeline (docs/kubewarden-compat.md §2, §6) with real engines, fixtures and demo policies."""
 
 from __future__ import annotations
 

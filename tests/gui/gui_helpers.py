@@ -34,7 +34,11 @@ class MemoryKeyring(KeyringBackend):
 
 def make_window(qtbot: Any, settings_path: Path, keyring: MemoryKeyring | None = None) -> MainWindow:
     settings = open_settings(settings_path)
-    context = AppContext.create(settings, credentials=CredentialStore(keyring or MemoryKeyring()))
+    context = AppContext.create(
+        settings,
+        credentials=CredentialStore(keyring or MemoryKeyring()),
+        history_path=settings_path.with_suffix(".history.sqlite3"),
+    )
     window = MainWindow(context)
     window.ask_unsaved = lambda parts: "discard"
     qtbot.addWidget(window)
@@ -54,3 +58,31 @@ def run(qtbot: Any, window: MainWindow, timeout: int = 30000) -> Any:
     with qtbot.waitSignal(window.run_finished, timeout=timeout) as blocker:
         assert window.run_policy() is not None
     return blocker.args[0]
+
+
+def run_all(qtbot: Any, window: MainWindow, timeout: int = 60000) -> list[Any]:
+    with qtbot.waitSignal(window.suite_finished, timeout=timeout) as blocker:
+        assert window.run_all_cases() is not None
+    return list(blocker.args[0])
+
+
+def open_demo(qtbot: Any, window: MainWindow, root: Path | None = None, timeout: int = 30000) -> None:
+    from workbench.gui import cmds_open
+
+    with qtbot.waitSignal(window.module_loaded, timeout=timeout):
+        assert cmds_open.open_demo(window, root)
+
+
+def select(qtbot: Any, window: MainWindow, policy_id: str, case_name: str, timeout: int = 30000) -> None:
+    """Select a case like a click in the tree, waiting for its policy to load when it is another one."""
+    from workbench.gui import cmds_open
+
+    policy = window.workspace.policy(policy_id)
+    assert policy is not None
+    case = policy.case_named(case_name)
+    assert case is not None
+    if policy is window.open_policy and window.loaded is not None:
+        cmds_open.select_case(window, policy, case)
+        return
+    with qtbot.waitSignal(window.module_loaded, timeout=timeout):
+        cmds_open.select_case(window, policy, case)

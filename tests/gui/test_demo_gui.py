@@ -1,15 +1,18 @@
-"""Every WebAssembly policy × request of the bundled demo (resources/demo/demo.yml), run in the window."""
+"""Every policy × case of the bundled demo workspace (resources/demo/demo.yml), run in the window:
+the WebAssembly policies and the two Rego-source policies alike."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
-from gui.gui_helpers import run
+from gui.gui_helpers import open_demo, run, run_all, select
 from helpers import REPO_ROOT, in_ci
 
 from workbench.core.demo import load_demo
-from workbench.gui.mainwindow import MainWindow, demo_verdict
+from workbench.gui.mainwindow import MainWindow
+from workbench.gui.workspace import CaseStatus
+from workbench.gui.workspacetree import case_status
 
 DEMO_DIR = REPO_ROOT / "resources" / "demo"
 
@@ -24,25 +27,31 @@ def demo() -> Any:
     return load_demo(DEMO_DIR)
 
 
-def test_every_demo_verdict_in_the_window(qtbot: Any, window: MainWindow, demo: Any) -> None:
-    window.load_demo(demo)
-    checked = 0
-    for policy in demo.policies:
-        if policy.engine != "wasm":
-            with pytest.raises(Exception, match="Rego source"):
-                window.open_demo_policy(policy)
-            continue
-        with qtbot.waitSignal(window.module_loaded, timeout=60000):
-            window.open_demo_policy(policy)
-        for index, case in enumerate(policy.cases):
-            window.demo_requests.setCurrentIndex(index)
-            window.demo_requests.activated.emit(index)
-            record = run(qtbot, window)
-            got = demo_verdict(record)
-            assert got == case.expect, f"{policy.id} / {case.name}: {got}"
-            if case.message:
-                text = record.error.message if record.error else (record.outcome.response.message or "")
-                assert case.message in text
-            assert f"expected {case.expect}, got {got}" in window.banner.text.text()
-            checked += 1
-    assert checked >= 3
+def test_every_demo_case_passes_in_the_window(qtbot: Any, window: MainWindow, demo: Any) -> None:
+    open_demo(qtbot, window, DEMO_DIR)
+    assert [p.id for p in window.workspace.policies] == [p.id for p in demo.policies]
+    records = run_all(qtbot, window)
+    assert len(records) == sum(len(p.cases) for p in demo.policies)
+    expected = {(p.title, c.name): c.expect for p in demo.policies for c in p.cases}
+    for record in records:
+        assert record.verdict == expected[(record.policy, record.case_name)], record.reason
+        assert record.passed, record.reason
+    for policy in window.workspace.policies:
+        for case in policy.cases:
+            assert case_status(case, None) == CaseStatus.PASSED
+    assert "13 passed" in window.tree.summary.text() or f"{len(records)} passed" in window.tree.summary.text()
+
+
+def test_rego_source_policy_opens_as_the_main_policy(qtbot: Any, window: MainWindow, demo: Any) -> None:
+    open_demo(qtbot, window, DEMO_DIR)
+    select(qtbot, window, "namespace-guard", "pod in the default namespace")
+    assert window.loaded is not None and window.loaded.is_rego
+    assert window.module_pane.rego_box.isVisibleTo(window.module_pane)
+    assert "package" in window.module_pane.rego.toPlainText()
+    assert window.module_pane.rego.language == "rego"
+    assert window.module_pane.engine.text().startswith("Rego source")
+    record = run(qtbot, window)
+    assert record.verdict == "rejected" and record.passed
+    assert "namespace default is reserved" in window.result_view.message.text()
+    steps = [s.title for s in record.decision]
+    assert "Settings validation" in steps and any(s.startswith("Evaluation (Rego source") for s in steps)

@@ -4,6 +4,10 @@ Evaluates one entrypoint of an OPA Wasm module (``opa build -t wasm``) on an
 arbitrary ``input`` and ``data`` and prints the result set as JSON, the way
 ``opa eval`` shows the compiled query: ``[{"result": ...}]`` (``[]`` when the
 rule is undefined). INPUT and DATA are JSON or YAML files; ``-`` reads stdin.
+
+``--builtins opa`` (the default) gives the module every OPA host builtin with OPA's own
+results; ``--builtins kubewarden`` only what Kubewarden's policy-server provides (Burrego's
+builtins and formatting), as ``run`` does by default. See docs/builtins.md.
 """
 
 from __future__ import annotations
@@ -14,9 +18,7 @@ import sys
 from typing import Any
 
 from workbench.cli._common import add_registry_flags, resolve_module, stderr_log
-from workbench.core.engines.base import EngineOptions
-from workbench.core.errors import InputError
-from workbench.core.yamlio import load_json_or_yaml, read_text
+from workbench.core import BuiltinProfile, EngineOptions, InputError, load_json_or_yaml, read_text
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -38,6 +40,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="let http.send and net.lookup_ip_addr reach the network (off by default)",
     )
+    p.add_argument(
+        "--builtins",
+        choices=[profile.value for profile in BuiltinProfile],
+        default=BuiltinProfile.OPA.value,
+        help="host builtins the module gets: opa = every OPA builtin, exactly as OPA (default); "
+        "kubewarden = only what Kubewarden's policy-server (Burrego) provides, formatted as it does",
+    )
     p.add_argument("--compact", action="store_true", help="one line of compact JSON")
     p.add_argument("-v", "--verbose", action="store_true", help="policy log (println, trace) on stderr")
     add_registry_flags(p)
@@ -56,8 +65,7 @@ def _entrypoint(value: str | None) -> str | int | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from workbench.core.engines.opa.builtins import BuiltinOptions
-    from workbench.core.engines.opa.engine import OpaEngine
+    from workbench.core import BuiltinOptions, OpaEngine
 
     if args.input == "-" and args.data == "-":
         raise InputError("only one of --input and --data can be read from stdin")
@@ -70,7 +78,9 @@ def run(args: argparse.Namespace) -> int:
         entrypoint=_entrypoint(args.entrypoint),
         log=stderr_log(args.verbose),
         builtin_options=BuiltinOptions(
-            allow_http_send=args.allow_network_builtins, allow_net_lookup=args.allow_network_builtins
+            allow_http_send=args.allow_network_builtins,
+            allow_net_lookup=args.allow_network_builtins,
+            profile=BuiltinProfile(args.builtins),
         ),
     )
     with OpaEngine(module, "opa", options) as engine:

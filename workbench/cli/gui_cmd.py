@@ -12,7 +12,10 @@ __all__ = ["display_available", "register", "run"]
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("gui", help="open the desktop workbench (the default without a command)")
-    p.add_argument("module", nargs="?", help="a .wasm policy module to open")
+    p.add_argument(
+        "module", nargs="?", help="a policy to open: .wasm, .rego, a policy manifest or a registry reference"
+    )
+    p.add_argument("-w", "--workspace", metavar="FILE", help="a workspace file to open (the demo.yml format)")
     p.add_argument("-r", "--request-path", metavar="FILE", help="request to load into the request editor")
     p.add_argument("-s", "--settings-path", metavar="FILE", help="settings to load into the settings editor")
     p.add_argument("--demo", action="store_true", help="open the bundled demo (resources/demo/demo.yml)")
@@ -28,12 +31,17 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="PNG",
         help="load and run the current policy, save a picture of the window and exit (works without a display)",
     )
+    p.add_argument(
+        "--run-all", action="store_true", help="with --screenshot: run every case of the workspace first"
+    )
+    p.add_argument("--size", metavar="WxH", help="window size, e.g. 1280x720")
+    p.add_argument("--history", metavar="FILE", help="run history database (default: in the user data folder)")
     p.add_argument("--theme", choices=("system", "light", "dark"), default="system", help="colour scheme")
     p.add_argument(
         "--timeout",
         type=float,
         metavar="SECONDS",
-        help="evaluation deadline (default 2; 0 = none, Cancel still works)",
+        help="evaluation deadline in seconds (default 2; 0 = none, Cancel still works)",
     )
     p.add_argument("--config", metavar="INI", help="settings file for window layout and recent files")
     p.set_defaults(func=run)

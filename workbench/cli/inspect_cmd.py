@@ -20,6 +20,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "the store), a Kubewarden policy manifest (its module), or .rego source",
     )
     p.add_argument("-o", "--output", choices=("pretty", "json", "yaml"), default="pretty")
+    p.add_argument(
+        "--show-signatures",
+        action="store_true",
+        help="also list the policy's cosign signatures in its registry, with signer identity (network)",
+    )
     add_registry_flags(p)
     p.set_defaults(func=run)
 
@@ -144,8 +149,14 @@ def run(args: argparse.Namespace) -> int:
         return 0
     module = resolve_module(args.module, args)
     report = module_report(module).facts
+    signatures = None
+    if getattr(args, "show_signatures", False):
+        from workbench.cli.verify_cmd import pretty_signatures, signature_dict, signature_listing
+
+        infos = signature_listing(args)
+        signatures = (pretty_signatures(infos), [signature_dict(info) for info in infos])
     if args.output == "pretty":
-        write_out(pretty(report))
+        write_out(pretty(report) + (signatures[0] if signatures else ""))
     else:
-        emit(report, args.output)
+        emit({**report, "signatures": signatures[1]} if signatures else report, args.output)
     return 0

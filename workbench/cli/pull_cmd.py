@@ -6,7 +6,9 @@ import argparse
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import IO
 
 from workbench.cli._oci_common import add_oci_flags, client_from_args, progress_bar, store_from_args
 from workbench.core.errors import InputError
@@ -22,12 +24,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def _write(target: Path, data: bytes) -> None:
+def _write_streamed(target: Path, fill: Callable[[IO[bytes]], object]) -> None:
+    """Stream into a temporary file next to ``target``, renamed only once the pull is verified."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".partial-", suffix=".wasm")
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            fill(handle)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -49,19 +52,25 @@ def run(args: argparse.Namespace) -> int:
             print(f"pulled {ref.uri} into {path}", file=sys.stderr)
             return 0
         meter = progress_bar(f"pulling {ref.uri}")
-        if isinstance(ref, OciReference):
-            data = client.pull(ref, progress=meter)
-        else:
-            data = client.download(ref, progress=meter)
-    target = Path(args.output_path).expanduser()
-    if target.is_dir():
-        name = (
-            ref.whole().rsplit("/", 1)[-1] if isinstance(ref, OciReference) else ref.path.rsplit("/", 1)[-1]
-        )
-        target = target / name
-    try:
-        _write(target, data)
-    except OSError as exc:
-        raise InputError(f"cannot write {target}: {exc.strerror or exc}") from exc
+        target = Path(args.output_path).expanduser()
+        if target.is_dir():
+            name = (
+                ref.whole().rsplit("/", 1)[-1]
+                if isinstance(ref, OciReference)
+                else ref.path.rsplit("/", 1)[-1]
+            )
+            target = target / name
+        remote = ref
+
+        def fill(handle: IO[bytes]) -> None:
+            if isinstance(remote, OciReference):
+                client.pull_into(remote, handle, progress=meter)
+            else:
+                client.download_into(remote, handle, progress=meter)
+
+        try:
+            _write_streamed(target, fill)
+        except OSError as exc:
+            raise InputError(f"cannot write {target}: {exc.strerror or exc}") from exc
     print(f"pulled {ref.uri} to {target}", file=sys.stderr)
     return 0

@@ -39,6 +39,32 @@ def register(sub: argparse._SubParsersAction) -> None:
     ar.add_argument("--review", action="store_true", help="wrap the request into an AdmissionReview")
     ar.set_defaults(func=run_admission_request)
 
+    vc = scaffold.add_parser("verification-config", help="print kwctl's default verification-config.yml")
+    vc.set_defaults(func=run_verification_config)
+
+    vp = scaffold.add_parser(
+        "vap", help="convert a ValidatingAdmissionPolicy and its binding into a Kubewarden CEL ClusterAdmissionPolicy"
+    )
+    vp.add_argument("-p", "--policy", required=True, metavar="VALIDATING-ADMISSION-POLICY.yaml")
+    vp.add_argument("-b", "--binding", required=True, metavar="VALIDATING-ADMISSION-POLICY-BINDING.yaml")
+    vp.add_argument(
+        "--cel-policy", default="ghcr.io/kubewarden/policies/cel-policy:latest", metavar="URI",
+        help="the CEL policy module to use (default: %(default)s)",
+    )  # fmt: skip
+    vp.set_defaults(func=run_vap)
+
+    ah = scaffold.add_parser("artifacthub", help="print artifacthub-pkg.yml for a policy's metadata.yml")
+    ah.add_argument("-m", "--metadata-path", metavar="PATH", help="metadata.yml (default: metadata.yml here)")
+    ah.add_argument("-v", "--version", metavar="VALUE", help="deprecated and ignored, as in kwctl: the "
+                    "metadata's io.kubewarden.policy.version is used")  # fmt: skip
+    ah.add_argument("-q", "--questions-path", metavar="PATH", help="questions-ui.yml (default: questions-ui.yml here)")
+    ah.add_argument("-o", "--output", metavar="FILE", help="write artifacthub-pkg.yml here instead of stdout")
+    ah.add_argument(
+        "--created-at", metavar="RFC3339",
+        help="createdAt timestamp for a reproducible file (default: $SOURCE_DATE_EPOCH, else now)",
+    )  # fmt: skip
+    ah.set_defaults(func=run_artifacthub)
+
 
 def run_metadata(args: argparse.Namespace) -> int:
     from workbench.core import scaffold_metadata
@@ -107,4 +133,49 @@ def run_admission_request(args: argparse.Namespace) -> int:
         )
     document = wrap_admission_review(request) if args.review else request
     sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    return 0
+
+
+def run_verification_config(args: argparse.Namespace) -> int:
+    from workbench.core import scaffold_verification_config
+
+    sys.stdout.write(scaffold_verification_config())
+    return 0
+
+
+def run_vap(args: argparse.Namespace) -> int:
+    from workbench.core import scaffold_vap
+
+    result = scaffold_vap(args.policy, args.binding, args.cel_policy)
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    sys.stdout.write(result.text)
+    return 0
+
+
+def _first_existing(names: tuple[str, ...]) -> str | None:
+    import os
+
+    return next((name for name in names if os.path.isfile(name)), None)
+
+
+def run_artifacthub(args: argparse.Namespace) -> int:
+    from workbench.core import InputError, atomic_write, read_text, scaffold_artifacthub
+
+    metadata_path = args.metadata_path or _first_existing(("metadata.yml", "metadata.yaml"))
+    if metadata_path is None:
+        raise InputError("path to metadata file not provided, plus 'metadata.yml' not found")
+    questions_path = args.questions_path or _first_existing(
+        ("questions-ui.yml", "questions-ui.yaml", "questions.yml", "questions.yaml")
+    )
+    questions = read_text(questions_path, "questions file") if questions_path else None
+    result = scaffold_artifacthub(
+        metadata_path, questions=questions, created_at=args.created_at, version=args.version
+    )
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if args.output:
+        atomic_write(args.output, result.text)
+    else:
+        sys.stdout.write(result.text + "\n")
     return 0

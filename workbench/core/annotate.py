@@ -1,9 +1,11 @@
-"""``annotate``: embed Kubewarden metadata into a module, like ``kwctl annotate`` (compat §1.4).
+"""``annotate``: embed Kubewarden metadata into a module, like ``kwctl annotate`` (docs/kubewarden-compat.md §13).
 
 Differences from kwctl, all on purpose: every existing ``io.kubewarden.metadata``
 section is removed before the new one is appended (kwctl leaves stale ones);
-the tool annotation is ``io.kubewarden.policy-workbench`` and an existing
-``io.kubewarden.kwctl`` value is kept; the output is written atomically and
+the tool annotation is ``io.kubewarden.policy-workbench``, and a user-supplied
+``io.kubewarden.kwctl`` value is dropped with a warning, as kwctl replaces it with its own
+version (it would claim a kwctl that did not annotate the module; see
+docs/kubewarden-parity.md, section "Annotations"); the output is written atomically and
 never over the input unless asked.
 """
 
@@ -21,6 +23,7 @@ from workbench.core.yamlio import atomic_write, read_text
 
 __all__ = [
     "HOST_CAPABILITY_LEAVES",
+    "KWCTL_ANNOTATION",
     "TOOL_ANNOTATION",
     "AnnotateResult",
     "annotate_module",
@@ -31,6 +34,8 @@ __all__ = [
 ]
 
 TOOL_ANNOTATION = "io.kubewarden.policy-workbench"
+#: kwctl's own tool annotation: only kwctl writes it, so a user-supplied value is not carried over
+KWCTL_ANNOTATION = "io.kubewarden.kwctl"
 USAGE_ANNOTATION = "io.kubewarden.policy.usage"
 HOST_CAPABILITY_LEAVES = (
     "oci/v1/verify",
@@ -87,7 +92,7 @@ def detect_protocol_version(module: PolicyModule) -> str:
 
 
 def detect_host_capabilities(module: PolicyModule) -> list[str]:
-    """kwctl's data-segment heuristic (compat §3.4): capabilities whose strings occur in the data."""
+    """kwctl's data-segment heuristic (docs/kubewarden-compat.md §13): capabilities whose strings occur in the data."""
     blob = b"\xff".join(seg.data for seg in module.info.data_segments)
     found: list[str] = []
     operations = {leaf.rsplit("/", 1)[1] for leaf in HOST_CAPABILITY_LEAVES}
@@ -138,12 +143,18 @@ def prepare_metadata(
     else:
         md.protocol_version = "Unknown"
     annotations = dict(md.annotations or {})
+    dropped_kwctl = annotations.pop(KWCTL_ANNOTATION, None)
     annotations[TOOL_ANNOTATION] = __version__
     if usage is not None:
         annotations[USAGE_ANNOTATION] = usage
     md.annotations = annotations
     validate_metadata(md)
     warnings = lint_metadata(md)
+    if dropped_kwctl is not None:
+        warnings.append(
+            f"{KWCTL_ANNOTATION}: {dropped_kwctl!r} from the metadata was not carried over (only kwctl writes "
+            f"that annotation, with its own version; this module is annotated by {TOOL_ANNOTATION})"
+        )
     detected = detect_host_capabilities(module)
     declared = md.host_capabilities or []
     for leaf in detected:

@@ -1,40 +1,24 @@
-"""The bundled offline demo: a manifest of policies × requests with the verdicts they should give.
+"""The bundled offline demo: ``resources/demo/demo.suite.yaml``, a test suite (docs/suites.md).
 
-``resources/demo/demo.yml``::
-
-    policies:
-      - id: require-labels                 # unique
-        title: Require labels
-        module: policies/require-labels/policy.wasm     # relative to the demo folder
-        engine: wasm                       # wasm (default) | rego-source
-        execution_mode: gatekeeper         # optional override (else the metadata's)
-        entrypoint: policy/violation       # optional (OPA)
-        settings: settings/require-labels.yml           # optional
-        allow_context_aware: false
-        cluster_snapshot: cluster/         # optional
-        requests:
-          - name: labelled pod
-            request: requests/pod-labelled.json
-            settings: settings/other.yml   # optional, overrides the policy's
-            expect: accepted               # accepted | rejected | mutated | settings-error | error
-            message: substring             # optional
-
-The same manifest drives the GUI's demo mode, the headless demo and the demo tests.
+The same suite drives ``policy-workbench demo`` (the verdict table below),
+``policy-workbench test resources/demo/``, the GUI's demo mode and the demo tests.
+:func:`load_demo` also offers the suite as :class:`Demo` / :class:`DemoPolicy` /
+:class:`DemoCase` records for front ends that list policies and cases.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import sys
-import time
 from pathlib import Path
 from typing import Any, TextIO
 
-from workbench.core.errors import InputError, SettingsError, WorkbenchError
+from workbench.core.errors import InputError
 from workbench.core.resources import demo_dir
-from workbench.core.yamlio import load_yaml, read_text
+from workbench.core.suites.model import CaseResult, CaseSpec, PolicySpec, Suite
 
 __all__ = [
+    "DEMO_SUITE",
     "EXPECTATIONS",
     "Demo",
     "DemoCase",
@@ -45,16 +29,25 @@ __all__ = [
     "run_headless_demo",
 ]
 
-EXPECTATIONS = ("accepted", "rejected", "mutated", "settings-error", "error")
+#: the suite file inside the demo folder
+DEMO_SUITE = "demo.suite.yaml"
+#: verdict words of the demo (Verdict values)
+EXPECTATIONS = ("accepted", "rejected", "mutated", "skipped", "settings-error", "error")
 
 
 @dataclasses.dataclass(frozen=True)
 class DemoCase:
+    """One case of a demo policy; ``request`` is the file when the case names one."""
+
     name: str
-    request: Path
-    expect: str
-    message: str | None = None
+    request: Path | None
+    expect: str  # a Verdict value (accepted, rejected, mutated, skipped, settings-error, error)
+    message: str | None = None  # a regular expression (re.search)
     settings: Path | None = None
+    id: str = ""
+    #: the AdmissionRequest the case sends (from the file, or scaffolded from an object)
+    request_document: dict[str, Any] = dataclasses.field(default_factory=dict, compare=False, repr=False)
+    spec: CaseSpec | None = dataclasses.field(default=None, compare=False, repr=False)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -62,20 +55,22 @@ class DemoPolicy:
     id: str
     title: str
     module: Path
-    engine: str = "wasm"
+    engine: str = "wasm"  # wasm | rego-source | manifest
     execution_mode: str | None = None
-    entrypoint: str | None = None
+    entrypoint: str | int | None = None
     settings: Path | None = None
     allow_context_aware: bool = False
     cluster_snapshot: Path | None = None
     description: str = ""
     cases: tuple[DemoCase, ...] = ()
+    spec: PolicySpec | None = dataclasses.field(default=None, compare=False, repr=False)
 
 
 @dataclasses.dataclass(frozen=True)
 class Demo:
     root: Path
     policies: tuple[DemoPolicy, ...]
+    suite: Suite | None = dataclasses.field(default=None, compare=False, repr=False)
 
     def policy(self, policy_id: str) -> DemoPolicy:
         for policy in self.policies:
@@ -92,141 +87,128 @@ class DemoResult:
     message: str
     response: dict[str, Any] | None
     elapsed_s: float
+    result: CaseResult | None = None
 
     @property
     def as_expected(self) -> bool:
-        if self.verdict != self.case.expect:
-            return False
-        return self.case.message is None or self.case.message in self.message
+        return self.result.passed if self.result is not None else self.verdict == self.case.expect
 
 
-def _path(root: Path, value: Any, where: str, *, required: bool = True) -> Path | None:
-    if value is None:
-        if required:
-            raise InputError(f"demo.yml: {where} is missing")
-        return None
-    if not isinstance(value, str):
-        raise InputError(f"demo.yml: {where} must be a path string")
-    path = (root / value).resolve()
-    if not path.exists():
-        raise InputError(f"demo.yml: {where} points to {value}, which does not exist")
-    return path
+def _file_field(suite: Suite, value: Any) -> Path | None:
+    """A file a suite field names (relative to the suite), else None (inline or absent)."""
+    return (suite.base / value).resolve() if isinstance(value, str) else None
+
+
+def _raw_fields(suite: Suite) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The suite's policy and case mappings as written (for the file names of settings and requests)."""
+    from workbench.core.suites.loader import parse_positions
+    from workbench.core.yamlio import read_text
+
+    data, _ = parse_positions(read_text(suite.path, "suite file"), str(suite.path))
+    return dict(data.get("policies") or {}), list(data.get("cases") or [])
+
+
+def _engine(module: Path) -> str:
+    if module.suffix == ".rego" or module.is_dir():
+        return "rego-source"
+    if module.suffix in (".yaml", ".yml"):
+        return "manifest"
+    return "wasm"
 
 
 def load_demo(root: Path | None = None) -> Demo:
+    """The demo suite of ``root`` (default: the bundled ``resources/demo``)."""
+    from workbench.core.suites.loader import load_suite
+
     root = (root or demo_dir()).resolve()
-    manifest = root / "demo.yml"
-    data = load_yaml(read_text(manifest, "demo manifest"), str(manifest))
-    if not isinstance(data, dict) or not isinstance(data.get("policies"), list):
-        raise InputError(f"{manifest}: expected a mapping with a 'policies' list")
-    policies: list[DemoPolicy] = []
-    seen: set[str] = set()
-    for i, raw in enumerate(data["policies"]):
-        where = f"policies[{i}]"
-        if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
-            raise InputError(f"demo.yml: {where} needs an id")
-        if raw["id"] in seen:
-            raise InputError(f"demo.yml: duplicate policy id {raw['id']!r}")
-        seen.add(raw["id"])
-        cases = []
-        for j, rc in enumerate(raw.get("requests") or []):
-            cwhere = f"{where}.requests[{j}]"
-            if not isinstance(rc, dict):
-                raise InputError(f"demo.yml: {cwhere} must be a mapping")
-            expect = rc.get("expect")
-            if expect not in EXPECTATIONS:
-                raise InputError(f"demo.yml: {cwhere}.expect must be one of {', '.join(EXPECTATIONS)}")
-            cases.append(
+    suite = load_suite(root / DEMO_SUITE)
+    raw_policies, raw_cases = _raw_fields(suite)
+    by_policy: dict[str, list[DemoCase]] = {pid: [] for pid in suite.policies}
+    for case, raw in zip(suite.cases, raw_cases, strict=True):
+        for pid in case.policies:
+            by_policy[pid].append(
                 DemoCase(
-                    name=str(rc.get("name") or f"request {j + 1}"),
-                    request=_path(root, rc.get("request"), f"{cwhere}.request"),  # type: ignore[arg-type]
-                    expect=expect,
-                    message=rc.get("message"),
-                    settings=_path(root, rc.get("settings"), f"{cwhere}.settings", required=False),
+                    name=case.description or case.id,
+                    request=_file_field(suite, raw.get("request")),
+                    expect=case.expect.verdict.value,
+                    message=case.message,
+                    settings=_file_field(suite, raw.get("settings")),
+                    id=case.id,
+                    request_document=case.request,
+                    spec=case,
                 )
             )
-        engine = raw.get("engine", "wasm")
-        if engine not in ("wasm", "rego-source"):
-            raise InputError(f"demo.yml: {where}.engine must be wasm or rego-source")
+    policies = []
+    for pid, spec in suite.policies.items():
+        module = (spec.base / spec.module).resolve()
         policies.append(
             DemoPolicy(
-                id=raw["id"],
-                title=str(raw.get("title") or raw["id"]),
-                module=_path(root, raw.get("module"), f"{where}.module"),  # type: ignore[arg-type]
-                engine=engine,
-                execution_mode=raw.get("execution_mode"),
-                entrypoint=raw.get("entrypoint"),
-                settings=_path(root, raw.get("settings"), f"{where}.settings", required=False),
-                allow_context_aware=bool(raw.get("allow_context_aware", False)),
-                cluster_snapshot=_path(root, raw.get("cluster_snapshot"), f"{where}.cluster_snapshot", required=False),
-                description=str(raw.get("description") or ""),
-                cases=tuple(cases),
+                id=pid,
+                title=spec.title or pid,
+                module=module,
+                engine=_engine(module),
+                execution_mode=spec.execution_mode,
+                entrypoint=spec.entrypoint,
+                settings=_file_field(suite, (raw_policies.get(pid) or {}).get("settings")),
+                allow_context_aware=spec.allow_context_aware,
+                cluster_snapshot=spec.cluster_snapshot,
+                description=spec.description,
+                cases=tuple(by_policy[pid]),
+                spec=spec,
             )
         )
-    return Demo(root, tuple(policies))
+    return Demo(root, tuple(policies), suite)
 
 
-def _verdict(response: dict[str, Any]) -> tuple[str, str]:
-    message = (response.get("status") or {}).get("message") or ""
-    if response.get("patch"):
-        return "mutated", message
-    return ("accepted" if response.get("allowed") else "rejected"), message
+def _demo_of(policy: DemoPolicy) -> tuple[Suite, int]:
+    if policy.spec is None:
+        raise InputError(f"demo policy {policy.id} was not loaded from a suite (use load_demo)")
+    suite = load_demo(policy.spec.base).suite
+    assert suite is not None
+    return suite, 0
 
 
-def run_demo_case(policy: DemoPolicy, case: DemoCase) -> DemoResult:
-    """Run one demo request through the same pipeline as ``run`` (or the Rego interpreter)."""
-    from workbench.core.requests import load_request, load_settings
-    from workbench.core.runner import PolicySession, RunConfig
+def run_demo_case(policy: DemoPolicy, case: DemoCase, suite: Suite | None = None) -> DemoResult:
+    """Run one demo case exactly as ``policy-workbench test`` does (scope check first)."""
+    from workbench.core.suites.runner import CaseRunner, Job
 
-    started = time.perf_counter()
+    if suite is None:
+        suite, _ = _demo_of(policy)
+    index = next((i for i, c in enumerate(suite.cases) if c.id == case.id), None)
+    if index is None:
+        raise InputError(f"the demo suite has no case {case.id!r}")
+    runner = CaseRunner([suite])
     try:
-        settings = load_settings(case.settings or policy.settings)
-        config = RunConfig(
-            execution_mode=policy.execution_mode if policy.engine == "wasm" else None,
-            entrypoint=policy.entrypoint,
-            allow_context_aware=policy.allow_context_aware,
-            cluster_snapshot=policy.cluster_snapshot,
-        )
-        if policy.engine == "rego-source":
-            from workbench.core.engines.rego_source import open_rego_session
-
-            session = open_rego_session(policy.module, config, execution_mode=policy.execution_mode)
-        else:
-            from workbench.core.module import load_module
-
-            session = PolicySession(load_module(policy.module), config)
-        with session:
-            request = load_request(case.request, raw=session.raw)
-            outcome = session.run(request, settings)
-        response = outcome.response.to_dict()
-        verdict, message = _verdict(response)
-    except SettingsError as exc:
-        return DemoResult(policy, case, "settings-error", str(exc), None, time.perf_counter() - started)
-    except WorkbenchError as exc:
-        return DemoResult(policy, case, "error", str(exc), None, time.perf_counter() - started)
-    return DemoResult(policy, case, verdict, message, response, time.perf_counter() - started)
+        result = runner.run(Job(0, index, policy.id))
+    finally:
+        runner.close()
+    verdict = "accepted" if result.got == "allowed" else result.got
+    return DemoResult(policy, case, verdict, result.message, result.response, result.elapsed_s, result)
 
 
 def run_headless_demo(out: TextIO | None = None, root: Path | None = None) -> int:
-    """Print the verdict table (policy × request); exit status 1 if any verdict is not the documented one."""
+    """Print the verdict table (policy × case); exit status 1 if any verdict is not the documented one."""
+    from workbench.core.suites.runner import run_suites
+
     out = out or sys.stdout
     demo = load_demo(root)
-    rows = []
-    for policy in demo.policies:
-        for case in policy.cases:
-            rows.append(run_demo_case(policy, case))
-    w_policy = max([len("policy")] + [len(r.policy.title) for r in rows])
-    w_case = max([len("request")] + [len(r.case.name) for r in rows])
+    assert demo.suite is not None
+    run = run_suites([demo.suite], workers=1)
+    titles = {p.id: p.title for p in demo.policies}
+    names = {c.id: (c.description or c.id) for c in demo.suite.cases}
+    w_policy = max([len("policy")] + [len(titles[r.policy_id]) for r in run.results])
+    w_case = max([len("case")] + [len(names[r.case_id]) for r in run.results])
     out.write(f"Policy Workbench demo ({demo.root})\n\n")
-    out.write(f"{'policy':<{w_policy}}  {'request':<{w_case}}  {'verdict':<14}  message\n")
+    out.write(f"{'policy':<{w_policy}}  {'case':<{w_case}}  {'verdict':<14}  message\n")
     out.write(f"{'-' * w_policy}  {'-' * w_case}  {'-' * 14}  {'-' * 7}\n")
     failures = 0
-    for r in rows:
-        mark = "" if r.as_expected else f"   <-- expected {r.case.expect}"
-        failures += not r.as_expected
+    for r in run.results:
+        verdict = "accepted" if r.got == "allowed" else r.got
+        mark = "" if r.passed else f"   <-- {r.reason}"
+        failures += not r.passed
         message = r.message.replace("\n", " ")
         if len(message) > 90:
             message = message[:87] + "..."
-        out.write(f"{r.policy.title:<{w_policy}}  {r.case.name:<{w_case}}  {r.verdict:<14}  {message}{mark}\n")
-    out.write(f"\n{len(rows) - failures} of {len(rows)} verdicts as documented\n")
+        out.write(f"{titles[r.policy_id]:<{w_policy}}  {names[r.case_id]:<{w_case}}  {verdict:<14}  {message}{mark}\n")
+    out.write(f"\n{len(run.results) - failures} of {len(run.results)} verdicts as documented\n")
     return 1 if failures else 0

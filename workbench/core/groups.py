@@ -34,7 +34,13 @@ from typing import TYPE_CHECKING, Any, Self
 
 from workbench.core.engines.base import LogRecord, SettingsOutcome, ValidationOutcome, ValidationRequest
 from workbench.core.engines.response import AdmissionResponse, PostProcessing, post_process
-from workbench.core.errors import EvaluationCancelled, InputError, OperationCancelled, SettingsError, WorkbenchError
+from workbench.core.errors import (
+    EvaluationCancelled,
+    InputError,
+    OperationCancelled,
+    SettingsError,
+    WorkbenchError,
+)
 from workbench.core.group_expr import (
     ExpressionError,
     GroupExpression,
@@ -44,7 +50,7 @@ from workbench.core.group_expr import (
 )
 
 if TYPE_CHECKING:
-    from workbench.core.manifests import GroupManifest, GroupMember
+    from workbench.core.manifests import GroupManifest, GroupMember, PolicyManifest
     from workbench.core.module import PolicyModule
     from workbench.core.session import (
         Evaluation,
@@ -154,7 +160,9 @@ class GroupSession:
     ) -> None:
         from workbench.core.session import ExecutionMode, PolicyKind
 
-        self.manifest = manifest
+        #: the group's manifest (also :attr:`manifest`, typed as the Session protocol has it)
+        self.group = manifest
+        self.manifest: PolicyManifest | GroupManifest | None = manifest
         self.config = config
         self.source = source
         self.members = members
@@ -182,7 +190,7 @@ class GroupSession:
     # -- facts ---------------------------------------------------------------
     @property
     def name(self) -> str:
-        return self.manifest.name
+        return self.group.name
 
     @property
     def expression(self) -> GroupExpression | None:
@@ -198,7 +206,7 @@ class GroupSession:
             out.append(f"spec.expression, {error}")
         if self._expression is not None:
             called = set(self._expression.members)
-            for member in self.manifest.policies:
+            for member in self.group.policies:
                 if member.name not in called:
                     out.append(f"member {member.name} is never called by the expression: it never runs")
         for name, session in self.members.items():
@@ -222,7 +230,7 @@ class GroupSession:
         if self._settings_outcome is not None:
             return self._settings_outcome
         problems: list[str] = []
-        for member in self.manifest.policies:
+        for member in self.group.policies:
             try:
                 outcome = self.members[member.name].validate_settings(member.settings)
             except WorkbenchError as exc:
@@ -256,7 +264,7 @@ class GroupSession:
                 AdmissionResponse(
                     uid=request.uid, allowed=False, status={"message": EXPRESSION_ERROR_PREFIX + detail, "code": 500}
                 ),
-                GroupOutcome(self.name, self.manifest.expression, False, self._skipped_all(), detail),
+                GroupOutcome(self.name, self.group.expression, False, self._skipped_all(), detail),
                 [],
                 0.0,
             )
@@ -266,7 +274,7 @@ class GroupSession:
         started = time.perf_counter()
 
         def call(name: str) -> bool:
-            member = next(m for m in self.manifest.policies if m.name == name)
+            member = next(m for m in self.group.policies if m.name == name)
             result = self._run_member(member, request, logs)
             results[name] = result
             return bool(result.allowed)
@@ -277,8 +285,8 @@ class GroupSession:
         except _ExpressionFailure as exc:
             allowed, error = False, exc.message
         elapsed = time.perf_counter() - started
-        members = tuple(results.get(m.name) or self._skipped(m) for m in self.manifest.policies)
-        group_outcome = GroupOutcome(self.name, self.manifest.expression, allowed, members, error)
+        members = tuple(results.get(m.name) or self._skipped(m) for m in self.group.policies)
+        group_outcome = GroupOutcome(self.name, self.group.expression, allowed, members, error)
         if error is not None:
             response = AdmissionResponse(
                 uid=request.uid, allowed=False, status={"message": EXPRESSION_ERROR_PREFIX + error, "code": 500}
@@ -294,7 +302,7 @@ class GroupSession:
             response = AdmissionResponse(
                 uid=request.uid,
                 allowed=False,
-                status={"message": self.manifest.message or "", "details": {"causes": causes}},
+                status={"message": self.group.message or "", "details": {"causes": causes}},
             )
         return self._finish(response, group_outcome, logs, elapsed)
 
@@ -321,10 +329,10 @@ class GroupSession:
         return MemberOutcome(member.name, member.module, False, Verdict.SKIPPED, None, None, None)
 
     def _skipped_all(self) -> tuple[MemberOutcome, ...]:
-        return tuple(self._skipped(m) for m in self.manifest.policies)
+        return tuple(self._skipped(m) for m in self.group.policies)
 
     def _run_member(self, member: GroupMember, request: ValidationRequest, logs: list[LogRecord]) -> MemberOutcome:
-        from workbench.core.session import Verdict, classify
+        from workbench.core.session import classify
 
         if self._cancelled or (self.config.cancel is not None and self.config.cancel.cancelled):
             raise EvaluationCancelled("evaluation cancelled by the user")
@@ -399,10 +407,10 @@ def open_group_session(manifest: GroupManifest, config: RunConfig, source: Polic
     members: dict[str, Session] = {}
     try:
         for member in manifest.policies:
-            member_source = PolicySource.parse(member.module, base=manifest.base_dir)
-            if member_source.kind == SourceKind.MANIFEST:
-                raise InputError(f"{manifest.where}: member {member.name}: module names a policy manifest")
             try:
+                member_source = PolicySource.parse(member.module, base=manifest.base_dir)
+                if member_source.kind == SourceKind.MANIFEST:
+                    raise InputError("its module names a policy manifest, not a policy")
                 members[member.name] = _open_plain(member_source, _member_config(member, config, manifest.name))
             except WorkbenchError as exc:
                 located = copy.copy(exc)

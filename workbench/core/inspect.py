@@ -22,6 +22,14 @@ def module_warnings(module: PolicyModule) -> list[str]:
     for problem in metadata_errors(md):
         warnings.append(f"metadata is invalid: {problem}")
     warnings.extend(f"metadata: {w}" for w in lint_metadata(md))
+    if md.minimum_kubewarden_version is not None:
+        from workbench.core.errors import MetadataError
+        from workbench.core.session import check_minimum_version
+
+        try:
+            check_minimum_version(md)
+        except MetadataError as exc:  # run refuses it; inspect says so up front
+            warnings.append(f"minimumKubewardenVersion: {exc}")
     mode = md.execution_mode
     if mode in ("opa", "gatekeeper") and not module.is_rego:
         warnings.append(f"executionMode {mode} needs an OPA-ABI module, but this one is {module.kind}")

@@ -463,14 +463,29 @@ class Evaluation:
 class Session(Protocol):
     """A policy ready to evaluate requests (Wasm engines, Rego source, policy groups)."""
 
-    source: PolicySource
-    kind: PolicyKind
-    execution_mode: ExecutionMode
-    raw: bool
-    label: str
-    module: PolicyModule | None
-    manifest: PolicyManifest | GroupManifest | None
-    default_settings: dict[str, Any]
+    @property
+    def source(self) -> PolicySource: ...
+
+    @property
+    def kind(self) -> PolicyKind: ...
+
+    @property
+    def execution_mode(self) -> ExecutionMode: ...
+
+    @property
+    def raw(self) -> bool: ...
+
+    @property
+    def label(self) -> str: ...
+
+    @property
+    def module(self) -> PolicyModule | None: ...
+
+    @property
+    def manifest(self) -> PolicyManifest | GroupManifest | None: ...
+
+    @property
+    def default_settings(self) -> dict[str, Any]: ...
 
     def warnings(self) -> list[str]: ...
 
@@ -527,7 +542,6 @@ class EngineSession:
         manifest: PolicyManifest | None = None,
         default_settings: dict[str, Any] | None = None,
     ) -> None:
-        self.manifest: PolicyManifest | GroupManifest | None
         if (module is None) == (rego is None):
             raise ValueError("an EngineSession needs exactly one of module and rego")
         self.source = source

@@ -199,7 +199,7 @@ def _construct_object(self: _Loader, node: yaml.Node, deep: bool = False) -> Any
         ) from None
 
 
-_Loader.construct_object = _construct_object  # type: ignore[method-assign]
+_Loader.construct_object = _construct_object  # type: ignore[method-assign,assignment]
 
 
 def _check_node_graph(node: yaml.Node) -> None:
@@ -268,7 +268,7 @@ def _compose_document(self: _Loader) -> Any:
     return node
 
 
-_Loader.compose_document = _compose_document  # type: ignore[method-assign]
+_Loader.compose_document = _compose_document  # type: ignore[method-assign,assignment]
 
 
 class _Dumper(yaml.SafeDumper):

@@ -8,8 +8,18 @@ import threading
 
 from PySide6.QtCore import QObject, QSettings, QTimer
 
-from workbench.core.engines.base import DEFAULT_TIMEOUT, LogRecord
+from pathlib import Path
+
+from workbench.core import (
+    DEFAULT_MEMORY_LIMIT,
+    DEFAULT_TIMEOUT,
+    HistoryStore,
+    LogRecord,
+    WorkbenchError,
+    default_history_path,
+)
 from workbench.gui.credentials import CredentialStore
+from workbench.gui.historyview import WindowHistory
 from workbench.gui.logpane import LogModel
 from workbench.gui.state import RecentFiles
 from workbench.gui.tasks import TaskRunner
@@ -61,6 +71,14 @@ class AppContext:
     run_timeout: float | None = DEFAULT_TIMEOUT
     #: policy store root for pulls (None: kwctl's default)
     store_root: str | None = None
+    #: memory a policy may use, in bytes
+    memory_limit: int = DEFAULT_MEMORY_LIMIT
+    #: the persistent run history (None when its database cannot be opened)
+    history: WindowHistory | None = None
+    #: why the history is unavailable
+    history_problem: str = ""
+    #: the reference and Insecure choice of the last push or pull, offered by the next Pull
+    last_transfer: tuple[str, bool] | None = None
 
     @classmethod
     def create(
@@ -70,9 +88,10 @@ class AppContext:
         dark: bool = False,
         credentials: CredentialStore | None = None,
         parent: QObject | None = None,
+        history_path: Path | None = None,
     ) -> AppContext:
         model = LogModel(parent)
-        return cls(
+        context = cls(
             settings=settings,
             runner=TaskRunner(parent=parent),
             log_model=model,
@@ -81,3 +100,14 @@ class AppContext:
             credentials=credentials or CredentialStore(),
             dark=dark,
         )
+        try:
+            max_runs = int(settings.value("history/max_runs", 2000))
+        except (TypeError, ValueError):
+            max_runs = 2000
+        try:
+            store = HistoryStore(history_path or default_history_path(), max_runs=max(1, max_runs))
+        except WorkbenchError as exc:
+            context.history_problem = str(exc)
+        else:
+            context.history = WindowHistory(store)
+        return context

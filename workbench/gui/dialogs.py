@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.core.errors import WorkbenchError
+from workbench.core import WorkbenchError
 from workbench.gui.credentials import CredentialStore
-from workbench.gui.errors import ErrorInfo
+from workbench.gui.errors import ErrorInfo, window_wording
 from workbench.gui.registry import RegistryOptions
 from workbench.gui.tasks import Progress, Task, TaskContext, TaskRunner
 
@@ -149,7 +149,10 @@ class RegistryForm(QWidget):
         form.addRow("", self.remember)
         form.addRow("", self.keyring_status)
         form.addRow("", self.insecure)
-        form.addRow("&CA file:", ca_row)
+        ca_label = QLabel("&CA file:", self)
+        ca_label.setBuddy(self.ca_file)  # the label of a row holding a layout needs its buddy set
+        form.addRow(ca_label, ca_row)
+        self.form_layout = form
         self.reference.editingFinished.connect(self.fill_remembered)
 
     def _browse_ca(self) -> None:
@@ -286,7 +289,7 @@ class _TransferDialog(QDialog):
         self._done()
         self.progress.setRange(0, 1000)
         self.progress.setValue(0)
-        self._show(f"{error.title}: {error.message}", "warning" if error.cancelled else "error")
+        self._show(f"{error.title}: {window_wording(error.message)}", "warning" if error.cancelled else "error")
 
     def _show(self, text: str, level: str) -> None:
         colour = {"error": "#c62828", "success": "#2e7d32", "warning": "#ef6c00"}.get(level)
@@ -325,6 +328,10 @@ class PushDialog(_TransferDialog):
         self.copy_button = QPushButton("Copy", self)
         self.copy_button.setAccessibleName("Copy pushed reference")
         self.copy_button.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.result_ref.text()))
+        self.force = QCheckBox("Force: push without metadata (an unannotated module)", self)
+        self.force.setAccessibleName("Force push")
+        self.force.setToolTip("Like kwctl push --force: push a module that has no Kubewarden metadata")
+        self.form.form_layout.addRow("", self.force)
         row = QHBoxLayout()
         row.addWidget(QLabel("Digest:", self))
         row.addWidget(self.result_ref, 1)
@@ -336,10 +343,15 @@ class PushDialog(_TransferDialog):
         from workbench.gui.registry import push_module
 
         data = self.data_provider()
+        force = self.force.isChecked()
 
         def run(ctx: TaskContext) -> Any:
             return push_module(
-                data, options, progress=lambda done, total: ctx.progress(done, total), cancel=ctx.cancel
+                data,
+                options,
+                force=force,
+                progress=lambda done, total: ctx.progress(done, total),
+                cancel=ctx.cancel,
             )
 
         return run

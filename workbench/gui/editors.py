@@ -70,6 +70,9 @@ class SettingsEditor(_FileBackedEditor):
 
     def __init__(self, parent: QWidget | None = None, dark: bool = False) -> None:
         super().__init__("Settings", parent, dark)
+        self.scope_label = QLabel(self)
+        self.scope_label.setAccessibleName("Settings scope")
+        self.toolbar.insertWidget(0, self.scope_label)
         self.validate_button = QPushButton("&Validate settings", self)
         self.validate_button.setAccessibleName("Validate settings")
         self.validate_button.setToolTip("Ask the policy whether these settings are valid")

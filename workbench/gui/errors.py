@@ -11,14 +11,38 @@ from __future__ import annotations
 import dataclasses
 import traceback
 
-from workbench.core.errors import (
-    EvaluationCancelled,
-    OperationCancelled,
-    RegistryError,
-    WorkbenchError,
+import re
+
+from workbench.core import EvaluationCancelled, OperationCancelled, RegistryError, WorkbenchError
+
+__all__ = ["ErrorInfo", "describe_error", "window_wording"]
+
+#: CLI wording in core messages → what to click in the window
+_WORDING: tuple[tuple[str, str], ...] = (
+    (r"--allow-context-aware was not given", "“Allow Context-Aware Resources” (Policy menu) is off"),
+    (r"\(--allow-context-aware\)", "(tick “Allow context-aware resources”)"),
+    (r"--allow-context-aware", "“Allow Context-Aware Resources” in the Policy menu"),
+    (r"even with --force", "even with “Force”"),
+    (r"push anyway with --force", "tick “Force: push without metadata” in the Push dialog"),
+    (r"--force", "the “Force” option of the Push dialog"),
+    (r"\(--sources-path\)", "(tick “Insecure” or give a CA file in the Push / Pull dialog)"),
+    (r"--sources-path", "the Insecure and CA file options of the Push / Pull dialog"),
+    (r"point --docker-config-json-path at a Docker config, or pass", "or enter"),
+    (r"--docker-config-json-path", "the username and password fields"),
+    (r"give one \(--cluster-snapshot\)", "choose one (Policy ▸ Cluster Snapshot…)"),
+    (r"--cluster-snapshot", "Policy ▸ Cluster Snapshot…"),
+    (r"\(--old-object\)", "(choose the old object when wrapping an UPDATE)"),
+    (r"with --allow-network-builtins", "from the command line (policy-workbench run --allow-network-builtins)"),
+    (r"--settings-json", "the settings"),
+    (r"\(annotate MODULE -m metadata.yml -o annotated.wasm\)", "(File ▸ Annotate and Save As…)"),
 )
 
-__all__ = ["ErrorInfo", "describe_error"]
+
+def window_wording(message: str) -> str:
+    """A core message with its command-line advice replaced by what to do in the window."""
+    for pattern, replacement in _WORDING:
+        message = re.sub(pattern, replacement, message)
+    return message
 
 
 @dataclasses.dataclass(frozen=True)
@@ -42,7 +66,7 @@ def describe_error(exc: BaseException, action: str = "The operation") -> ErrorIn
         title = f"{action} failed"
         if isinstance(exc, RegistryError):
             title = f"{action} failed: registry error"
-        return ErrorInfo(title, str(exc) or name, exception_type=name)
+        return ErrorInfo(title, window_wording(str(exc) or name), exception_type=name)
     details = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
     return ErrorInfo(
         f"{action} failed: internal error",

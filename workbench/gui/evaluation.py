@@ -24,13 +24,17 @@ from workbench.core import (
     PolicySource,
     RegistryOptions,
     RunConfig,
+    ScopeDecision,
+    ScopeOutcome,
     SettingsError,
     SourceKind,
     ValidationOutcome,
     Verdict,
     WorkbenchError,
+    check_scope,
     classify,
     load_policy_module,
+    match_rules_of,
     module_report,
     open_session,
 )
@@ -133,6 +137,18 @@ class RunOutput:
     wall_s: float
 
 
+def _scope_step(decision: ScopeDecision) -> DecisionStep:
+    status = {ScopeOutcome.MATCHED: "ok", ScopeOutcome.SKIPPED: "skipped"}.get(decision.outcome, "failed")
+    lines = tuple(f"{'✔' if s.passed else '✖'} {s.check}: {s.detail}" for s in decision.steps)
+    origin = f" (rules from the {decision.origin})" if decision.origin not in ("none", "") else ""
+    what = {
+        ScopeOutcome.MATCHED: "the request reaches the policy",
+        ScopeOutcome.SKIPPED: "the API server would not send this request to the policy",
+        ScopeOutcome.ERROR: "a match condition failed and failurePolicy is Fail: the request is rejected",
+    }[decision.outcome]
+    return DecisionStep("Scope" + origin, status, f"{what}: {decision.reason}", lines)
+
+
 def _settings_step(outcome_valid: bool, message: str | None) -> DecisionStep:
     if outcome_valid:
         return DecisionStep("Settings validation", "ok", "the policy accepts the settings")
@@ -185,17 +201,17 @@ def evaluate_inputs(
     settings: dict[str, Any],
     *,
     cancel: CancelToken | None = None,
-    scope_step: DecisionStep | None = None,
+    scope: bool = True,
 ) -> RunOutput:
     """Run one request through the session API and keep the decision path; never raises a
-    WorkbenchError (it becomes an error verdict), a cancellation excepted."""
+    WorkbenchError (it becomes an error verdict), a cancellation excepted.
+
+    With ``scope``, the request is first checked against the policy's match rules
+    (:func:`workbench.core.check_scope`): a request the API server would not send to the
+    policy is *skipped*, with the deciding step named.
+    """
     started = time.perf_counter()
     steps: list[DecisionStep] = []
-    if scope_step is not None:
-        steps.append(scope_step)
-        if scope_step.status == "skipped":
-            evaluation = Evaluation(Verdict.SKIPPED, scope_step.detail, None, None, 0.0)
-            return RunOutput(evaluation, tuple(steps), time.perf_counter() - started)
     collected: list[LogRecord] = []
     sink = config.log
 
@@ -207,6 +223,16 @@ def evaluate_inputs(
     try:
         with open_session(policy, config) as session:
             request = session.load_request(request_value)
+            if scope and not session.raw:
+                decision = check_scope(request.request, match_rules_of(session), snapshot=config.cluster_snapshot)
+                step = _scope_step(decision)
+                steps.append(step)
+                if decision.outcome == ScopeOutcome.SKIPPED:
+                    evaluation = Evaluation(Verdict.SKIPPED, decision.reason, None, None, 0.0)
+                    return RunOutput(evaluation, tuple(steps), time.perf_counter() - started)
+                if decision.outcome == ScopeOutcome.ERROR:
+                    evaluation = Evaluation(Verdict.REJECTED, decision.reason, None, None, 0.0)
+                    return RunOutput(evaluation, tuple(steps), time.perf_counter() - started)
             settings_outcome = session.validate_settings(settings)
             steps.append(_settings_step(settings_outcome.valid, settings_outcome.message))
             if not settings_outcome.valid:

@@ -16,8 +16,8 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
 if TYPE_CHECKING:
-    from workbench.gui.mainwindow import MainWindow
     from workbench.gui.tasks import Task
+    from workbench.gui.view import WindowView
 
 __all__ = ["LocalRegistryTool", "WalkthroughResult", "install_local_registry"]
 
@@ -32,10 +32,10 @@ class WalkthroughResult:
 
 
 class LocalRegistryTool:
-    def __init__(self, window: MainWindow, menu: QMenu) -> None:
+    def __init__(self, window: WindowView, menu: QMenu) -> None:
         self.window = window
         self.last_result: WalkthroughResult | None = None
-        self.action = QAction("Push to &Local Test Registry", window)
+        self.action = QAction("Push to &Local Test Registry", window.widget())
         self.action.setObjectName("push_local_registry")
         self.action.setStatusTip(
             "Start docker-registry on 127.0.0.1, push the open module, pull it back, stop the registry"
@@ -44,7 +44,7 @@ class LocalRegistryTool:
         menu.addAction(self.action)
 
     def walkthrough(self) -> Task | None:
-        from workbench.core.demo_registry import INSTALL_HINT, find_registry_binary
+        from workbench.core import INSTALL_HINT, find_registry_binary
 
         window = self.window
         module = window.module
@@ -60,9 +60,7 @@ class LocalRegistryTool:
         log = window.context.log
 
         def work(ctx: Any) -> WalkthroughResult:
-            from workbench.core.demo_registry import push_demo_policy, start_demo_registry
-            from workbench.core.oci.client import RegistryClient
-            from workbench.core.oci.credentials import DockerConfig
+            from workbench.core import DockerConfig, RegistryClient, push_demo_policy, start_demo_registry
 
             with start_demo_registry() as registry:
                 log.app(
@@ -71,9 +69,8 @@ class LocalRegistryTool:
                 ctx.cancel.check("push walkthrough")
                 reference, pushed = push_demo_policy(registry, path)
                 log.app(
-                    f"local registry: pushed {path.name} as {reference} ({pushed.digest}); "
-                    f"CLI: policy-workbench push {path} {reference} --sources-path SOURCES "
-                    f"(sources.yaml: insecure_sources: [{registry.host}])"
+                    f"local registry: pushed {path.name} as {reference} ({pushed.digest}) "
+                    f"(the registry is plain HTTP: tick Insecure in the Push / Pull dialog to reach {registry.host})"
                 )
                 ctx.cancel.check("push walkthrough")
                 with RegistryClient(sources=registry.sources(), docker_config=DockerConfig()) as client:
@@ -105,5 +102,5 @@ class LocalRegistryTool:
         )
 
 
-def install_local_registry(window: MainWindow, menu: QMenu) -> LocalRegistryTool:
+def install_local_registry(window: WindowView, menu: QMenu) -> LocalRegistryTool:
     return LocalRegistryTool(window, menu)

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.core.engines.base import LogRecord
+from workbench.core import LogRecord
 
 __all__ = ["LEVELS", "LogFilterModel", "LogModel", "LogPane"]
 

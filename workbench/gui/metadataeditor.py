@@ -37,20 +37,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.core.errors import InputError, MetadataError
-from workbench.core.metadata import (
+from workbench.core import (
     EXECUTION_MODES,
     OPERATIONS,
     POLICY_TYPES,
     WELL_KNOWN_ANNOTATIONS,
+    InputError,
     Metadata,
+    MetadataError,
+    atomic_write,
     dump_metadata_yaml,
     lint_metadata,
+    load_json_or_yaml,
     metadata_errors,
+    read_text,
 )
-from workbench.core.yamlio import atomic_write, load_json_or_yaml, read_text
 from workbench.gui import textdoc
-from workbench.gui.codeeditor import CodeEditor
+from workbench.gui.codeeditor import CodeEditor, with_find_bar
 
 __all__ = ["USAGE_KEY", "MetadataEditor", "SetMetadataCommand", "format_list", "parse_list"]
 
@@ -184,6 +187,9 @@ class MetadataEditor(QWidget):
         self.warnings: list[str] = []
         self.annotated = False
         self.protocol_note = False
+        #: False while no policy is open (the editor then claims nothing about validity)
+        self.has_policy = False
+        self.read_only_note = ""
         self._build(dark)
         self.apply_data(self._data, "load")
 
@@ -261,6 +267,7 @@ class MetadataEditor(QWidget):
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setWidget(form_host)
+        self.form_page = scroll
         self.tabs.addTab(scroll, "&Form")
 
         usage_host = QSplitter(Qt.Orientation.Horizontal, self)
@@ -274,7 +281,7 @@ class MetadataEditor(QWidget):
         self.yaml = CodeEditor(self, "yaml", dark)
         self.yaml.setAccessibleName("Metadata YAML")
         self.yaml.setUndoRedoEnabled(False)  # undo goes through the metadata undo stack
-        self.tabs.addTab(self.yaml, "&YAML")
+        self.tabs.addTab(with_find_bar(self.yaml, self), "&YAML")
 
         self.status = QLabel(self)
         self.status.setWordWrap(True)
@@ -347,12 +354,30 @@ class MetadataEditor(QWidget):
 
     def set_data(self, data: dict[str, Any], annotated: bool = True) -> None:
         """Load a mapping as the clean state (a new module or an import, not an edit)."""
+        self.has_policy = True
         self.annotated = annotated
         self.undo_stack.clear()
         self.apply_data(copy.deepcopy(data), "load")
         self.undo_stack.setClean()
 
+    def set_no_policy(self) -> None:
+        """Nothing open: an empty, disabled editor that claims nothing."""
+        self.read_only_note = ""
+        self.set_data(default_metadata(), annotated=True)
+        self.has_policy = False
+        self.tabs.setEnabled(False)
+        self.validate()
+
+    def set_read_only(self, metadata: Metadata | None, note: str) -> None:
+        """Show metadata that cannot be edited here (a Rego source's metadata.yml)."""
+        self.read_only_note = note
+        self.set_data(metadata.to_dict() if metadata is not None else default_metadata(), annotated=metadata is not None)
+        self.tabs.setEnabled(False)
+        self.validate()
+
     def set_metadata(self, metadata: Metadata | None, fallback: dict[str, Any] | None = None) -> None:
+        self.read_only_note = ""
+        self.tabs.setEnabled(True)
         if metadata is None:
             self.set_data(fallback or default_metadata(), annotated=False)
         else:
@@ -366,6 +391,14 @@ class MetadataEditor(QWidget):
             return Metadata.from_dict(self._data)
         except MetadataError:
             return None
+
+    def metadata_for_export(self) -> Metadata | None:
+        """The edited metadata as Annotate writes it (protocolVersion filled in): what the Metadata tab
+        validated, so Export Manifest and the tab agree."""
+        md = self.metadata()
+        if md is not None and md.protocol_version is None:
+            md.protocol_version = "v1" if md.execution_mode == "kubewarden-wapc" else "Unknown"
+        return md
 
     @property
     def valid(self) -> bool:
@@ -391,6 +424,8 @@ class MetadataEditor(QWidget):
             if source != "yaml":
                 self._yaml_error = None
                 self.yaml.set_error(None)
+                self.form_page.setEnabled(True)
+                self.usage.setReadOnly(False)
                 text = textdoc.dump(self._data, "yaml")
                 if self.yaml.toPlainText() != text:
                     self.yaml.setPlainText(text)
@@ -422,6 +457,16 @@ class MetadataEditor(QWidget):
                 warnings.extend(lint_metadata(md))
         self.errors, self.warnings = errors, warnings
         lines = []
+        if not self.has_policy:
+            self.status.setText("<i>No policy is open: its metadata shows here.</i>")
+            self.validated.emit(errors, warnings)
+            return errors
+        if self.read_only_note:
+            lines.append(f"<i>{_esc(self.read_only_note)}</i>")
+        if self._yaml_error is not None:
+            lines.append(
+                '<b style="color:#d32f2f">The YAML tab has a syntax error: the form is locked until it is fixed.</b>'
+            )
         if errors:
             lines.append('<b style="color:#d32f2f">Metadata is invalid:</b>')
             lines.extend(f'<span style="color:#d32f2f">✖ {_esc(e)}</span>' for e in errors)
@@ -439,6 +484,13 @@ class MetadataEditor(QWidget):
     # ------------------------------------------------------------- form → data
     def _form_edited(self, key: str, text: str, merge: bool = True) -> None:
         if self._updating:
+            return
+        if self._yaml_error is not None:  # never regenerate the YAML over the text being fixed
+            self._updating = True
+            try:
+                self._refresh_form()
+            finally:
+                self._updating = False
             return
         after = self.data
         if key == "rules":
@@ -564,7 +616,7 @@ class MetadataEditor(QWidget):
         self.push_change(after, text)
 
     def _usage_edited(self) -> None:
-        if self._updating:
+        if self._updating or self._yaml_error is not None:
             return
         after = self.data
         annotations = dict(after.get("annotations") or {})
@@ -592,10 +644,14 @@ class MetadataEditor(QWidget):
             error = result.error or textdoc.ParseError(1, 1, "the metadata must be a mapping")
             self._yaml_error = error
             self.yaml.set_error(error.line, error.message)
+            self.form_page.setEnabled(False)
+            self.usage.setReadOnly(True)
             self.validate()
             return
         self._yaml_error = None
         self.yaml.set_error(None)
+        self.form_page.setEnabled(True)
+        self.usage.setReadOnly(False)
         if result.value == self._data:
             self.validate()
             return

@@ -6,11 +6,21 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
-from workbench.core.errors import InputError
-from workbench.core.oci.client import ProgressCallback, PushResult, RegistryClient
-from workbench.core.oci.credentials import Credentials
-from workbench.core.oci.reference import OciReference, parse_oci_reference
-from workbench.core.oci.sources import Sources, load_sources
+from collections.abc import Callable
+
+from workbench.core import (
+    Credentials,
+    InputError,
+    OciReference,
+    PushResult,
+    RegistryClient,
+    Sources,
+    Store,
+    load_sources,
+    parse_oci_reference,
+)
+
+ProgressCallback = Callable[[int, int], None]
 
 __all__ = ["RegistryOptions", "make_client", "pull_module", "push_module"]
 
@@ -61,18 +71,21 @@ def make_client(options: RegistryOptions) -> RegistryClient:
 
 
 def push_module(
-    data: bytes, options: RegistryOptions, *, progress: ProgressCallback | None = None, cancel: Any = None
+    data: bytes,
+    options: RegistryOptions,
+    *,
+    force: bool = False,
+    progress: ProgressCallback | None = None,
+    cancel: Any = None,
 ) -> PushResult:
     with make_client(options) as client:
-        return client.push(data, options.oci_reference(), progress=progress, cancel=cancel)
+        return client.push(data, options.oci_reference(), force=force, progress=progress, cancel=cancel)
 
 
 def pull_module(
     options: RegistryOptions, *, progress: ProgressCallback | None = None, cancel: Any = None
 ) -> Path:
     """Pull into the kwctl-compatible store (always re-downloads) and return the local path."""
-    from workbench.core.oci.store import Store
-
     ref = options.oci_reference()
     store = Store(options.store_root) if options.store_root else Store()
     with make_client(options) as client:

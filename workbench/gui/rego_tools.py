@@ -28,12 +28,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from workbench.core.errors import InputError, WorkbenchError
+from workbench.core import InputError, WorkbenchError
 
 if TYPE_CHECKING:
-    from workbench.core.compare import Comparison
-    from workbench.gui.mainwindow import MainWindow
+    from workbench.core import Comparison
     from workbench.gui.tasks import Task
+    from workbench.gui.view import WindowView
 
 __all__ = ["ComparisonDialog", "RegoTools", "comparison_html", "install_rego_tools"]
 
@@ -87,14 +87,14 @@ class ComparisonDialog(QDialog):
 class RegoTools:
     """The two actions and their workers, bound to one main window."""
 
-    def __init__(self, window: MainWindow, menu: QMenu) -> None:
+    def __init__(self, window: WindowView, menu: QMenu) -> None:
         self.window = window
         self.last_dialog: ComparisonDialog | None = None
-        self.compare_action = QAction("Compare &Engines…", window)
+        self.compare_action = QAction("Compare &Engines…", window.widget())
         self.compare_action.setObjectName("compare_engines")
         self.compare_action.setStatusTip("Run the request through the Rego source and the compiled module")
         self.compare_action.triggered.connect(lambda _checked=False: self.choose_and_compare())
-        self.build_action = QAction("&Build Wasm from Rego…", window)
+        self.build_action = QAction("&Build Wasm from Rego…", window.widget())
         self.build_action.setObjectName("build_wasm_from_rego")
         self.build_action.setStatusTip("Compile .rego files with opa build -t wasm and open the module")
         self.build_action.triggered.connect(lambda _checked=False: self.choose_and_build())
@@ -121,7 +121,7 @@ class RegoTools:
         start = self._suggested_sources()
         directory = start[0] if start else (str(module.path.parent) if module.path else "")
         paths, _ = QFileDialog.getOpenFileNames(
-            self.window, "Rego source of this module", directory, REGO_FILTER
+            self.window.widget(), "Rego source of this module", directory, REGO_FILTER
         )
         if not paths:
             return None
@@ -129,21 +129,20 @@ class RegoTools:
 
     def compare(self, rego_paths: list[Path]) -> Task | None:
         """Run the current request/settings through both engines in a worker; show the dialog when done."""
-        from workbench.core.compare import compare_engines
-        from workbench.gui.mainwindow import build_validation_request
+        from workbench.core import compare_engines, parse_request
+        from workbench.gui import cmds_files, cmds_run
 
         window = self.window
         try:
-            module = window.edited_module()
+            module = cmds_files.module_for_tools(window)
             settings = window.settings_editor.settings()
             md = module.metadata
-            request = build_validation_request(
-                window.request_editor.result.value, bool(md and md.policy_type == "raw")
-            )
+            request = parse_request(window.case_editor.request.result.value, raw=bool(md and md.policy_type == "raw"))
+            assert window.open_policy is not None
+            config = cmds_run.run_config(window, window.open_policy)
         except WorkbenchError as exc:
             window.show_message(str(exc), "error")
             return None
-        config = window.run_config()
 
         def work(_ctx: Any) -> Comparison:
             return compare_engines(rego_paths, module, request, settings, config=config)
@@ -151,7 +150,7 @@ class RegoTools:
         def done(comparison: Comparison) -> None:
             summary = "no difference" if comparison.same else f"{len(comparison.differences)} difference(s)"
             window.context.log.app(f"compare engines: {summary}", "info" if comparison.same else "warning")
-            self.last_dialog = ComparisonDialog(comparison, window)
+            self.last_dialog = ComparisonDialog(comparison, window.widget())
             self.last_dialog.show()
 
         return window.context.runner.run(
@@ -160,15 +159,14 @@ class RegoTools:
 
     # -- Build Wasm from Rego -------------------------------------------------------------------
     def choose_and_build(self) -> Task | None:
-        from workbench.core.rego_build import OPA_MISSING_HELP, find_opa
+        from workbench.core import OPA_MISSING_HELP, default_entrypoint, find_opa, load_rego_source, resolve_rego_mode
 
         if find_opa() is None:
             self.window.show_message(OPA_MISSING_HELP, "warning")
             return None
-        paths, _ = QFileDialog.getOpenFileNames(self.window, "Rego files to compile", "", REGO_FILTER)
+        paths, _ = QFileDialog.getOpenFileNames(self.window.widget(), "Rego files to compile", "", REGO_FILTER)
         if not paths:
             return None
-        from workbench.core.engines.rego_source import default_entrypoint, load_rego_source, resolve_rego_mode
 
         try:
             source = load_rego_source(paths)
@@ -177,12 +175,12 @@ class RegoTools:
             self.window.show_message(str(exc), "error")
             return None
         entry, ok = QInputDialog.getText(
-            self.window, "Entrypoint", "Rule to compile (package/rule):", text=suggested
+            self.window.widget(), "Entrypoint", "Rule to compile (package/rule):", text=suggested
         )
         if not ok or not entry.strip():
             return None
         output, _ = QFileDialog.getSaveFileName(
-            self.window,
+            self.window.widget(),
             "Save compiled module",
             str(Path(paths[0]).with_suffix(".wasm")),
             "WebAssembly (*.wasm)",
@@ -193,7 +191,7 @@ class RegoTools:
 
     def build(self, rego_paths: list[Path], entrypoint: str, output: Path) -> Task | None:
         """Compile in a worker, then open the compiled module in the window."""
-        from workbench.core.rego_build import OPA_MISSING_HELP, build_wasm, find_opa
+        from workbench.core import OPA_MISSING_HELP, build_wasm, find_opa
 
         if find_opa() is None:
             self.window.show_message(OPA_MISSING_HELP, "warning")
@@ -207,13 +205,15 @@ class RegoTools:
             return output
 
         def done(path: Path) -> None:
+            from workbench.gui.cmds_open import open_policy_source
+
             self.window.context.log.app(f"compiled {entrypoint} to {path} with opa build -t wasm")
-            self.window.open_module(path)
+            open_policy_source(self.window, path)
 
         return self.window.context.runner.run(
             work, "Build Wasm", on_finished=done, on_failed=self.window.show_error
         )
 
 
-def install_rego_tools(window: MainWindow, menu: QMenu) -> RegoTools:
+def install_rego_tools(window: WindowView, menu: QMenu) -> RegoTools:
     return RegoTools(window, menu)

@@ -18,7 +18,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 
-from workbench.core.engines.base import CancelToken
+from workbench.core import CancelToken
 from workbench.gui.errors import ErrorInfo, describe_error
 
 __all__ = ["Progress", "Task", "TaskContext", "TaskRunner", "TaskSignals"]

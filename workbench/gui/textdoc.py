@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from workbench.core.yamlio import dump_yaml
+from workbench.core import dump_yaml
 
 __all__ = ["ParseError", "ParseResult", "detect_language", "dump", "parse"]
 

@@ -1,4 +1,4 @@
-"""AdmissionResponse serialisation and the conversions every engine shares (compat §2.1, §2.2)."""
+"""AdmissionResponse serialisation and the conversions every engine shares (docs/kubewarden-compat.md §2.5, §6)."""
 
 from __future__ import annotations
 

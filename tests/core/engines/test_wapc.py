@@ -235,6 +235,7 @@ def test_record_then_replay_gives_identical_results(demo_module, tmp_path):
         recorder.validate(ValidationRequest(pod_request(namespace=ns)), CONTEXT_SETTINGS).response.to_json()
         for ns in CONTEXT_EXPECTED
     ]
+    recorder.close()  # the session file is written when the run ends
     entries = yaml.safe_load(session.read_text())
     assert [e["response"]["type"] for e in entries] == ["Success", "Success", "Success", "Error"]
     assert entries[0]["request"].startswith(
@@ -261,6 +262,7 @@ def test_replay_mismatch_is_reported(demo_module, tmp_path):
     session = tmp_path / "session.yml"
     recorder, _ = _context_aware(demo_module, snapshot=DEMO_CLUSTER, record_path=session)
     recorder.validate(ValidationRequest(pod_request(namespace="team-a")), CONTEXT_SETTINGS)
+    recorder.close()
     replayer, _ = _context_aware(demo_module, replay_path=session)
     outcome = replayer.validate(ValidationRequest(pod_request(namespace="team-b")), CONTEXT_SETTINGS)
     assert outcome.response.message.startswith(
@@ -377,6 +379,7 @@ def test_unused_replay_entries_are_reported_on_close(demo_module, tmp_path):
     recorder, _ = _context_aware(demo_module, snapshot=DEMO_CLUSTER, record_path=session)
     for namespace in ("team-a", "team-b"):
         recorder.validate(ValidationRequest(pod_request(namespace=namespace)), CONTEXT_SETTINGS)
+    recorder.close()
     records = []
     module = demo_module("namespace-label-required")
     provider = build_host_capabilities(

@@ -1,4 +1,4 @@
-"""kwctl-exact metadata validation (compat §1.3) and the workbench's lints."""
+"""kwctl-exact metadata validation (docs/kubewarden-compat.md §11) and the workbench's lints."""
 
 from __future__ import annotations
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import http.server
 import json
@@ -91,7 +92,7 @@ def test_manifest_and_media_types_raw_over_http(
         f"{plain_registry.url}/v2/policies/raw/blobs/{manifest['layers'][0]['digest']}", timeout=5
     )
     assert layer.content == ANNOTATED
-    # annotations per compat §5.1
+    # annotations per docs/kubewarden-compat.md §14
     annotations = manifest["annotations"]
     assert annotations["io.kubewarden.policy.title"] == "tiny"
     assert annotations["io.kubewarden.policy.description"] == "padded"
@@ -422,3 +423,75 @@ def test_server_errors_are_retried_a_bounded_number_of_times(tmp_path: Path) -> 
         server.server_close()
     # the /v2/ probe (503 still counts as an answer) and the manifest GET: 1 + retries attempts each
     assert _Flaky.hits == 2 * (options.retries + 1)
+
+
+# ------------------------------------------------------------------ chunked uploads, raw building blocks
+
+
+@pytest.mark.parametrize("variant", ["plain", "auth", "tls"])
+def test_chunked_upload_round_trip(variant: str, request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    registry: Registry = request.getfixturevalue(f"{variant}_registry")
+    creds = (
+        Credentials(registry.username or "", registry.password or "", source="test")
+        if registry.username
+        else None
+    )
+    sources = load_sources(registry.sources_yaml(tmp_path))
+    options = dataclasses.replace(FAST, upload_chunk_size=256 * 1024)
+    data = module(metadata=METADATA, padding=1024 * 1024 + 17, seed=f"chunked-{variant}".encode())
+    seen: list[int] = []
+    with RegistryClient(
+        sources=sources, docker_config=DockerConfig(), credentials=creds, options=options
+    ) as client:
+        result = client.push(
+            data, registry.ref("policies/chunked", "v1"), progress=lambda d, t: seen.append(d)
+        )
+        assert client.pull(result.immutable_ref) == data
+    assert seen == sorted(seen) and seen[-1] == len(data)
+
+
+def test_raw_building_blocks_on_a_real_registry(
+    plain_client: RegistryClient, plain_registry: Registry
+) -> None:
+    """What signatures are built on: blobs and manifests of any media type, by tag or digest."""
+    ref = plain_registry.ref("policies/raw-blocks", "v1")
+    assert plain_client.head_manifest(ref) is None
+    blob = b'{"critical": {"identity": {}}}'
+    blob_digest = plain_client.put_blob(ref, blob)
+    assert blob_digest == "sha256:" + hashlib.sha256(blob).hexdigest()
+    assert plain_client.put_blob(ref, blob) == blob_digest  # exists: skipped
+    assert plain_client.blob_bytes(ref, blob_digest, max_size=1024) == blob
+    config_digest = plain_client.put_blob(ref, b"{}")
+    manifest = json.dumps(
+        {
+            "schemaVersion": 2,
+            "mediaType": MANIFEST_MEDIA_TYPE,
+            "config": {
+                "mediaType": "application/vnd.oci.image.config.v1+json",
+                "digest": config_digest,
+                "size": 2,
+            },
+            "layers": [
+                {
+                    "mediaType": "application/vnd.dev.cosign.simplesigning.v1+json",
+                    "digest": blob_digest,
+                    "size": len(blob),
+                }
+            ],
+        },
+        separators=(",", ":"),
+    ).encode()
+    digest = plain_client.put_manifest(ref, manifest, MANIFEST_MEDIA_TYPE)
+    assert digest == "sha256:" + hashlib.sha256(manifest).hexdigest()
+    assert plain_client.head_manifest(ref) == digest
+    raw, media_type, got = plain_client.manifest_bytes(ref, accept=MANIFEST_MEDIA_TYPE)
+    assert (raw, media_type, got) == (manifest, MANIFEST_MEDIA_TYPE, digest)
+    by_digest = f"{plain_registry.host}/policies/raw-blocks@{digest}"
+    assert plain_client.manifest_bytes(by_digest)[0] == manifest
+    assert plain_client.head_manifest(f"{plain_registry.host}/policies/raw-blocks:nope") is None
+    with pytest.raises(RegistryNotFound):
+        plain_client.manifest_bytes(f"{plain_registry.host}/policies/raw-blocks:nope")
+    with pytest.raises(InputError):
+        plain_client.put_manifest(
+            f"{plain_registry.host}/policies/raw-blocks@sha256:{'0' * 64}", manifest, "x/y"
+        )

@@ -224,3 +224,30 @@ def test_oci_parser_only_raises_input_error(text: str) -> None:
         return
     assert ref.repository == ref.repository.lower()
     assert ref.tag or ref.digest
+
+
+def test_http_url_credentials_are_never_shown() -> None:
+    ref = parse_reference("https://alice:s3cret@files.example.com/p/x.wasm?v=2")
+    assert isinstance(ref, HttpReference)
+    assert ref.url == "https://alice:s3cret@files.example.com/p/x.wasm?v=2"  # what requests gets
+    assert ref.host == "files.example.com" and ref.query == "v=2"
+    for shown in (ref.uri, str(ref), repr(ref)):
+        assert "s3cret" not in shown
+    assert ref.uri == "https://***@files.example.com/p/x.wasm?v=2"
+    for bad in ("https://alice:s3cret@files.example.com:99999/x.wasm", "https://alice:s3cret@/x.wasm"):
+        with pytest.raises(InputError) as info:
+            parse_reference(bad)
+        assert "s3cret" not in str(info.value)
+    with pytest.raises(InputError) as info:
+        parse_reference("registry://alice:s3cret@127.0.0.1/x:v1")
+    assert "s3cret" not in str(info.value)
+
+
+@given(
+    password=st.from_regex(r"[A-Za-z0-9._~!$&'()*+,;=-]{1,20}", fullmatch=True),
+    path=st.from_regex(r"(/[a-z0-9]{1,6}){1,3}\.wasm", fullmatch=True),
+)
+def test_http_uri_redaction_property(password: str, path: str) -> None:
+    ref = parse_reference(f"https://user:{password}@h.example.com{path}")
+    assert isinstance(ref, HttpReference)
+    assert f":{password}@" not in ref.uri and ref.uri.endswith(path)

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
+import os
+import ssl
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -28,6 +32,7 @@ def _cert() -> x509.Certificate:
         .serial_number(1)
         .not_valid_before(now)
         .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .sign(key, hashes.SHA256())
     )
 
@@ -59,10 +64,44 @@ def test_full_file(tmp_path: Path) -> None:
     assert not sources.is_insecure("localhost")
     authorities = sources.authorities("registry.example.com:5000")
     assert authorities == (pem, pem, pem)  # DER converted to PEM
-    bundle = sources.ca_bundle_path("registry.example.com:5000")
-    assert isinstance(bundle, str)
-    assert pem in Path(bundle).read_bytes()
-    assert sources.ca_bundle_path("other") is True
+    context = sources.ssl_context("registry.example.com:5000")
+    assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
+    der_certs = context.get_ca_certs(binary_form=True)
+    assert cert.public_bytes(serialization.Encoding.DER) in der_certs
+    other = sources.ssl_context("other")
+    assert cert.public_bytes(serialization.Encoding.DER) not in other.get_ca_certs(binary_form=True)
+    insecure = sources.ssl_context("registry.example.com:5000", verify=False)
+    assert insecure.verify_mode == ssl.CERT_NONE and not insecure.check_hostname
+
+
+def _old_bundle_path(extra: bytes) -> Path:
+    """Where the old code wrote (and trusted) the CA bundle for a host: a computable /tmp name."""
+    import certifi
+
+    bundle = Path(certifi.where()).read_bytes().rstrip(b"\n") + b"\n" + extra
+    digest = hashlib.sha256(bundle).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"policy-workbench-ca-{os.getuid()}-{digest}.pem"
+
+
+def test_ca_trust_is_built_in_memory_and_ignores_planted_bundles(tmp_path: Path) -> None:
+    """Finding 3: a CA bundle planted at the old predictable /tmp path is never trusted, and
+    building the context writes nothing to the temp directory."""
+    legit, attacker = _cert(), _cert()
+    legit_pem = legit.public_bytes(serialization.Encoding.PEM)
+    sources = Sources.from_dict(
+        {"source_authorities": {"registry.example.com": [{"type": "Data", "data": legit_pem.decode()}]}}
+    )
+    planted = _old_bundle_path(legit_pem)
+    before = set(Path(tempfile.gettempdir()).glob("policy-workbench-ca-*"))
+    planted.write_bytes(attacker.public_bytes(serialization.Encoding.PEM))
+    try:
+        context = sources.ssl_context("registry.example.com")
+        trusted = context.get_ca_certs(binary_form=True)
+        assert legit.public_bytes(serialization.Encoding.DER) in trusted
+        assert attacker.public_bytes(serialization.Encoding.DER) not in trusted
+    finally:
+        planted.unlink()
+    assert set(Path(tempfile.gettempdir()).glob("policy-workbench-ca-*")) == before
 
 
 @pytest.mark.parametrize(

@@ -173,3 +173,94 @@ def test_path_uri_roundtrip(host: str, path: list[str], tag: str, windows: bool)
     assert store.uri_for_path(store.path_for(ref)) == ref.uri  # type: ignore[union-attr]
     url = f"https://{host}/{'/'.join(path)}.wasm"
     assert store.uri_for_path(store.path_for(url)) == url
+
+
+# ------------------------------------------------------------------ finding 13: links, FIFOs, devices
+
+
+def _cli_env(tmp_path: Path) -> dict[str, str]:
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG", "PYTHONPATH", "VIRTUAL_ENV"}}
+    env.update(XDG_CONFIG_HOME=str(tmp_path / "xdg"), DOCKER_CONFIG=str(tmp_path / "docker"))
+    return env
+
+
+def test_fifo_and_device_links_in_the_store_are_skipped(tmp_path: Path) -> None:
+    """A FIFO (the old code hung on it) and a link to /dev/zero (read without limit) are ignored."""
+    import os
+
+    from oci.hostile_registry import run_cli
+
+    store = Store(tmp_path / "store")
+    good = module(metadata=METADATA, seed=b"good")
+    store.write("registry://h.example.com/team/good:v1", good)
+    folder = tmp_path / "store" / "registry" / "h.example.com" / "team"
+    os.mkfifo(folder / "fifo:v1")
+    (folder / "zero:v1").symlink_to("/dev/zero")
+    outside = tmp_path / "outside.wasm"
+    outside.write_bytes(module(seed=b"outside"))
+    (folder / "outside:v1").symlink_to(outside)
+    run = run_cli(
+        ["policies", "--store", str(tmp_path / "store"), "-o", "json"], env=_cli_env(tmp_path), timeout=20
+    )
+    assert run.code == 0, run.stderr
+    assert run.seconds < 15 and run.peak_rss_mb < 200
+    assert [p.uri for p in store.list_policies()] == ["registry://h.example.com/team/good:v1"]
+    for name in ("fifo:v1", "zero:v1", "outside:v1"):
+        with pytest.raises(StoreError):
+            store.lookup(f"registry://h.example.com/team/{name}")
+    with pytest.raises(StoreError):
+        store.remove("registry://h.example.com/team/outside:v1")
+    assert outside.exists()
+    assert store.find_by_sha_prefix(hashlib.sha256(good).hexdigest()[:12]) is not None
+
+
+def test_rm_never_follows_a_linked_directory(tmp_path: Path) -> None:
+    """The old ``rm`` deleted a file outside the store through a symlinked directory."""
+    outside = tmp_path / "elsewhere" / "team"
+    outside.mkdir(parents=True)
+    victim = outside / "victim:v1"
+    victim.write_bytes(module(seed=b"victim"))
+    root = tmp_path / "store"
+    (root / "registry" / "h.example.com").mkdir(parents=True)
+    (root / "registry" / "h.example.com" / "team").symlink_to(outside, target_is_directory=True)
+    store = Store(root)
+    with pytest.raises(StoreError, match="symbolic link"):
+        store.remove("registry://h.example.com/team/victim:v1")
+    with pytest.raises(StoreError, match="symbolic link"):
+        store.write("registry://h.example.com/team/new:v1", module(seed=b"new"))
+    assert victim.exists() and not (outside / "new:v1").exists()
+    assert store.list_policies() == []
+    with pytest.raises(StoreError):
+        store.remove(hashlib.sha256(victim.read_bytes()).hexdigest()[:12])
+    assert victim.exists()
+
+
+def test_a_linked_store_root_is_allowed(tmp_path: Path) -> None:
+    """The root itself may be a link (a user's choice); only what is inside is never followed."""
+    real = tmp_path / "real"
+    real.mkdir()
+    (tmp_path / "link").symlink_to(real, target_is_directory=True)
+    store = Store(tmp_path / "link")
+    path = store.write("registry://h.example.com/a:v1", module(seed=b"rooted"))
+    assert (real / "registry" / "h.example.com" / "a:v1").is_file()
+    assert [p.path for p in store.list_policies()] == [path]
+    store.remove("registry://h.example.com/a:v1")
+    assert not path.exists()
+
+
+def test_unreadable_metadata_does_not_break_the_listing(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    store.write("registry://h.example.com/a:v1", b"\0asm\x01\x00\x00\x00" + b"\x00\x05junk")
+    [listed] = store.list_policies()
+    assert listed.title is None and listed.mutating is None
+
+
+@pytest.mark.parametrize(
+    ("query", "name"), [("v=2", "x.wasm?v=2"), ("a=b/c", "x.wasm?a=b%2Fc"), ("", "x.wasm")]
+)
+def test_http_query_in_the_store_key(tmp_path: Path, query: str, name: str) -> None:
+    store = Store(tmp_path, windows=False)
+    url = "https://h.example.com/p/x.wasm" + (f"?{query}" if query else "")
+    assert store.relative_path(url) == Path("https", "h.example.com", "p", name)

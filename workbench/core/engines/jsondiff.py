@@ -58,47 +58,56 @@ def json_equal(left: Any, right: Any) -> bool:
 
 
 def diff(left: Any, right: Any, *, preserve_order: bool = False) -> list[dict[str, Any]]:
-    """The JSON Patch turning ``left`` into ``right`` (a list of ``add``/``remove``/``replace`` dicts)."""
+    """The JSON Patch turning ``left`` into ``right`` (a list of ``add``/``remove``/``replace`` dicts).
+
+    Iterative (an explicit work stack instead of recursion), so any nesting depth works.
+    """
     patch: list[dict[str, Any]] = []
-    _diff(left, right, "", patch, preserve_order)
+    # work items: (left, right, pointer) to diff, or a finished operation (a dict) to append
+    stack: list[tuple[Any, Any, str] | dict[str, Any]] = [(left, right, "")]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            patch.append(item)
+            continue
+        old, new, pointer = item
+        if isinstance(old, dict) and isinstance(new, dict):
+            stack.extend(reversed(_object_items(old, new, pointer, preserve_order)))
+        elif isinstance(old, list) and isinstance(new, list):
+            stack.extend(reversed(_array_items(old, new, pointer)))
+        elif not json_equal(old, new):
+            patch.append({"op": "replace", "path": pointer, "value": new})
     return patch
 
 
-def _diff(left: Any, right: Any, pointer: str, patch: list[dict[str, Any]], keep: bool) -> None:
-    if isinstance(left, dict) and isinstance(right, dict):
-        _diff_object(left, right, pointer, patch, keep)
-    elif isinstance(left, list) and isinstance(right, list):
-        _diff_array(left, right, pointer, patch, keep)
-    elif not json_equal(left, right):
-        patch.append({"op": "replace", "path": pointer, "value": right})
-
-
-def _diff_array(
-    left: list[Any], right: list[Any], pointer: str, patch: list[dict[str, Any]], keep: bool
-) -> None:
+def _array_items(left: list[Any], right: list[Any], pointer: str) -> list[tuple[Any, Any, str] | dict[str, Any]]:
+    items: list[tuple[Any, Any, str] | dict[str, Any]] = []
     shift = 0
     for idx in range(max(len(left), len(right))):
         path = f"{pointer}/{idx - shift}"
         if idx < len(left) and idx < len(right):
-            _diff(left[idx], right[idx], path, patch, keep)
+            items.append((left[idx], right[idx], path))
         elif idx < len(left):
             shift += 1
-            patch.append({"op": "remove", "path": path})
+            items.append({"op": "remove", "path": path})
         else:
-            patch.append({"op": "add", "path": path, "value": right[idx]})
+            items.append({"op": "add", "path": path, "value": right[idx]})
+    return items
 
 
-def _diff_object(
-    left: dict[str, Any], right: dict[str, Any], pointer: str, patch: list[dict[str, Any]], keep: bool
-) -> None:
+def _object_items(
+    left: dict[str, Any], right: dict[str, Any], pointer: str, keep: bool
+) -> list[tuple[Any, Any, str] | dict[str, Any]]:
+    items: list[tuple[Any, Any, str] | dict[str, Any]] = []
     right_keys = list(right) if keep else sorted(right)
     for key in right_keys:
         path = f"{pointer}/{escape_pointer_token(key)}"
         if key in left:
-            _diff(left[key], right[key], path, patch, keep)
+            items.append((left[key], right[key], path))
         else:
-            patch.append({"op": "add", "path": path, "value": right[key]})
+            items.append({"op": "add", "path": path, "value": right[key]})
     left_keys = list(left) if keep else sorted(left)
     for key in left_keys:
         if key not in right:
-            patch.append({"op": "remove", "path": f"{pointer}/{escape_pointer_token(key)}"})
+            items.append({"op": "remove", "path": f"{pointer}/{escape_pointer_token(key)}"})
+    return items

@@ -4,20 +4,34 @@
   with serde's strictness (wrong types are errors, unknown keys are ignored);
 * a per-evaluation log collector that both forwards to the caller's
   :data:`~workbench.core.engines.base.LogSink` and keeps the records for the outcome;
-* the timeout rejection policy-server produces (compat §2.3);
+* the timeout rejection policy-server produces (docs/kubewarden-compat.md §5);
 * the engine plumbing: compiling the module, starting a guest call, telling a
-  cancellation from a timeout, and the host calls one evaluation made.
+  cancellation from a timeout, and the host calls one evaluation made;
+* the guards every host function runs under: :func:`host_function` turns any failure
+  inside a host function into a guest trap (:class:`GuestTrap`), :func:`read_guest` /
+  :func:`write_guest` trap on out-of-range pointers instead of clamping them, and
+  :class:`HostBudget` caps the bytes a guest can make the host keep per evaluation
+  (limits in :mod:`workbench.core.engines.base`, see docs/security.md, "Guest limits").
 """
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import wasmtime
 
 from workbench.core.cache import compile_module
 from workbench.core.engines.base import (
+    MAX_HOST_CALL_BYTES,
+    MAX_HOST_CALL_PAYLOAD,
+    MAX_LOG_BYTES,
+    MAX_LOG_RECORD_BYTES,
+    MAX_LOG_RECORDS,
+    MAX_POLICY_REPLY_BYTES,
     EngineOptions,
     LogRecord,
     LogSink,
@@ -30,25 +44,40 @@ from workbench.core.engines.response import (
     internal_error,
 )
 from workbench.core.engines.runtime import Watchdog, shared_engine
-from workbench.core.errors import EvaluationCancelled, EvaluationError
+from workbench.core.errors import (
+    EvaluationCancelled,
+    EvaluationError,
+    PolicyTrap,
+    RequestError,
+    SettingsError,
+    WorkbenchError,
+)
+from workbench.core.yamlio import loads_json
 
 if TYPE_CHECKING:
     from workbench.core.module import PolicyModule
 
 __all__ = [
     "TIMEOUT_MESSAGE",
+    "GuestTrap",
+    "HostBudget",
     "HostCallWindow",
     "LogCollector",
     "OutputLines",
     "Stopped",
     "begin_call",
+    "check_reply_size",
     "compile_policy",
+    "decode_reply",
+    "host_function",
     "parse_settings_response",
     "raise_if_cancelled",
+    "read_guest",
     "settings_payload",
     "timeout_rejection",
     "validation_payload",
     "validation_response",
+    "write_guest",
 ]
 
 TIMEOUT_MESSAGE = "Policy execution interrupted because it exceeded the allowed execution time"
@@ -59,11 +88,31 @@ def timeout_rejection(uid: str) -> AdmissionResponse:
     return AdmissionResponse(uid=uid, allowed=False, status={"message": TIMEOUT_MESSAGE, "code": 500})
 
 
+def _encode(value: Any, what: str, error: type[WorkbenchError]) -> bytes:
+    try:
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
+    except ValueError as exc:  # NaN / Infinity: not JSON, the guest's parser would refuse it
+        raise error(f"the {what} cannot be sent to the policy: {exc} (NaN and Infinity are not JSON)") from None
+    except UnicodeEncodeError as exc:
+        raise error(
+            f"the {what} cannot be sent to the policy: it contains a lone UTF-16 surrogate "
+            f"({exc.object[exc.start:exc.end]!a}), which is not valid Unicode text"
+        ) from None
+    except RecursionError:
+        raise error(f"the {what} is nested too deeply to be sent to the policy") from None
+    except TypeError as exc:
+        raise error(f"the {what} cannot be encoded as JSON: {exc}") from None
+
+
 def validation_payload(request: ValidationRequest, settings: dict[str, Any]) -> bytes:
-    """``{"request": ..., "settings": ...}`` as the SDKs expect it (compact, UTF-8)."""
-    return json.dumps(
-        {"request": request.request, "settings": settings}, separators=(",", ":"), ensure_ascii=False
-    ).encode()
+    """``{"request": ..., "settings": ...}`` as the SDKs expect it (compact, UTF-8).
+
+    Settings that are not JSON (NaN, Infinity, lone surrogates) raise SettingsError, such a
+    request RequestError: they are refused before the guest sees them.
+    """
+    settings_json = settings_payload(settings)
+    request_json = _encode(request.request, "request", RequestError)
+    return b'{"request":' + request_json + b',"settings":' + settings_json + b"}"
 
 
 def _type_error(field: str, expected: str) -> EvaluationError:
@@ -96,13 +145,19 @@ def _check_policy_response(data: Any) -> dict[str, Any]:
     return data
 
 
+def decode_reply(raw: bytes, what: str = "policy reply") -> Any:
+    """A guest's JSON reply, decoded with the bounds of :func:`workbench.core.yamlio.loads_json`
+    (too deep, huge integers, NaN → :class:`EvaluationError`)."""
+    return loads_json(raw, what, error=EvaluationError)
+
+
 def validation_response(request: ValidationRequest, raw: bytes) -> tuple[AdmissionResponse, Any]:
     """Turn the guest's reply into an AdmissionResponse; returns it with the decoded policy output."""
     uid = request.uid
     try:
-        decoded = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        text = raw.decode("utf-8", "replace")
+        decoded = decode_reply(raw)
+    except EvaluationError as exc:
+        text = raw[:4096].decode("utf-8", "replace")
         return internal_error(uid, f"Cannot deserialize policy validation response: {exc}"), text
     try:
         policy_response = _check_policy_response(decoded)
@@ -120,7 +175,7 @@ def validation_response(request: ValidationRequest, raw: bytes) -> tuple[Admissi
 def parse_settings_response(raw: bytes, error_prefix: str) -> SettingsOutcome:
     """Parse ``{"valid": bool, "message"?: str}``; a malformed reply is an invalid-settings outcome."""
     try:
-        decoded = json.loads(raw)
+        decoded = decode_reply(raw, "settings validation response")
         if not isinstance(decoded, dict):
             raise ValueError("invalid type: expected struct SettingsValidationResponse")
         if "valid" not in decoded:
@@ -130,19 +185,55 @@ def parse_settings_response(raw: bytes, error_prefix: str) -> SettingsOutcome:
         message = decoded.get("message")
         if message is not None and not isinstance(message, str):
             raise ValueError("invalid type for field `message`: expected a string")
-    except (UnicodeDecodeError, ValueError) as exc:
+    except (EvaluationError, ValueError) as exc:
         return SettingsOutcome(valid=False, message=f"{error_prefix}{exc}")
     return SettingsOutcome(valid=decoded["valid"], message=message)
 
 
 class LogCollector:
-    """Collects the records of one evaluation and forwards each to the caller's sink."""
+    """Collects the records of one evaluation and forwards each to the caller's sink.
+
+    At most :data:`~workbench.core.engines.base.MAX_LOG_RECORDS` records and
+    :data:`~workbench.core.engines.base.MAX_LOG_BYTES` of messages are kept (messages are
+    cut at :data:`~workbench.core.engines.base.MAX_LOG_RECORD_BYTES`); the rest is dropped
+    and one ``app`` warning says so.
+    """
 
     def __init__(self, sink: LogSink) -> None:
         self._sink = sink
         self.records: list[LogRecord] = []
+        self._bytes = 0
+        self.dropped = 0
 
     def __call__(self, record: LogRecord) -> None:
+        if self.dropped:
+            self.dropped += 1
+            return
+        size = len(record.message)
+        if size > MAX_LOG_RECORD_BYTES:
+            record = LogRecord(
+                level=record.level,
+                message=record.message[:MAX_LOG_RECORD_BYTES] + f"... [{size - MAX_LOG_RECORD_BYTES} more characters dropped]",
+                source=record.source,
+                fields=record.fields,
+                timestamp=record.timestamp,
+            )  # fmt: skip
+            size = len(record.message)
+        if len(self.records) >= MAX_LOG_RECORDS or self._bytes + size > MAX_LOG_BYTES:
+            self.dropped = 1
+            self._forward(
+                LogRecord(
+                    level="warning",
+                    message=f"the policy logged more than {MAX_LOG_RECORDS} records or {MAX_LOG_BYTES // (1024 * 1024)} "
+                    "MiB in one evaluation; the rest of its log was dropped",
+                    source="app",
+                )
+            )  # fmt: skip
+            return
+        self._bytes += size
+        self._forward(record)
+
+    def _forward(self, record: LogRecord) -> None:
         self.records.append(record)
         try:
             self._sink(record)
@@ -154,19 +245,21 @@ class LogCollector:
 
 
 #: most bytes kept from one guest stream during one call (a runaway printer cannot exhaust host memory)
-MAX_STREAM_BYTES = 32 * 1024 * 1024
+MAX_STREAM_BYTES = MAX_POLICY_REPLY_BYTES
 
 
 class OutputLines:
     """Line-buffers a guest's stdout/stderr writes into log records (or captures them).
 
-    At most :data:`MAX_STREAM_BYTES` are kept per call; the rest is dropped and
-    :attr:`truncated` is set.
+    At most ``limit`` bytes (default :data:`MAX_STREAM_BYTES`) are kept per call; the
+    rest is dropped and :attr:`truncated` is set. Lines are split in linear time (the
+    buffer is scanned from a moving offset, never re-copied per line).
     """
 
-    def __init__(self, stream: str, level: str) -> None:
+    def __init__(self, stream: str, level: str, limit: int | None = None) -> None:
         self.stream = stream
         self.level = level
+        self.limit = MAX_STREAM_BYTES if limit is None else limit
         self.collector: LogCollector | None = None
         self._buffer = bytearray()
         self.captured = bytearray()
@@ -175,19 +268,33 @@ class OutputLines:
         self._seen = 0
 
     def write(self, data: bytes) -> int:
-        self._seen += len(data)
-        if self._seen > MAX_STREAM_BYTES:
+        size = len(data)
+        room = self.limit - self._seen
+        self._seen += size
+        if room <= 0:
             self.truncated = True
-            return len(data)
+            return size
+        if size > room:
+            self.truncated = True
+            data = data[:room]
         if self.capture:
             self.captured += data
-        else:
-            self._buffer += data
-            while b"\n" in self._buffer:
-                line, _, rest = bytes(self._buffer).partition(b"\n")
-                self._buffer = bytearray(rest)
-                self._emit(line)
-        return len(data)
+            return size
+        buffer = self._buffer
+        buffer += data
+        start = 0
+        while True:
+            end = buffer.find(b"\n", start)
+            if end < 0:
+                break
+            self._emit(bytes(buffer[start:end]))
+            start = end + 1
+        if start:
+            del buffer[:start]
+        if len(buffer) > MAX_LOG_RECORD_BYTES:  # one endless line: emit what we have
+            self._emit(bytes(buffer))
+            buffer.clear()
+        return size
 
     def flush(self) -> None:
         """Emit a pending partial line and start counting the next call's bytes."""
@@ -197,15 +304,112 @@ class OutputLines:
             self._emit(line)
         if self.truncated and self.collector is not None:
             self.collector.emit(
-                "warning", f"the policy wrote more than {MAX_STREAM_BYTES} bytes to {self.stream}; the rest was dropped",
+                "warning", f"the policy wrote more than {self.limit} bytes to {self.stream}; the rest was dropped",
                 source="app",
             )  # fmt: skip
         self.truncated = False
         self._seen = 0
 
     def _emit(self, line: bytes) -> None:
-        if self.collector is not None:
+        if self.collector is not None and not self.collector.dropped:
             self.collector.emit(self.level, line.decode("utf-8", "replace").rstrip("\r"), stream=self.stream)
+
+
+# -- host-function guards ----------------------------------------------------------------
+class GuestTrap(PolicyTrap):
+    """Raised inside a host function to trap the guest (bad pointer, over budget, host failure)."""
+
+
+def host_function(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap a host function: any failure in it becomes a :class:`GuestTrap` naming ``name``.
+
+    wasmtime-py turns an exception raised by a host function into a trap and re-raises
+    it from the guest call; the engines catch :class:`GuestTrap` there and answer with
+    Kubewarden's 500 rejection (or an initialisation error).
+    """
+
+    @functools.wraps(fn)
+    def guarded(*args: Any) -> Any:
+        try:
+            return fn(*args)
+        except GuestTrap:
+            raise
+        except RecursionError:
+            raise GuestTrap(f"host function {name} failed: the policy's data is nested too deeply") from None
+        except Exception as exc:  # everything else a guest could provoke in host code
+            raise GuestTrap(f"host function {name} failed: {type(exc).__name__}: {exc}") from None
+
+    return guarded
+
+
+def _memory_bounds(memory: wasmtime.Memory, store: Any, ptr: int, length: int, what: str) -> tuple[int, int]:
+    ptr &= 0xFFFFFFFF
+    length &= 0xFFFFFFFF
+    size = memory.data_len(store)
+    if ptr + length > size:
+        raise GuestTrap(
+            f"{what}: the policy passed an out-of-range buffer ({length} bytes at {ptr}; memory is {size} bytes)"
+        )
+    return ptr, length
+
+
+def read_guest(
+    memory: wasmtime.Memory, store: Any, ptr: int, length: int, what: str, limit: int | None = None
+) -> bytes:
+    """Copy ``length`` bytes at ``ptr`` out of guest memory (one copy); trap when out of range.
+
+    With ``limit`` only the first ``limit`` bytes are copied (the range is still checked whole).
+    """
+    ptr, length = _memory_bounds(memory, store, ptr, length, what)
+    if limit is not None:
+        length = min(length, limit)
+    if not length:
+        return b""
+    base = ctypes.addressof(memory.data_ptr(store).contents)
+    return ctypes.string_at(base + ptr, length)
+
+
+def write_guest(memory: wasmtime.Memory, store: Any, ptr: int, data: bytes, what: str) -> None:
+    """Copy ``data`` into guest memory at ``ptr``; trap when it does not fit."""
+    ptr, _ = _memory_bounds(memory, store, ptr, len(data), what)
+    if data:
+        base = ctypes.addressof(memory.data_ptr(store).contents)
+        ctypes.memmove(base + ptr, data, len(data))
+
+
+class HostBudget:
+    """Bytes of host-call traffic one evaluation may cause (reset by :meth:`reset`)."""
+
+    def __init__(self) -> None:
+        self.used = 0
+
+    def reset(self) -> None:
+        self.used = 0
+
+    def payload(self, length: int, what: str) -> None:
+        """Account for a payload the guest sends; trap when it is over a limit."""
+        length &= 0xFFFFFFFF
+        if length > MAX_HOST_CALL_PAYLOAD:
+            raise GuestTrap(
+                f"{what}: the policy sent {length} bytes, more than the limit of {MAX_HOST_CALL_PAYLOAD} bytes"
+            )
+        self.spend(length, what)
+
+    def spend(self, length: int, what: str) -> None:
+        self.used += length
+        if self.used > MAX_HOST_CALL_BYTES:
+            raise GuestTrap(
+                f"{what}: the policy's host calls exceeded {MAX_HOST_CALL_BYTES // (1024 * 1024)} MiB in one evaluation"
+            )
+
+
+def check_reply_size(length: int, what: str) -> None:
+    """Trap a guest whose reply is larger than :data:`~workbench.core.engines.base.MAX_POLICY_REPLY_BYTES`."""
+    if (length & 0xFFFFFFFF) > MAX_POLICY_REPLY_BYTES:
+        raise GuestTrap(
+            f"{what}: the policy's reply of {length & 0xFFFFFFFF} bytes is larger than the limit of "
+            f"{MAX_POLICY_REPLY_BYTES // (1024 * 1024)} MiB"
+        )
 
 
 def describe_trap(error_text: str, memory_bytes: int, memory_limit: int) -> str:
@@ -256,8 +460,8 @@ def begin_call(options: EngineOptions, watchdog: Watchdog) -> LogCollector:
 
 
 def settings_payload(settings: dict[str, Any]) -> bytes:
-    """The settings as the compact JSON the guest reads."""
-    return json.dumps(settings, separators=(",", ":"), ensure_ascii=False).encode()
+    """The settings as the compact JSON the guest reads (SettingsError when they are not JSON)."""
+    return _encode(settings, "settings", SettingsError)
 
 
 class HostCallWindow:

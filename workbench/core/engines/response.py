@@ -1,6 +1,6 @@
 """AdmissionResponse as Kubewarden produces it, and the conversions every engine shares.
 
-See ``kubewarden-compat.md`` §2.1 (types, key order), §2.2 (post-processing).
+See docs/kubewarden-compat.md §2.5 (types, key order, conversion) and §6 (post-processing).
 """
 
 from __future__ import annotations
@@ -119,7 +119,7 @@ def internal_error(uid: str, message: str) -> AdmissionResponse:
 def from_policy_validation_response(
     uid: str, original_object: Any, policy_response: dict[str, Any], *, object_present: bool = True
 ) -> AdmissionResponse:
-    """Convert a policy's snake_case ``ValidationResponse`` into an AdmissionResponse (compat §2.1).
+    """Convert a policy's snake_case ``ValidationResponse`` into an AdmissionResponse (docs/kubewarden-compat.md §2.5).
 
     ``original_object`` is ``request.object`` (or the whole raw request);
     ``object_present`` is False when ``request.object`` is missing (DELETE).
@@ -155,17 +155,22 @@ def from_policy_validation_response(
                 audit_annotations=response.audit_annotations,
                 warnings=response.warnings,
             )
-        operations = diff(original_object, mutated)
-        if operations:
-            text = json.dumps(operations, separators=(",", ":"), ensure_ascii=False)
-            response.patch = base64.b64encode(text.encode()).decode()
-            response.patch_type = "JSONPatch"
+        try:
+            operations = diff(original_object, mutated)
+            if operations:
+                text = json.dumps(operations, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+                response.patch = base64.b64encode(text.encode()).decode()
+                response.patch_type = "JSONPatch"
+        except RecursionError:
+            raise EvaluationError("the mutated object is nested too deeply to build a JSON patch") from None
+        except (ValueError, UnicodeEncodeError) as exc:
+            raise EvaluationError(f"the mutated object cannot be encoded as a JSON patch: {exc}") from None
     return response
 
 
 @dataclasses.dataclass(frozen=True)
 class PostProcessing:
-    """How the policy is deployed (compat §2.2); CLI defaults match ``kwctl run``."""
+    """How the policy is deployed (docs/kubewarden-compat.md §6); CLI defaults match ``kwctl run``."""
 
     policy_id: str = "policy-from-cli"
     mode: str = "protect"  # or "monitor"

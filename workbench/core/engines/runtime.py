@@ -28,10 +28,14 @@ from wasmtime import _bindings as _ffi_bindings
 from wasmtime import _ffi as ffi
 
 __all__ = [
+    "COMPACT_CONFIG_ID",
     "ENGINE_CONFIG_ID",
     "TICK_SECONDS",
     "EpochTicker",
     "Watchdog",
+    "address_space_limited",
+    "config_id_of",
+    "default_config_id",
     "shared_engine",
     "ticker_for",
     "wasmtime_version",
@@ -39,8 +43,15 @@ __all__ = [
 
 #: how often a running evaluation's deadline / cancel flag is checked
 TICK_SECONDS = 0.01
-#: the one engine configuration the workbench uses; part of the compile-cache key
+#: the engine configuration the workbench uses; part of the compile-cache key
 ENGINE_CONFIG_ID = "epoch_interruption=1;opt=speed"
+#: the same with small virtual-memory reservations, used when the address space is limited
+#: (``ulimit -v``): wasmtime's default reserves 4 GiB plus guard regions per linear memory
+COMPACT_CONFIG_ID = "epoch_interruption=1;opt=speed;reservation=compact"
+#: compact configuration: reserve nothing beyond a memory's size, 64 KiB guard, 1 MiB growth room
+#: (memories move when they grow; code gets explicit bounds checks)
+_COMPACT_GUARD = 64 * 1024
+_COMPACT_GROWTH = 1024 * 1024
 
 _ENGINES: dict[str, wasmtime.Engine] = {}
 _TICKERS: dict[int, EpochTicker] = {}
@@ -56,9 +67,41 @@ def wasmtime_version() -> str:
     return metadata.version("wasmtime")
 
 
-def shared_engine(config_id: str = ENGINE_CONFIG_ID) -> wasmtime.Engine:
-    """The process-wide Engine for ``config_id`` (only :data:`ENGINE_CONFIG_ID` exists today)."""
-    if config_id != ENGINE_CONFIG_ID:
+def address_space_limited() -> bool:
+    """True when the process has a finite virtual-memory limit (``ulimit -v`` / RLIMIT_AS)."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not POSIX
+        return False
+    try:
+        soft, _hard = resource.getrlimit(resource.RLIMIT_AS)
+    except (OSError, ValueError):
+        return False
+    return soft != resource.RLIM_INFINITY
+
+
+def default_config_id() -> str:
+    """The configuration this process uses: compact under an address-space limit, else the default."""
+    return COMPACT_CONFIG_ID if address_space_limited() else ENGINE_CONFIG_ID
+
+
+def config_id_of(engine: wasmtime.Engine) -> str:
+    """The configuration id a shared engine was made with (for compile-cache keys)."""
+    with _LOCK:
+        for config_id, known in _ENGINES.items():
+            if known is engine:
+                return config_id
+    return ENGINE_CONFIG_ID
+
+
+def shared_engine(config_id: str | None = None) -> wasmtime.Engine:
+    """The process-wide Engine for ``config_id`` (default: :func:`default_config_id`).
+
+    Raises :class:`~workbench.core.errors.EvaluationError` when wasmtime cannot create it.
+    """
+    if config_id is None:
+        config_id = default_config_id()
+    if config_id not in (ENGINE_CONFIG_ID, COMPACT_CONFIG_ID):
         raise ValueError(f"unknown engine configuration {config_id!r}")
     with _LOCK:
         engine = _ENGINES.get(config_id)
@@ -66,7 +109,16 @@ def shared_engine(config_id: str = ENGINE_CONFIG_ID) -> wasmtime.Engine:
             config = wasmtime.Config()
             config.epoch_interruption = True
             config.cranelift_opt_level = "speed"
-            engine = wasmtime.Engine(config)
+            if config_id == COMPACT_CONFIG_ID:
+                config.memory_reservation = 0
+                config.memory_guard_size = _COMPACT_GUARD
+                config.memory_reservation_for_growth = _COMPACT_GROWTH
+            try:
+                engine = wasmtime.Engine(config)
+            except wasmtime.WasmtimeError as exc:
+                from workbench.core.errors import EvaluationError
+
+                raise EvaluationError(f"cannot start the WebAssembly runtime (wasmtime): {exc}") from None
             _ENGINES[config_id] = engine
         return engine
 

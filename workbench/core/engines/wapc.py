@@ -1,4 +1,4 @@
-"""Kubewarden ``kubewarden-wapc`` engine: a waPC host on wasmtime (compat §2.3).
+"""Kubewarden ``kubewarden-wapc`` engine: a waPC host on wasmtime (docs/kubewarden-compat.md §3.2).
 
 The guest gets the waPC imports (module ``wapc``) and WASI preview1 with nothing from
 the host: no preopened directories, no environment, no network, no inherited stdio
@@ -21,7 +21,6 @@ Untrusted-code limits: a per-call deadline (``EngineOptions.timeout``; a timeout
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from typing import TYPE_CHECKING, Any
@@ -30,6 +29,8 @@ import wasmtime
 from wasmtime import FuncType, ValType
 
 from workbench.core.engines.base import (
+    MAX_LOG_BYTES,
+    MAX_LOG_RECORD_BYTES,
     EngineOptions,
     SettingsOutcome,
     ValidationOutcome,
@@ -37,19 +38,26 @@ from workbench.core.engines.base import (
 )
 from workbench.core.engines.kwcommon import (
     TIMEOUT_MESSAGE,
+    GuestTrap,
+    HostBudget,
     HostCallWindow,
     LogCollector,
     OutputLines,
     Stopped,
     begin_call,
+    check_reply_size,
     compile_policy,
+    decode_reply,
     describe_trap,
+    host_function,
     parse_settings_response,
     raise_if_cancelled,
+    read_guest,
     settings_payload,
     timeout_rejection,
     validation_payload,
     validation_response,
+    write_guest,
 )
 from workbench.core.engines.response import internal_error
 from workbench.core.engines.runtime import Watchdog
@@ -124,8 +132,9 @@ class WapcEngine:
         self._host_response = b""
         self._host_error = b""
         self._log = LogCollector(self.options.log)
-        self._stdout = OutputLines("stdout", "info")
-        self._stderr = OutputLines("stderr", "warning")
+        self._stdout = OutputLines("stdout", "info", MAX_LOG_BYTES)
+        self._stderr = OutputLines("stderr", "warning", MAX_LOG_BYTES)
+        self._budget = HostBudget()
         self._linker = self._build_linker()
         self._unregister = self.options.cancel.on_cancel(self.interrupt) if self.options.cancel else None
 
@@ -182,11 +191,9 @@ class WapcEngine:
             except _Trapped as exc:
                 raise PolicyTrap(f"cannot get the policy protocol version: {exc}") from None
             try:
-                version = json.loads(raw)
-            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-                raise EvaluationError(
-                    f"cannot parse the policy protocol version {raw[:80]!r}: {exc}"
-                ) from None
+                version = decode_reply(raw, "protocol version reply")
+            except EvaluationError as exc:
+                raise EvaluationError(f"cannot parse the policy protocol version {raw[:80]!r}: {exc}") from None
             if not isinstance(version, str):
                 raise EvaluationError(f"the policy protocol version is not a string: {version!r}")
             return version
@@ -207,6 +214,7 @@ class WapcEngine:
     # -- guest calls ------------------------------------------------------------
     def _begin(self) -> LogCollector:
         self._log = begin_call(self.options, self._watchdog)
+        self._budget.reset()
         self._stdout.collector = self._log
         self._stderr.collector = self._log
         return self._log
@@ -218,6 +226,12 @@ class WapcEngine:
         try:
             with self._watchdog.guard(instance.store, self.options.timeout):
                 result = instance.guest_call(instance.store, len(self._op), len(self._msg))
+        except GuestTrap as exc:
+            self._instance = None
+            if self._watchdog.reason is not None:
+                raise Stopped(self._watchdog.reason) from None
+            self._log.emit("debug", f"guest failure: {exc}", source="app")
+            raise _Trapped(str(exc)) from None
         except (wasmtime.Trap, wasmtime.WasmtimeError, HostCapabilityError) as exc:
             self._instance = None
             raise self._failure(exc, instance) from None
@@ -279,6 +293,11 @@ class WapcEngine:
         except wasmtime.ExitTrap as exc:
             self._instance = None
             raise PolicyTrap(f"the policy initialisation exited with status {exc.code}") from None
+        except GuestTrap as exc:
+            self._instance = None
+            if self._watchdog.reason is not None:
+                raise Stopped(self._watchdog.reason) from None
+            raise PolicyTrap(f"the policy initialisation failed: {exc}") from None
         except (wasmtime.Trap, wasmtime.WasmtimeError) as exc:
             self._instance = None
             if self._watchdog.reason is not None:
@@ -301,37 +320,47 @@ class WapcEngine:
         linker = wasmtime.Linker(self._engine)
         linker.define_wasi()
 
-        def read(caller: Any, ptr: int, length: int) -> bytes:
-            memory = self._instance.memory if self._instance else caller.get("memory")
-            return bytes(memory.read(caller, ptr, ptr + length))
+        def memory_of(caller: Any) -> wasmtime.Memory:
+            if self._instance is not None:
+                return self._instance.memory
+            memory = caller.get("memory")
+            if not isinstance(memory, wasmtime.Memory):
+                raise GuestTrap("the policy does not export its memory")
+            return memory
 
-        def write(caller: Any, ptr: int, data: bytes) -> None:
-            if data:
-                memory = self._instance.memory if self._instance else caller.get("memory")
-                memory.write(caller, data, ptr)
+        def read(caller: Any, ptr: int, length: int, what: str, limit: int | None = None) -> bytes:
+            return read_guest(memory_of(caller), caller, ptr, length, what, limit)
+
+        def write(caller: Any, ptr: int, data: bytes, what: str) -> None:
+            write_guest(memory_of(caller), caller, ptr, data, what)
 
         def guest_request(caller: Any, op_ptr: int, msg_ptr: int) -> None:
-            write(caller, op_ptr, self._op)
-            write(caller, msg_ptr, self._msg)
+            write(caller, op_ptr, self._op, "__guest_request")
+            write(caller, msg_ptr, self._msg, "__guest_request")
 
         def guest_response(caller: Any, ptr: int, length: int) -> None:
-            self._response = read(caller, ptr, length)
+            check_reply_size(length, "__guest_response")
+            self._response = read(caller, ptr, length, "__guest_response")
 
         def guest_error(caller: Any, ptr: int, length: int) -> None:
-            self._error = read(caller, ptr, length)
+            check_reply_size(length, "__guest_error")
+            self._error = read(caller, ptr, length, "__guest_error")
 
         def host_call(
             caller: Any, bd_ptr: int, bd_len: int, ns_ptr: int, ns_len: int, op_ptr: int, op_len: int,
             ptr: int, length: int,
         ) -> int:  # fmt: skip
-            binding = read(caller, bd_ptr, bd_len).decode("utf-8", "replace")
-            namespace = read(caller, ns_ptr, ns_len).decode("utf-8", "replace")
-            operation = read(caller, op_ptr, op_len).decode("utf-8", "replace")
-            payload = read(caller, ptr, length)
+            budget = self._budget
+            for size in (bd_len, ns_len, op_len, length):
+                budget.payload(size, "__host_call")
+            binding = read(caller, bd_ptr, bd_len, "__host_call").decode("utf-8", "replace")
+            namespace = read(caller, ns_ptr, ns_len, "__host_call").decode("utf-8", "replace")
+            operation = read(caller, op_ptr, op_len, "__host_call").decode("utf-8", "replace")
+            payload = read(caller, ptr, length, "__host_call")
             try:
-                self._host_response = self._provider.call(
-                    binding, namespace, operation, payload, log=self._log
-                )
+                response = self._provider.call(binding, namespace, operation, payload, log=self._log)
+                budget.spend(len(response), "__host_call")
+                self._host_response = response
                 self._host_error = b""
                 return 1
             except HostCapabilityError as exc:
@@ -340,22 +369,26 @@ class WapcEngine:
                 return 0
 
         def console_log(caller: Any, ptr: int, length: int) -> None:
-            self._log.emit("info", read(caller, ptr, length).decode("utf-8", "replace"), console=True)
+            data = read(caller, ptr, length, "__console_log", 0 if self._log.dropped else MAX_LOG_RECORD_BYTES + 4)
+            if data:
+                self._log.emit("info", data.decode("utf-8", "replace"), console=True)
 
-        define = linker.define_func
-        define("wapc", "__guest_request", FuncType([_I32, _I32], []), guest_request, access_caller=True)
-        define("wapc", "__guest_response", FuncType([_I32, _I32], []), guest_response, access_caller=True)
-        define("wapc", "__guest_error", FuncType([_I32, _I32], []), guest_error, access_caller=True)
-        define("wapc", "__host_call", FuncType([_I32] * 8, [_I32]), host_call, access_caller=True)
-        define("wapc", "__host_response_len", FuncType([], [_I32]), lambda: len(self._host_response))
-        define(
-            "wapc", "__host_response", FuncType([_I32], []),
-            lambda caller, ptr: write(caller, ptr, self._host_response), access_caller=True,
-        )  # fmt: skip
-        define("wapc", "__host_error_len", FuncType([], [_I32]), lambda: len(self._host_error))
-        define(
-            "wapc", "__host_error", FuncType([_I32], []),
-            lambda caller, ptr: write(caller, ptr, self._host_error), access_caller=True,
-        )  # fmt: skip
-        define("wapc", "__console_log", FuncType([_I32, _I32], []), console_log, access_caller=True)
+        def host_response(caller: Any, ptr: int) -> None:
+            write(caller, ptr, self._host_response, "__host_response")
+
+        def host_error(caller: Any, ptr: int) -> None:
+            write(caller, ptr, self._host_error, "__host_error")
+
+        def define(name: str, ty: FuncType, fn: Any, access_caller: bool = True) -> None:
+            linker.define_func("wapc", name, ty, host_function(name, fn), access_caller=access_caller)
+
+        define("__guest_request", FuncType([_I32, _I32], []), guest_request)
+        define("__guest_response", FuncType([_I32, _I32], []), guest_response)
+        define("__guest_error", FuncType([_I32, _I32], []), guest_error)
+        define("__host_call", FuncType([_I32] * 8, [_I32]), host_call)
+        define("__host_response_len", FuncType([], [_I32]), lambda: len(self._host_response), False)
+        define("__host_response", FuncType([_I32], []), host_response)
+        define("__host_error_len", FuncType([], [_I32]), lambda: len(self._host_error), False)
+        define("__host_error", FuncType([_I32], []), host_error)
+        define("__console_log", FuncType([_I32, _I32], []), console_log)
         return linker

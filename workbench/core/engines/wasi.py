@@ -1,4 +1,4 @@
-"""Kubewarden ``wasi`` engine: WASI command modules (compat §2.4).
+"""Kubewarden ``wasi`` engine: WASI command modules (docs/kubewarden-compat.md §3.3).
 
 Every call instantiates the module afresh and runs ``_start`` with
 ``argv = ["policy.wasm", "validate"]`` (request ``{"request", "settings"}`` on stdin)
@@ -34,9 +34,18 @@ from typing import TYPE_CHECKING, Any
 import wasmtime
 from wasmtime import FuncType, ValType
 
-from workbench.core.engines.base import EngineOptions, SettingsOutcome, ValidationOutcome, ValidationRequest
+from workbench.core.engines.base import (
+    MAX_LOG_BYTES,
+    MAX_POLICY_REPLY_BYTES,
+    EngineOptions,
+    SettingsOutcome,
+    ValidationOutcome,
+    ValidationRequest,
+)
 from workbench.core.engines.kwcommon import (
     TIMEOUT_MESSAGE,
+    GuestTrap,
+    HostBudget,
     HostCallWindow,
     LogCollector,
     OutputLines,
@@ -44,12 +53,15 @@ from workbench.core.engines.kwcommon import (
     begin_call,
     compile_policy,
     describe_trap,
+    host_function,
     parse_settings_response,
     raise_if_cancelled,
+    read_guest,
     settings_payload,
     timeout_rejection,
     validation_payload,
     validation_response,
+    write_guest,
 )
 from workbench.core.engines.response import AdmissionResponse
 from workbench.core.engines.runtime import Watchdog
@@ -73,10 +85,11 @@ class _Run:
     def __init__(self, stdin: bytes, log: LogCollector) -> None:
         self.stdin = bytearray(stdin)
         self.stdin_pos = 0
-        self.stdout = OutputLines("stdout", "info")
+        self.stdout = OutputLines("stdout", "info", MAX_POLICY_REPLY_BYTES)
         self.stdout.capture = True
-        self.stderr = OutputLines("stderr", "warning")
+        self.stderr = OutputLines("stderr", "warning", MAX_LOG_BYTES)
         self.stderr.capture = True
+        self.budget = HostBudget()
         self.log = log
         self.memory: wasmtime.Memory | None = None
 
@@ -196,6 +209,11 @@ class WasiEngine:
         except wasmtime.ExitTrap as exc:
             if exc.code != 0:
                 error = f"the policy exited with status {exc.code}"
+        except GuestTrap as exc:
+            if self._watchdog.reason is not None:
+                raise Stopped(self._watchdog.reason) from None
+            log.emit("debug", f"guest failure: {exc}", source="app")
+            error = str(exc)
         except (wasmtime.Trap, wasmtime.WasmtimeError) as exc:
             if self._watchdog.reason is not None:
                 raise Stopped(self._watchdog.reason) from None
@@ -223,6 +241,8 @@ class WasiEngine:
                 log.emit("warning", line, stream="stderr")
         if error is not None:
             raise _Failure(error, stderr)
+        if run.stdout.truncated:
+            raise _Failure(f"the policy's reply is larger than the limit of {MAX_POLICY_REPLY_BYTES} bytes", "")
         return bytes(run.stdout.captured)
 
     # -- host functions ---------------------------------------------------------
@@ -232,7 +252,7 @@ class WasiEngine:
             return run.memory
         memory = caller.get("memory")
         if not isinstance(memory, wasmtime.Memory):
-            raise HostCapabilityError("the policy does not export its memory")
+            raise GuestTrap("the policy does not export its memory")
         return memory
 
     def _build_linker(self) -> wasmtime.Linker:
@@ -246,20 +266,20 @@ class WasiEngine:
                 return _ERRNO_BADF
             memory = self._memory(caller)
             try:
-                vectors = bytes(memory.read(caller, iovs, iovs + 8 * iovs_len))
+                count = iovs_len & 0xFFFFFFFF
+                vectors = read_guest(memory, caller, iovs, 8 * count, "fd_read")
                 total = 0
-                for i in range(iovs_len):
+                for i in range(count):
                     ptr, length = struct.unpack_from("<II", vectors, 8 * i)
                     chunk = bytes(run.stdin[run.stdin_pos : run.stdin_pos + length])
-                    if chunk:
-                        memory.write(caller, chunk, ptr)
+                    write_guest(memory, caller, ptr, chunk, "fd_read")
                     run.stdin_pos += len(chunk)
                     total += len(chunk)
                     if len(chunk) < length:
                         break
-                memory.write(caller, struct.pack("<I", total), nread_ptr)
-            except (wasmtime.WasmtimeError, IndexError, ValueError):
-                return _ERRNO_FAULT
+                write_guest(memory, caller, nread_ptr, struct.pack("<I", total), "fd_read")
+            except GuestTrap:
+                return _ERRNO_FAULT  # an out-of-range buffer: EFAULT, as wasmtime's own WASI answers
             return _ERRNO_SUCCESS
 
         def host_call(
@@ -268,9 +288,12 @@ class WasiEngine:
         ) -> int:  # fmt: skip
             run = self._run
             memory = self._memory(caller)
+            budget = run.budget if run is not None else HostBudget()
+            for size in (bd_len, ns_len, op_len, length):
+                budget.payload(size, "host.call")
 
             def read(p: int, n: int) -> bytes:
-                return bytes(memory.read(caller, p, p + n))
+                return read_guest(memory, caller, p, n, "host.call")
 
             binding = read(bd_ptr, bd_len).decode("utf-8", "replace")
             namespace = read(ns_ptr, ns_len).decode("utf-8", "replace")
@@ -283,14 +306,17 @@ class WasiEngine:
             except HostCapabilityError as exc:
                 reply = str(exc).encode()
                 status = 1
+            budget.spend(len(reply), "host.call")
             if run is not None:
                 run.stdin += reply
             return status
 
         linker.define_func(
-            "wasi_snapshot_preview1", "fd_read", FuncType([_I32] * 4, [_I32]), fd_read, access_caller=True
-        )
+            "wasi_snapshot_preview1", "fd_read", FuncType([_I32] * 4, [_I32]), host_function("fd_read", fd_read),
+            access_caller=True,
+        )  # fmt: skip
         host_type = FuncType([_I32] * 8, [_I32])
-        linker.define_func("host", "call", host_type, host_call, access_caller=True)
-        linker.define_func("kubewarden:javy/host", "call", host_type, host_call, access_caller=True)
+        guarded_call = host_function("host.call", host_call)
+        linker.define_func("host", "call", host_type, guarded_call, access_caller=True)
+        linker.define_func("kubewarden:javy/host", "call", host_type, guarded_call, access_caller=True)
         return linker

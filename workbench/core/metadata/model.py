@@ -1,7 +1,7 @@
 """Kubewarden policy metadata: the model, parsing like kwctl (serde), validation, lints.
 
 Field names, defaults, the canonical key order and the validation rules follow
-``kubewarden-compat.md`` §1.2–1.3 (``crates/policy-evaluator/src/policy_metadata.rs``).
+docs/kubewarden-compat.md §11 (``crates/policy-evaluator/src/policy_metadata.rs``).
 Parsing accepts exactly what kwctl's serde structs accept: unknown keys are
 ignored, annotation values must be strings, enums are case-sensitive.
 """
@@ -222,10 +222,9 @@ class Metadata:
     @classmethod
     def from_json_bytes(cls, payload: bytes) -> Metadata:
         """Decode the ``io.kubewarden.metadata`` custom section payload."""
-        try:
-            data = json.loads(payload.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise MetadataError(f"the {METADATA_SECTION} section is not valid JSON: {exc}") from None
+        from workbench.core.yamlio import loads_json
+
+        data = loads_json(bytes(payload), f"the {METADATA_SECTION} section", error=MetadataError)
         return cls.from_dict(data)
 
     # -- writing -------------------------------------------------------------

@@ -1,7 +1,10 @@
 """OCI distribution for Kubewarden policies: references, registry client, local store, fetching.
 
 * :mod:`.reference` — ``registry://``, bare Docker references, ``file://``/paths, ``http(s)://``;
-* :mod:`.client` — :class:`RegistryClient` (push/pull/digest/manifest/tags) over oras-py;
+* :mod:`.distribution` — our small OCI distribution-API layer on ``requests`` (deadlines,
+  retries, auth challenges, capped streamed bodies, typed errors; see docs/oci.md);
+* :mod:`.client` — :class:`RegistryClient` (push/pull/digest/manifest/tags and raw
+  manifest/blob building blocks) over it;
 * :mod:`.sources` / :mod:`.credentials` — kwctl's ``sources.yaml`` and the Docker config;
 * :mod:`.store` — kwctl's store layout; :mod:`.fetch` — :func:`fetch_module`.
 

@@ -1,4 +1,4 @@
-"""The Kubewarden OCI artifact: media types, config blob, manifest and annotations (compat §5.1)."""
+"""The Kubewarden OCI artifact: media types, config blob, manifest and annotations (docs/kubewarden-compat.md §14, docs/oci.md)."""
 
 from __future__ import annotations
 

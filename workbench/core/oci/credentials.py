@@ -133,9 +133,9 @@ def _decode_entry(entry: dict[str, Any], host: str) -> Credentials | None:
         if not sep:
             raise InputError(f"Docker config: the 'auth' entry for {host} is not of the form 'user:password'")
         return Credentials(user, password, source="docker-config")
-    user, password = entry.get("username"), entry.get("password")
-    if isinstance(user, str) and user and isinstance(password, str):
-        return Credentials(user, password, source="docker-config")
+    name, secret = entry.get("username"), entry.get("password")
+    if isinstance(name, str) and name and isinstance(secret, str):
+        return Credentials(name, secret, source="docker-config")
     return None
 
 

@@ -31,6 +31,7 @@ import re
 import socket
 import ssl
 import time
+import warnings
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Protocol
 from urllib.parse import urlencode, urljoin, urlsplit
@@ -61,11 +62,17 @@ __all__ = [
     "Origin",
     "TransportOptions",
     "origin_of",
+    "discard",
+    "iter_body",
     "parse_challenge",
+    "read_capped",
     "redact",
 ]
 
 log = logging.getLogger(__name__)
+# the unverified-TLS fallback only runs for hosts the user listed in insecure_sources; it is
+# logged once per endpoint below instead of warning on every request
+warnings.filterwarnings("ignore", category=urllib3.exceptions.InsecureRequestWarning)
 
 #: largest manifest accepted (containerd and oras-go use 4 MiB too)
 MANIFEST_LIMIT = 4 * 1024 * 1024
@@ -323,11 +330,29 @@ def iter_body(
                 raise deadline.expired_error() from None
             raise RegistryUnavailable(f"{what} was interrupted: {_describe(exc)}") from None
         if not chunk:
+            # the whole body was read: the connection can serve the next request
+            raw.release_conn()
             return
         received += len(chunk)
         if received > limit:
             raise RegistryError(f"{what} is larger than the {limit}-byte limit")
         yield chunk
+
+
+def discard(response: requests.Response) -> None:
+    """Done with a response whose body is not wanted: a body-less answer (HEAD, 204, 304,
+    ``Content-Length: 0``) gives its connection back to the pool, anything else is closed
+    unread (never drained: an endless body must cost nothing)."""
+    length = response.headers.get("Content-Length", "")
+    bodyless = (
+        (response.request is not None and response.request.method == "HEAD")
+        or response.status_code in (204, 304)
+        or length == "0"
+    )
+    if bodyless:
+        response.raw.release_conn()
+    else:
+        response.close()
 
 
 def read_capped(
@@ -392,6 +417,8 @@ class Endpoint:
         self.session = make_session(context if scheme == "https" else None)
         #: sent pre-emptively to this origin once negotiated
         self.authorization: str | None = None
+        if scheme == "https" and context is not None and context.verify_mode == ssl.CERT_NONE:
+            log.warning("TLS certificate of %s is not verified (listed in insecure_sources)", registry_name)
 
     def close(self) -> None:
         self.session.close()

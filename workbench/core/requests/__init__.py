@@ -1,4 +1,4 @@
-"""Admission requests and settings as ``kwctl run`` reads them (compat §2.1, §2.7, §2.8)."""
+"""Admission requests and settings as ``kwctl run`` reads them (docs/kubewarden-compat.md §2.2–§2.4)."""
 
 from __future__ import annotations
 

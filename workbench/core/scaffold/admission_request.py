@@ -1,6 +1,6 @@
 """Build an AdmissionRequest from a plain Kubernetes object, like ``kwctl scaffold admission-request``.
 
-kwctl (compat §4) only scaffolds ``CREATE``; the workbench extends it to
+kwctl (docs/kubewarden-compat.md §14) only scaffolds ``CREATE``; the workbench extends it to
 ``UPDATE`` (``object`` + ``oldObject``) and ``DELETE`` (only ``oldObject``, as
 the API server sends it). The resource plural comes from a built-in table of
 the common API resources instead of a cluster catalogue; unknown kinds get an

@@ -1,4 +1,4 @@
-"""ClusterAdmissionPolicy / AdmissionPolicy YAML, exactly like ``kwctl scaffold manifest`` (compat §4.1).
+"""ClusterAdmissionPolicy / AdmissionPolicy YAML, exactly like ``kwctl scaffold manifest`` (docs/kubewarden-compat.md §14).
 
 * metadata is validated first;
 * ``metadata.name`` = ``title`` or the ``io.kubewarden.policy.title`` annotation, checked as an

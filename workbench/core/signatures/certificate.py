@@ -20,7 +20,13 @@ from enum import StrEnum
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import ExtendedKeyUsageOID, ObjectIdentifier
-from cryptography.x509.verification import Criticality, ExtensionPolicy, PolicyBuilder, Store, VerificationError
+from cryptography.x509.verification import (
+    Criticality,
+    ExtensionPolicy,
+    PolicyBuilder,
+    Store,
+    VerificationError,
+)
 
 from workbench.core.errors import SignatureError
 from workbench.core.signatures.keys import PublicKey, public_key_from_object
@@ -156,7 +162,9 @@ def certificate_identity(cert: x509.Certificate, where: str) -> CertificateIdent
     )
 
 
-def _ca_basic_constraints(_policy: object, cert: x509.Certificate, value: x509.BasicConstraints | None) -> None:
+def _ca_basic_constraints(
+    _policy: object, cert: x509.Certificate, value: x509.BasicConstraints | None
+) -> None:
     if value is None or not value.ca:
         raise ValueError(f"issuer {cert.subject.rfc4514_string()} is not a CA")
 

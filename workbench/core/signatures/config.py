@@ -159,7 +159,9 @@ class _Parser:
                 raise self.fail(path, f"unknown field `{key}`, expected one of {expected}")
         return value
 
-    def string(self, container: Mapping[str, object], key: str, path: str, *, required: bool = True) -> str | None:
+    def string(
+        self, container: Mapping[str, object], key: str, path: str, *, required: bool = True
+    ) -> str | None:
         if key not in container or container[key] is None:
             if required:
                 raise self.fail(path, f"missing field `{key}`")
@@ -200,7 +202,10 @@ class _Parser:
             assert key_pem is not None
             key = load_public_key(key_pem, f"{self.source} at {_join(path, 'key')}")
             return PubKeyRequirement(
-                key, key_pem, self.string(fields, "owner", path, required=False), self.annotations(fields, path)
+                key,
+                key_pem,
+                self.string(fields, "owner", path, required=False),
+                self.annotations(fields, path),
             )
         if kind == RequirementKind.GENERIC_ISSUER:
             fields = self.mapping(value, path, ("kind", "issuer", "subject", "annotations"))
@@ -212,9 +217,11 @@ class _Parser:
             subject = self.mapping(fields["subject"], subject_path, ("equal", "urlPrefix"))
             if len(subject) != 1:
                 raise self.fail(subject_path, "expected exactly one of `equal` or `urlPrefix`")
-            (match_name, text), = subject.items()
+            ((match_name, text),) = subject.items()
             if not isinstance(text, str):
-                raise self.fail(_join(subject_path, match_name), f"expected a string, found {_type_name(text)}")
+                raise self.fail(
+                    _join(subject_path, match_name), f"expected a string, found {_type_name(text)}"
+                )
             match = SubjectMatch(match_name)
             if match is SubjectMatch.URL_PREFIX:
                 text = self.url_prefix(text, _join(subject_path, match_name))
@@ -222,7 +229,9 @@ class _Parser:
         fields = self.mapping(value, path, ("kind", "owner", "repo", "annotations"))
         owner = self.string(fields, "owner", path)
         assert owner is not None
-        return GithubActionRequirement(owner, self.string(fields, "repo", path, required=False), self.annotations(fields, path))
+        return GithubActionRequirement(
+            owner, self.string(fields, "repo", path, required=False), self.annotations(fields, path)
+        )
 
     def url_prefix(self, text: str, path: str) -> str:
         """kwctl parses ``urlPrefix`` as a URL and makes its path end with ``/``."""
@@ -232,7 +241,9 @@ class _Parser:
         path_part = parts.path or "/"
         if not path_part.endswith("/"):
             path_part += "/"
-        return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path_part, parts.query, parts.fragment))
+        return urlunsplit(
+            (parts.scheme.lower(), parts.netloc.lower(), path_part, parts.query, parts.fragment)
+        )
 
     def signatures(self, value: object, path: str) -> tuple[Requirement, ...]:
         if not isinstance(value, list):
@@ -243,7 +254,9 @@ class _Parser:
         root = self.mapping(document, "", ("apiVersion", "allOf", "anyOf"))
         version = root.get("apiVersion")
         if "apiVersion" in root and version != "v1":
-            raise InputError(f"{self.source}: not a supported configuration version: {version!r} (only v1 is)")
+            raise InputError(
+                f"{self.source}: not a supported configuration version: {version!r} (only v1 is)"
+            )
         all_of = None if root.get("allOf") is None else self.signatures(root["allOf"], "allOf")
         any_of = None
         if root.get("anyOf") is not None:
@@ -252,7 +265,9 @@ class _Parser:
             if minimum is None:
                 minimum = 1
             if not isinstance(minimum, int) or isinstance(minimum, bool) or not 0 <= minimum <= 255:
-                raise self.fail("anyOf.minimumMatches", f"expected an integer from 0 to 255, found {minimum!r}")
+                raise self.fail(
+                    "anyOf.minimumMatches", f"expected an integer from 0 to 255, found {minimum!r}"
+                )
             if "signatures" not in fields:
                 raise self.fail("anyOf", "missing field `signatures`")
             any_of = AnyOf(self.signatures(fields["signatures"], "anyOf.signatures"), minimum)
@@ -354,7 +369,14 @@ def config_from_flags(
 ) -> VerificationConfig | None:
     """kwctl's ``build_verification_options_from_flags``: the flags as an ``allOf`` list (None if no flag)."""
     parsed = _parse_annotation_flags(annotations)
-    if not keys and parsed is None and not cert_email and not cert_oidc_issuer and not github_owner and not github_repo:
+    if (
+        not keys
+        and parsed is None
+        and not cert_email
+        and not cert_oidc_issuer
+        and not github_owner
+        and not github_repo
+    ):
         return None
     if not keys and not cert_email and not cert_oidc_issuer and not github_owner and parsed is not None:
         raise InputError(
@@ -369,7 +391,9 @@ def config_from_flags(
             "and OIDC issuer to be validated together"
         )
     if cert_email and cert_oidc_issuer:
-        requirements.append(GenericIssuerRequirement(cert_oidc_issuer, cert_email, SubjectMatch.EQUAL, parsed))
+        requirements.append(
+            GenericIssuerRequirement(cert_oidc_issuer, cert_email, SubjectMatch.EQUAL, parsed)
+        )
     if github_owner:
         requirements.append(GithubActionRequirement(github_owner, github_repo, parsed))
     for path in keys:

@@ -60,7 +60,9 @@ def _algorithm(key: PublicKeyObject, where: str) -> KeyAlgorithm:
     if isinstance(key, ec.EllipticCurvePublicKey):
         entry = _CURVES.get(key.curve.name)
         if entry is None:
-            raise InputError(f"{where}: ECDSA curve {key.curve.name} is not supported (P-256, P-384, P-521 are)")
+            raise InputError(
+                f"{where}: ECDSA curve {key.curve.name} is not supported (P-256, P-384, P-521 are)"
+            )
         return entry[0]
     if isinstance(key, rsa.RSAPublicKey):
         if key.key_size < 2048:
@@ -80,7 +82,9 @@ class PublicKey:
 
     @property
     def der(self) -> bytes:
-        return self.key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+        return self.key.public_bytes(
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
 
     @property
     def pem(self) -> str:

@@ -17,15 +17,16 @@ See docs/signatures.md, section "Storage format".
 from __future__ import annotations
 
 import dataclasses
-import json
 import re
 from collections.abc import Mapping
 
 from workbench.core.errors import SignatureError
+from workbench.core.yamlio import loads_json
 
 __all__ = [
     "COSIGN_SIGNATURE_TYPE",
     "MAX_PAYLOAD_SIZE",
+    "SIGNATURE_ANNOTATION",
     "SIMPLE_SIGNING_MEDIA_TYPE",
     "JsonValue",
     "SimpleSigningPayload",
@@ -34,6 +35,8 @@ __all__ = [
     "parse_payload",
 ]
 
+#: layer annotation holding the base64 signature of the payload (cosign ``static.SignatureAnnotationKey``)
+SIGNATURE_ANNOTATION = "dev.cosignproject.cosign/signature"
 #: media type of a signature layer (cosign ``types.SimpleSigningMediaType``)
 SIMPLE_SIGNING_MEDIA_TYPE = "application/vnd.dev.cosign.simplesigning.v1+json"
 #: ``critical.type`` of an image signature (sigstore ``payload.CosignSignatureType``)
@@ -150,20 +153,21 @@ def parse_payload(data: bytes, where: str) -> SimpleSigningPayload:
     """Parse a payload blob; :class:`SignatureError` naming ``where`` if it is not one."""
     if len(data) > MAX_PAYLOAD_SIZE:
         raise SignatureError(f"{where}: the signature payload is {len(data)} bytes, over {MAX_PAYLOAD_SIZE}")
-    try:
-        document = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise SignatureError(f"{where}: the signature payload is not JSON ({exc})") from None
+    document = loads_json(data, f"{where}: the signature payload", error=SignatureError)
     root = _object(document, where, "document")
     critical = _object(root.get("critical"), where, "'critical'")
     identity = _object(critical.get("identity"), where, "'critical.identity'")
     image = _object(critical.get("image"), where, "'critical.image'")
     optional = root.get("optional")
     if optional is not None and not isinstance(optional, dict):
-        raise SignatureError(f"{where}: the simple-signing payload's 'optional' is neither null nor an object")
+        raise SignatureError(
+            f"{where}: the simple-signing payload's 'optional' is neither null nor an object"
+        )
     return SimpleSigningPayload(
         docker_reference=_string(identity, "docker-reference", where, "'critical.identity.docker-reference'"),
-        manifest_digest=_string(image, "docker-manifest-digest", where, "'critical.image.docker-manifest-digest'"),
+        manifest_digest=_string(
+            image, "docker-manifest-digest", where, "'critical.image.docker-manifest-digest'"
+        ),
         type=_string(critical, "type", where, "'critical.type'"),
         optional=optional,
     )

@@ -52,7 +52,9 @@ class RekorBundle:
             raise SignatureError(f"{where}: the Rekor bundle body is not a JSON object")
         return entry
 
-    def check_entry_matches(self, *, signature: bytes, payload: bytes, certificate_pem: bytes, where: str) -> None:
+    def check_entry_matches(
+        self, *, signature: bytes, payload: bytes, certificate_pem: bytes, where: str
+    ) -> None:
         """The logged entry (``rekord`` / ``hashedrekord``) records this signature of this payload by this cert."""
         entry = self.entry(where)
         spec = entry.get("spec")
@@ -66,7 +68,9 @@ class RekorBundle:
         try:
             logged_signature = base64.b64decode(str(sig.get("content", "")), validate=True)
             key = sig.get("publicKey")
-            logged_key = base64.b64decode(str(key.get("content", "") if isinstance(key, dict) else ""), validate=True)
+            logged_key = base64.b64decode(
+                str(key.get("content", "") if isinstance(key, dict) else ""), validate=True
+            )
         except (binascii.Error, ValueError):
             raise SignatureError(f"{where}: the Rekor entry's signature or key is not base64") from None
         hashed = data.get("hash")

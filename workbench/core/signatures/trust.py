@@ -122,7 +122,9 @@ def _time(value: object, where: str) -> datetime.datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=datetime.UTC)
 
 
-def _window(entry: dict[str, object], where: str) -> tuple[datetime.datetime | None, datetime.datetime | None]:
+def _window(
+    entry: dict[str, object], where: str
+) -> tuple[datetime.datetime | None, datetime.datetime | None]:
     valid = entry.get("validFor")
     if valid is None:
         return None, None
@@ -177,11 +179,15 @@ def _from_trusted_root(document: dict[str, object], source: str) -> TrustRoot:
         key = load_public_key(der, f"{where}.publicKey")
         log_id_field = tlog.get("logId")
         key_id = log_id_field.get("keyId") if isinstance(log_id_field, dict) else None
-        log_id = _b64(key_id, f"{where}.logId").hex() if key_id is not None else hashlib.sha256(der).hexdigest()
+        log_id = (
+            _b64(key_id, f"{where}.logId").hex() if key_id is not None else hashlib.sha256(der).hexdigest()
+        )
         start, end = _window(public, f"{where}.publicKey")
         logs.append(TransparencyLog(log_id, key, str(tlog.get("baseUrl") or source), start, end))
     if not authorities and not logs:
-        raise InputError(f"{source} has neither certificateAuthorities nor tlogs: not a Sigstore trusted root")
+        raise InputError(
+            f"{source} has neither certificateAuthorities nor tlogs: not a Sigstore trusted root"
+        )
     return TrustRoot(tuple(authorities), tuple(logs))
 
 
@@ -215,7 +221,9 @@ def trust_root_from_pem_files(
     certs: list[x509.Certificate] = []
     for path in fulcio_certificates:
         certs.extend(_pem_certificates(path))
-    authorities = (CertificateAuthority(tuple(certs), ", ".join(map(str, fulcio_certificates))),) if certs else ()
+    authorities = (
+        (CertificateAuthority(tuple(certs), ", ".join(map(str, fulcio_certificates))),) if certs else ()
+    )
     logs = []
     for path in rekor_public_keys:
         key = load_public_key(_read(path, "Rekor public key"), str(path))

@@ -17,6 +17,7 @@ from workbench.core.errors import ModuleError
 
 __all__ = [
     "MAGIC",
+    "MAX_SECTIONS",
     "CustomSection",
     "DataSegment",
     "Export",
@@ -48,6 +49,9 @@ SECTION_NAMES = {
 }
 EXTERNAL_KINDS = {0: "func", 1: "table", 2: "memory", 3: "global", 4: "tag"}
 VALTYPES = {0x7F: "i32", 0x7E: "i64", 0x7D: "f32", 0x7C: "f64", 0x7B: "v128", 0x70: "funcref", 0x6F: "externref"}
+#: most sections a module may have (a real policy has a few dozen): a file of millions of tiny
+#: custom sections would otherwise cost seconds and gigabytes to list (see docs/security.md)
+MAX_SECTIONS = 10_000
 # Known non-id section order (ids 1..13; datacount sits between element and code).
 _SECTION_ORDER = {1: 1, 2: 2, 3: 3, 4: 4, 5: 5, 13: 6, 6: 7, 7: 8, 8: 9, 9: 10, 12: 11, 10: 12, 11: 13}
 
@@ -375,6 +379,11 @@ def iter_sections(data: bytes) -> list[Section]:
     sections: list[Section] = []
     last_order = 0
     while cur.pos < len(data):
+        if len(sections) >= MAX_SECTIONS:
+            raise ModuleError(
+                f"invalid wasm module: more than {MAX_SECTIONS} sections (the next one starts at byte {cur.pos}); "
+                "policy modules have a few dozen"
+            )
         start = cur.pos
         section_id = cur.byte("a section id")
         if section_id not in SECTION_NAMES:

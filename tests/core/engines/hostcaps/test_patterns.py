@@ -1,4 +1,4 @@
-"""Host-capability allow-list patterns (compat §3.4)."""
+"""Host-capability allow-list patterns (docs/kubewarden-compat.md §9.2)."""
 
 from __future__ import annotations
 

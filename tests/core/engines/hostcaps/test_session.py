@@ -88,9 +88,12 @@ def test_replay_is_strict_fifo(tmp_path):
 def test_record_round_trip(tmp_path):
     path = tmp_path / "rec.yml"
     recorder = SessionRecorder(path)
+    assert not path.exists()  # nothing is written before the run ends
+    recorder.save()
     assert yaml.safe_load(path.read_text()) == []
     recorder.record(_get("a"), True, '{"metadata":{"name":"a"}}')
     recorder.record(CallbackRequest("DNSLookupHost", {"host": "example.com"}), False, "offline")
+    recorder.save()
     text = path.read_text()
     assert "request: |\n    !KubernetesGetResource\n    api_version: v1\n" in text
     replay = SessionReplayer(path)

@@ -1,4 +1,4 @@
-"""OpaEngine in opa and gatekeeper modes (compat §2.5/§2.6) on WAT modules."""
+"""OpaEngine in opa and gatekeeper modes (docs/kubewarden-compat.md §7) on WAT modules."""
 
 from __future__ import annotations
 

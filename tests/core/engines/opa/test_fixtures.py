@@ -6,7 +6,7 @@ Two checks per behaviour:
   ``{parameters, review}``; opa: ``{apiVersion, kind: AdmissionReview, request}``
   unless ``raw_input``) equals ``harness_output`` (compared as parsed values; set
   order is hash order, so arrays of violations/messages are compared sorted).
-* **Verdict**, the Kubewarden way (compat §2.5/§2.6): gatekeeper and opa modules
+* **Verdict**, the Kubewarden way (docs/kubewarden-compat.md §7): gatekeeper and opa modules
   whose entrypoint returns an AdmissionReview go through ``validate`` and must give
   ``expect_allowed`` / ``message_substring``. Kubewarden's opa mode reads only
   ``result.response``, so an entrypoint returning a set of deny messages gets the

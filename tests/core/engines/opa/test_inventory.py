@@ -1,4 +1,4 @@
-"""Context-aware inventories for Rego (compat §2.5/§2.6)."""
+"""Context-aware inventories for Rego (docs/kubewarden-compat.md §7.3)."""
 
 from __future__ import annotations
 

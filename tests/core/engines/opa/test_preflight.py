@@ -23,7 +23,7 @@ def test_inspect_wat_module(opa_module: Any) -> None:
     assert info.flow == ("opa_eval" if opa_module.abi[1] >= 2 else "context")
     assert info.entrypoints == ENTRYPOINTS
     assert info.required_builtins == sorted(BUILTINS)
-    assert info.initial_memory_pages == 2
+    assert info.initial_memory_pages == 5  # max(declared minimum 2, 5) like OPA's SDK and Burrego
     assert info.entrypoint_name(13) == "test/response"
     assert info.entrypoint_name(99) is None
     assert preflight.entrypoints(opa_module) == ENTRYPOINTS

@@ -1,4 +1,4 @@
-"""Kubewarden host capabilities answered offline (compat §3).
+"""Kubewarden host capabilities answered offline (docs/kubewarden-compat.md §9).
 
 * :func:`build_host_capabilities` → :class:`HostCapabilities` (the provider engines call),
 * :class:`ClusterSnapshot` (Kubernetes objects from files),

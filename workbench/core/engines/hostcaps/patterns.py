@@ -1,4 +1,4 @@
-"""Host-capability allow lists (compat §3.4).
+"""Host-capability allow lists (docs/kubewarden-compat.md §9.2).
 
 Patterns: ``*`` (everything), an exact leaf (``oci/v1/verify``) or a prefix wildcard
 ending in ``/*`` (``oci/*``, ``oci/v1/*``). Anything else is rejected: an empty

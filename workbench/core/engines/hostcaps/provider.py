@@ -1,4 +1,4 @@
-"""The host-capability provider engines call for ``__host_call`` / ``host.call`` (compat §3).
+"""The host-capability provider engines call for ``__host_call`` / ``host.call`` (docs/kubewarden-compat.md §9).
 
 Dispatch (``crates/policy-evaluator/src/runtimes/callback.rs``): the binding must be
 ``kubewarden``; ``tracing/log`` becomes a policy log record and is never gated nor
@@ -24,7 +24,8 @@ from workbench.core.engines.hostcaps.crypto import is_certificate_trusted
 from workbench.core.engines.hostcaps.patterns import CapabilityAllowList
 from workbench.core.engines.hostcaps.session import CallbackRequest, SessionRecorder, SessionReplayer
 from workbench.core.engines.hostcaps.snapshot import ClusterSnapshot
-from workbench.core.errors import HostCapabilityError
+from workbench.core.errors import HostCapabilityError, WorkbenchError
+from workbench.core.yamlio import loads_json
 
 __all__ = ["HostCapabilities", "build_host_capabilities", "parse_callback_request"]
 
@@ -54,9 +55,17 @@ _V2_VERIFY = {
 
 def _decode(path: str, payload: bytes) -> Any:
     try:
-        return json.loads(payload)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return loads_json(payload, "the payload", error=HostCapabilityError)
+    except HostCapabilityError as exc:
         raise HostCapabilityError(f"Cannot decode the {path} request: {exc}") from None
+
+
+def _lenient(text: str) -> Any:
+    """JSON when ``text`` is (bounded) JSON, else the text itself (for the history and the log)."""
+    try:
+        return loads_json(text, "value", error=HostCapabilityError)
+    except HostCapabilityError:
+        return text
 
 
 def _object(path: str, value: Any, required: Iterable[str]) -> dict[str, Any]:
@@ -81,7 +90,7 @@ def parse_callback_request(namespace: str, operation: str, payload: bytes) -> Ca
     if namespace == "kubernetes":
         if operation == "list_resources_by_namespace":
             d = _object(path, data, ("api_version", "kind", "namespace"))
-            keys = ("api_version", "kind", "namespace", "label_selector", "field_selector", "field_masks")
+            keys: tuple[str, ...] = ("api_version", "kind", "namespace", "label_selector", "field_selector", "field_masks")
             return CallbackRequest("KubernetesListResourceNamespace", {k: d.get(k) for k in keys})
         if operation == "list_resources_all":
             d = _object(path, data, ("api_version", "kind"))
@@ -181,6 +190,10 @@ class HostCapabilities:
             request = parse_callback_request(namespace, operation, payload)
         except HostCapabilityError as exc:
             return self._refuse(sink, binding, namespace, operation, payload, str(exc))
+        except (TypeError, ValueError, KeyError, AttributeError, RecursionError) as exc:  # wrongly typed fields
+            return self._refuse(
+                sink, binding, namespace, operation, payload, f"Cannot decode the {path} request: {_describe(exc)}"
+            )
         if namespace == "kubernetes" and operation in _K8S_RESOURCE_CALLS:
             resource = (str(request.fields.get("api_version")), str(request.fields.get("kind")))
             if resource not in self.context_aware:
@@ -203,6 +216,11 @@ class HostCapabilities:
                 ok = True
             except HostCapabilityError as exc:
                 ok, data = False, str(exc)
+            except WorkbenchError as exc:
+                ok, data = False, f"{path}: {exc}"
+            except (TypeError, ValueError, KeyError, AttributeError, RecursionError) as exc:
+                # a field of the wrong type reached the offline answer (e.g. a list as label selector)
+                ok, data = False, f"Cannot decode the {path} request: {_describe(exc)}"
             if self.recorder is not None:
                 self.recorder.record(request, ok, data)
         elapsed = time.perf_counter() - started
@@ -212,10 +230,13 @@ class HostCapabilities:
         return data.encode("utf-8")
 
     def close(self) -> None:
-        """End of the run: warn (once) about recorded responses a replay did not use, like kwctl."""
+        """End of the run: write the recorded session (atomically) and warn (once) about recorded
+        responses a replay did not use, like kwctl."""
         if self._closed:
             return
         self._closed = True
+        if self.recorder is not None:
+            self.recorder.save()
         if self.replayer is not None and self.replayer.remaining:
             self.log(
                 LogRecord(
@@ -229,12 +250,12 @@ class HostCapabilities:
     # -- helpers ----------------------------------------------------------------------
     def _trace(self, sink: Callable[[LogRecord], None], payload: bytes) -> None:
         try:
-            event = json.loads(payload)
-        except (UnicodeDecodeError, json.JSONDecodeError):
+            event = loads_json(payload, "tracing event", error=HostCapabilityError)
+        except HostCapabilityError:
             sink(LogRecord(level="info", message=payload.decode("utf-8", "replace"), source="policy"))
             return
         if not isinstance(event, dict):
-            sink(LogRecord(level="info", message=json.dumps(event), source="policy"))
+            sink(LogRecord(level="info", message=payload.decode("utf-8", "replace"), source="policy"))
             return
         fields = dict(event)
         level = _LEVELS.get(str(fields.pop("level", "info")).lower(), "info")
@@ -295,11 +316,7 @@ class HostCapabilities:
         self, sink: Callable[[LogRecord], None], binding: str, namespace: str, operation: str, payload: bytes,
         ok: bool, data: str, source: str, elapsed: float, request: CallbackRequest | None,
     ) -> None:  # fmt: skip
-        text = payload.decode("utf-8", "replace")
-        try:
-            decoded_request: Any = json.loads(text)
-        except json.JSONDecodeError:
-            decoded_request = text
+        decoded_request: Any = _lenient(payload.decode("utf-8", "replace"))
         entry: dict[str, Any] = {
             "binding": binding,
             "namespace": namespace,
@@ -311,10 +328,7 @@ class HostCapabilities:
             "elapsed_s": elapsed,
         }
         if ok:
-            try:
-                entry["response"] = json.loads(data)
-            except json.JSONDecodeError:
-                entry["response"] = data
+            entry["response"] = _lenient(data)
         else:
             entry["error"] = data
         with self._lock:
@@ -328,6 +342,12 @@ class HostCapabilities:
                 fields={"binding": binding, "request": decoded_request},
             )
         )
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, RecursionError):
+        return "the request is nested too deeply"
+    return f"a field has the wrong type or value ({type(exc).__name__}: {exc})"
 
 
 def _str(fields: dict[str, Any], key: str) -> str:

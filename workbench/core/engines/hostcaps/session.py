@@ -1,4 +1,4 @@
-"""Record and replay host-capability interactions in kwctl's session file format (compat §3.3).
+"""Record and replay host-capability interactions in kwctl's session file format (docs/kubewarden-compat.md §10).
 
 A session file is a YAML list written in call order::
 
@@ -23,18 +23,17 @@ without ``field_masks`` still match).
 from __future__ import annotations
 
 import dataclasses
-import os
-import tempfile
 import threading
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from workbench.core.errors import HostCapabilityError, InputError
-from workbench.core.yamlio import dump_yaml
+from workbench.core.yamlio import atomic_write, dump_yaml, load_yaml, loads_json, read_text
 
-__all__ = ["CallbackRequest", "SessionRecorder", "SessionReplayer"]
+__all__ = ["CallbackRequest", "SessionRecorder", "SessionReplayer", "check_record_path"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -55,10 +54,7 @@ class CallbackRequest:
             raise InputError(f"recorded request is not tagged with a request type: {text[:60]!r}")
         first, _, rest = stripped.partition("\n")
         tag, _, inline = first[1:].partition(" ")
-        try:
-            body = yaml.safe_load(inline + "\n" + rest) if (inline or rest.strip()) else {}
-        except yaml.YAMLError as exc:
-            raise InputError(f"recorded {tag} request is not valid YAML: {exc}") from None
+        body = load_yaml(inline + "\n" + rest, f"recorded {tag} request") if (inline or rest.strip()) else {}
         if body is None:
             body = {}
         if not isinstance(body, dict):
@@ -85,30 +81,54 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 _SessionDumper.add_representer(str, _represent_str)
 
 
+def check_record_path(record_path: str | Path, inputs: Iterable[str | Path | None]) -> None:
+    """Refuse a session record path that is one of the run's inputs (module, request, settings,
+    snapshot, replay session): recording would overwrite it. Raises InputError."""
+    target = Path(record_path)
+    for item in inputs:
+        if item is None or str(item) == "-":
+            continue
+        source = Path(item)
+        try:
+            same = target.resolve() == source.resolve() or (
+                target.exists() and source.exists() and target.samefile(source)
+            )
+        except OSError:
+            same = False
+        if same:
+            raise InputError(
+                f"refusing to record host capabilities interactions into {target}: it is an input of this run ({source})"
+            )
+
+
 class SessionRecorder:
-    """Appends every exchange to ``path`` (the file is rewritten atomically after each call)."""
+    """Collects every exchange; :meth:`save` writes them to ``path`` atomically.
+
+    Nothing is written when the recorder is created: the file appears (or is replaced) only
+    when the run ends (:meth:`save`, called by the provider's ``close``), so pointing the
+    record path at an input never destroys it before it is read (see also
+    :func:`check_record_path`).
+    """
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.entries: list[dict[str, Any]] = []
         self._lock = threading.Lock()
-        self._flush()
+        if self.path.is_dir():
+            raise InputError(f"cannot record host capabilities interactions into {self.path}: it is a directory")
 
     def record(self, request: CallbackRequest, ok: bool, data: str) -> None:
         response = {"type": "Success", "payload": data} if ok else {"type": "Error", "message": data}
         with self._lock:
             self.entries.append({"type": "Exchange", "request": request.to_yaml(), "response": response})
-            self._flush()
 
-    def _flush(self) -> None:
-        text = dump_yaml(self.entries, _SessionDumper, width=100000) if self.entries else "[]\n"
-        directory = self.path.parent if str(self.path.parent) else Path(".")
+    def save(self) -> None:
+        """Write the session file (atomically; ``[]`` when there were no exchanges)."""
+        with self._lock:
+            text = dump_yaml(self.entries, _SessionDumper, width=100000) if self.entries else "[]\n"
         try:
-            fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{self.path.name}.")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-            os.replace(tmp, self.path)
-        except OSError as exc:
+            atomic_write(self.path, text)
+        except InputError as exc:
             raise InputError(f"cannot write the host capabilities session {self.path}: {exc}") from None
 
 
@@ -117,12 +137,9 @@ class SessionReplayer:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        try:
-            data = yaml.safe_load(self.path.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise InputError(f"cannot read the host capabilities session {self.path}: {exc}") from None
-        except yaml.YAMLError as exc:
-            raise InputError(f"host capabilities session {self.path} is not valid YAML: {exc}") from None
+        data = load_yaml(
+            read_text(self.path, "host capabilities session"), f"host capabilities session {self.path}"
+        )
         if data is None:
             data = []
         if not isinstance(data, list):
@@ -147,6 +164,45 @@ class SessionReplayer:
             else:
                 raise InputError(f"{where}: response type must be Success or Error, not {kind!r}")
         self._lock = threading.Lock()
+
+    def take_kubernetes_inventory(
+        self, resources: Iterable[tuple[str, str]]
+    ) -> tuple[dict[tuple[str, str], list[dict[str, Any]]], dict[tuple[str, str], str]]:
+        """Take out of the session what kwctl's Rego runtime pre-fetches for each granted resource
+        type: the ``KubernetesListResourceAll`` answer (no selectors) and the
+        ``KubernetesGetResourcePluralName`` answer, in any order. Returns ``(lists, plural names)``
+        keyed by ``(api_version, kind)``; entries not taken stay for :attr:`remaining`."""
+        wanted = {(str(a), str(k)) for a, k in resources}
+        lists: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        plurals: dict[tuple[str, str], str] = {}
+        keep: list[tuple[CallbackRequest, bool, str]] = []
+        with self._lock:
+            for entry in self._queue:
+                request, ok, data = entry
+                fields = request.fields
+                key = (str(fields.get("api_version")), str(fields.get("kind")))
+                if ok and key in wanted:
+                    if (
+                        request.variant == "KubernetesListResourceAll"
+                        and key not in lists
+                        and fields.get("label_selector") is None
+                        and fields.get("field_selector") is None
+                    ):
+                        where = f"host capabilities session {self.path}: the {key[0]}/{key[1]} list"
+                        value = loads_json(data, where)
+                        items = value.get("items") if isinstance(value, dict) else None
+                        if not isinstance(items, list):
+                            raise InputError(f"{where} is not a Kubernetes list (no `items` array)")
+                        lists[key] = [item for item in items if isinstance(item, dict)]
+                        continue
+                    if request.variant == "KubernetesGetResourcePluralName" and key not in plurals:
+                        plural = loads_json(data, f"host capabilities session {self.path}: a plural name")
+                        if isinstance(plural, str):
+                            plurals[key] = plural
+                            continue
+                keep.append(entry)
+            self._queue = keep
+        return lists, plurals
 
     def next(self, request: CallbackRequest) -> tuple[bool, str]:
         with self._lock:

@@ -19,8 +19,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from workbench.core.engines.hostcaps.selectors import (
     match_fields,
     match_labels,
@@ -28,6 +26,7 @@ from workbench.core.engines.hostcaps.selectors import (
     parse_label_selector,
 )
 from workbench.core.errors import HostCapabilityError, InputError
+from workbench.core.yamlio import load_yaml_all, read_text
 
 __all__ = ["CLUSTER_SCOPED_KINDS", "ClusterSnapshot", "apply_field_masks", "plural_name"]
 
@@ -144,7 +143,7 @@ class ClusterSnapshot:
             raise InputError(f"cluster snapshot {path} does not exist")
         snapshot = cls(source=str(path))
         for file in files:
-            snapshot.load_text(file.read_text(encoding="utf-8"), origin=str(file))
+            snapshot.load_text(read_text(file, "cluster snapshot file"), origin=str(file))
         return snapshot
 
     @classmethod
@@ -159,10 +158,8 @@ class ClusterSnapshot:
         return snapshot
 
     def load_text(self, text: str, *, origin: str) -> None:
-        try:
-            documents = list(yaml.safe_load_all(text))
-        except yaml.YAMLError as exc:
-            raise InputError(f"cluster snapshot {origin} is not valid YAML: {exc}") from None
+        # bounded: nesting depth and alias expansion (see workbench.core.yamlio)
+        documents = load_yaml_all(text, f"cluster snapshot {origin}")
         for index, document in enumerate(documents):
             if document is None:
                 continue

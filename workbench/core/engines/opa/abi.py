@@ -51,14 +51,17 @@ from workbench.core.errors import (
     UnsupportedAbiError,
     WorkbenchError,
 )
+from workbench.core.yamlio import loads_json
 
 __all__ = [
+    "MIN_INITIAL_PAGES",
     "PAGE_SIZE",
     "TIMEOUT_MESSAGE",
     "BuiltinDispatcher",
     "Deadline",
     "OpaInstance",
     "check_opa_exports",
+    "initial_pages",
     "rego_text",
 ]
 
@@ -276,6 +279,36 @@ class Deadline:
         self.cancelled = False
 
 
+#: OPA's JS SDK and Burrego start an OPA module with at least this many pages: ``opa build`` may
+#: declare a minimum below the end of its data segments (it fixes the minimum before adding the last data)
+MIN_INITIAL_PAGES = 5
+
+
+def initial_pages(declared_min: int, declared_max: int | None, memory_limit: int | None) -> int:
+    """Pages to create ``env.memory`` with: max(declared minimum, 5), within the memory cap and the
+    declared maximum (never below the declared minimum)."""
+    pages = max(declared_min, MIN_INITIAL_PAGES)
+    if memory_limit is not None:
+        pages = min(pages, max(declared_min, memory_limit // PAGE_SIZE))
+    if declared_max is not None:
+        pages = min(pages, max(declared_min, declared_max))
+    return pages
+
+
+def _id_map(value: Any, export: str) -> dict[str, int]:
+    """A ``builtins``/``entrypoints`` map must be an object of name -> non-negative i32 id."""
+    if not isinstance(value, dict):
+        raise UnsupportedAbiError(f"unsupported OPA ABI: `{export}` did not return an object")
+    out: dict[str, int] = {}
+    for key, item in value.items():
+        if isinstance(item, bool) or not isinstance(item, int) or not 0 <= item < 2**31:
+            raise UnsupportedAbiError(
+                f"unsupported OPA ABI: `{export}` maps {str(key)[:80]!r} to {str(item)[:80]!r}, not to an id"
+            )
+        out[str(key)] = item
+    return out
+
+
 class OpaInstance:
     """One instantiated OPA module in its own store, reusable across evaluations."""
 
@@ -289,7 +322,10 @@ class OpaInstance:
         memory_limit: int | None = None,
         deadline: Deadline | None = None,
         hold_ticker: bool = False,
+        timeout: float | None = None,
     ) -> None:
+        """``timeout`` bounds the guest code run while setting up (start function, ``builtins`` and
+        ``entrypoints`` maps), like every evaluation; ``memory_limit`` caps the store from the start."""
         export_names = {e.name for e in module.exports}
         check_opa_exports(export_names)
         self._dispatcher = dispatcher
@@ -308,16 +344,20 @@ class OpaInstance:
         self._ticking = False
         self._release_ticker: weakref.finalize | None = None
 
-        min_pages = 2
+        min_pages, max_pages = 2, None
         for imp in module.imports:
             if imp.module == "env" and imp.name == "memory" and isinstance(imp.type, wasmtime.MemoryType):
-                min_pages = imp.type.limits.min
+                min_pages, max_pages = imp.type.limits.min, imp.type.limits.max
         if memory_limit is not None and min_pages * PAGE_SIZE > memory_limit:
             raise PolicyTrap(
                 f"the policy needs at least {min_pages * PAGE_SIZE} bytes of memory, more than the "
                 f"memory limit of {memory_limit} bytes"
             )
-        self.memory = wasmtime.Memory(self.store, wasmtime.MemoryType(wasmtime.Limits(min_pages, None)))
+        pages = initial_pages(min_pages, max_pages, memory_limit)
+        try:
+            self.memory = wasmtime.Memory(self.store, wasmtime.MemoryType(wasmtime.Limits(pages, None)))
+        except wasmtime.WasmtimeError as exc:  # e.g. the address space cannot hold the reservation
+            raise PolicyTrap(f"cannot create the policy's memory of {pages} pages: {exc}") from None
         self._mem_ref = ctypes.byref(self.memory._memory)
         linker = wasmtime.Linker(engine)
         linker.define(self.store, "env", "memory", self.memory)
@@ -327,7 +367,7 @@ class OpaInstance:
             linker.define(
                 self.store, "env", f"opa_builtin{arity}", self._host_func(arity + 2, 1, self._builtin)
             )
-        instance = self._guard(lambda: linker.instantiate(self.store, module), None)
+        instance = self._guard(lambda: linker.instantiate(self.store, module), timeout)
         exports = instance.exports(self.store)
 
         major = exports["opa_wasm_abi_version"]
@@ -372,15 +412,13 @@ class OpaInstance:
                 self._dump_json(ctx, calls["entrypoints"](ctx)),
             )
 
-        builtins_map, entrypoints_map = self._guard(read_maps, None)
-        if not isinstance(builtins_map, dict) or not isinstance(entrypoints_map, dict):
-            raise UnsupportedAbiError("unsupported OPA ABI: `builtins`/`entrypoints` did not return objects")
+        builtins_map, entrypoints_map = self._guard(read_maps, timeout)
         #: builtin name -> id (only the builtins the host must supply)
-        self.builtins: dict[str, int] = {str(k): int(v) for k, v in builtins_map.items()}
+        self.builtins: dict[str, int] = _id_map(builtins_map, "builtins")
         self.builtin_names: dict[int, str] = {v: k for k, v in self.builtins.items()}
         #: entrypoint name -> id
-        self.entrypoints: dict[str, int] = {str(k): int(v) for k, v in entrypoints_map.items()}
-        self.base_heap_ptr: int = self._guard(lambda: self._heap_get(ctx), None)
+        self.entrypoints: dict[str, int] = _id_map(entrypoints_map, "entrypoints")
+        self.base_heap_ptr: int = self._guard(lambda: self._heap_get(ctx), timeout)
         self.data_addr = 0
         self.data_heap_ptr = self.base_heap_ptr
         self.data_json: bytes | None = None
@@ -520,7 +558,8 @@ class OpaInstance:
     def _dump_json(self, ctx: Any, value_addr: int) -> Any:
         if value_addr == 0:
             return None
-        return loads(self._read_cstr(ctx, self._json_dump(ctx, value_addr)))
+        text = self._read_cstr(ctx, self._json_dump(ctx, value_addr))
+        return loads_json(text, "the module's builtins/entrypoints map", error=UnsupportedAbiError)
 
     def memory_size(self) -> int:
         """Current linear memory size in bytes."""

@@ -4,7 +4,7 @@ Shared by every Rego engine — the OPA Wasm ABI engine
 (:class:`~workbench.core.engines.opa.engine.OpaEngine`) and the Rego-from-source
 interpreter (:class:`~workbench.core.engines.rego_source.RegoSourceEngine`) — so
 that both see exactly the same documents and are judged by the same rules
-(compat §2.5/§2.6):
+(docs/kubewarden-compat.md §7):
 
 * **opa** (kube-mgmt style): ``input = {"request": <request>}``, ``data =
   settings`` plus ``data.kubernetes`` (context-aware inventory); the entrypoint's

@@ -1,4 +1,4 @@
-"""OPA / Gatekeeper execution modes over the OPA Wasm ABI (Kubewarden's Rego runtime, compat §2.5/2.6).
+"""OPA / Gatekeeper execution modes over the OPA Wasm ABI (Kubewarden's Rego runtime, docs/kubewarden-compat.md §7).
 
 * **opa**: ``input = {"request": <request>}``, ``data = settings`` (+
   ``data.kubernetes`` inventory); the result set's ``[0].result.response`` is
@@ -13,7 +13,7 @@ by every evaluation) and rebuilt after a trap, timeout or cancellation.
 
 from __future__ import annotations
 
-import json
+import functools
 import threading
 import time
 from collections.abc import Callable
@@ -30,6 +30,7 @@ from workbench.core.engines.base import (
 from workbench.core.engines.opa import adapters, preflight
 from workbench.core.engines.opa.abi import Deadline, OpaInstance
 from workbench.core.engines.opa.adapters import CANNOT_INTERPRET, GATEKEEPER_RAW
+from workbench.core.engines.opa.builtins.profile import missing_builtin_error, profile_missing_builtins
 from workbench.core.engines.response import AdmissionResponse, internal_error
 from workbench.core.errors import (
     BuiltinError,
@@ -38,6 +39,7 @@ from workbench.core.errors import (
     ModuleError,
     SettingsError,
 )
+from workbench.core.yamlio import loads_json
 
 if TYPE_CHECKING:
     from workbench.core.module import PolicyModule
@@ -45,6 +47,22 @@ if TYPE_CHECKING:
 __all__ = ["CANNOT_INTERPRET", "GATEKEEPER_RAW", "OpaEngine"]
 
 _encode = adapters.encode_json
+
+
+def _call_registered(entry: Callable[[Any, list[Any]], Any], engine: OpaEngine, args: list[Any]) -> Any:
+    return entry(engine._builtin_ctx, args)
+
+
+class _BadResult(EvaluationError):
+    """The module's result set is not JSON within the decoding bounds."""
+
+
+def _decode_result(raw: bytes) -> Any:
+    """The result set text of an evaluation, decoded with the bounds of every untrusted document."""
+    try:
+        return loads_json(raw, "the policy's result set", error=_BadResult)
+    except _BadResult as exc:
+        raise _BadResult(f"Cannot deserialize policy evaluation result: {exc}") from None
 
 
 class OpaEngine:
@@ -60,9 +78,15 @@ class OpaEngine:
         self.options = options or EngineOptions()
         self._engine = runtime.shared_engine()
         self._compiled = preflight.compiled_module(module, use_cache=self.options.use_cache)
-        self.info = preflight.inspect_opa_module(module)
+        self.info = preflight.inspect_opa_module(
+            module, timeout=self.options.timeout, memory_limit=self.options.memory_limit
+        )
         self._builtins = self._resolve_builtins()
         self.missing = sorted(name for name in self.info.builtins if name not in self._builtins)
+        # the builtin profile (kubewarden) may withhold more; see docs/builtins.md
+        self.missing = sorted(
+            {*self.missing, *profile_missing_builtins(self.info.builtins, self.options.builtin_options)}
+        )
         self._default_entrypoint = self.options.entrypoint
         self._default_entrypoint_id: int | None = None
         self._static_warnings = preflight.mode_warnings(module, execution_mode, self.options.entrypoint)
@@ -98,7 +122,7 @@ class OpaEngine:
         """Static mode/entrypoint warnings plus what evaluations revealed (deduplicated)."""
         out = [*self._static_warnings]
         if self.missing:
-            out.append(str(MissingBuiltinError(self.missing)))
+            out.append(str(missing_builtin_error(self.missing, self.options.builtin_options)))
         out.extend(w for w in self._dynamic_warnings if w not in out)
         return out
 
@@ -130,7 +154,7 @@ class OpaEngine:
                 continue
             entry = REGISTRY.get(name)
             if entry is not None:
-                table[name] = lambda args, b=entry: b(self._builtin_ctx, args)
+                table[name] = functools.partial(_call_registered, entry, self)
         return table
 
     @staticmethod
@@ -173,6 +197,7 @@ class OpaEngine:
                 memory_limit=self.options.memory_limit,
                 deadline=self._deadline,
                 hold_ticker=True,
+                timeout=self.options.timeout,
             )
             self._instance = instance
         return instance
@@ -181,7 +206,7 @@ class OpaEngine:
         from workbench.core.engines.opa.builtins._registry import BuiltinContext, BuiltinOptions
 
         if self.missing:
-            raise MissingBuiltinError(self.missing)
+            raise missing_builtin_error(self.missing, self.options.builtin_options)
         self._deadline.reset_cancel()
         if self.options.cancel is not None:
             self.options.cancel.check_evaluation()
@@ -208,11 +233,32 @@ class OpaEngine:
         """
         if self._inventory_built:
             return self._inventory
-        inventory = adapters.build_inventory(
-            self.execution_mode, self.options.context_aware_resources, self.options.cluster_snapshot
-        )
+        replayer = getattr(self.options.host_capabilities, "replayer", None)
+        if replayer is not None and self.options.context_aware_resources and self.options.cluster_snapshot is None:
+            inventory: dict[str, Any] | None = self._replayed_inventory(replayer)
+        else:
+            inventory = adapters.build_inventory(
+                self.execution_mode, self.options.context_aware_resources, self.options.cluster_snapshot
+            )
         self._inventory, self._inventory_built = inventory, True
         return inventory
+
+    def _replayed_inventory(self, replayer: Any) -> dict[str, Any]:
+        """The inventory from a replayed kwctl session: its list-all and plural-name answers for the
+        granted resource types (kwctl's Rego runtime pre-fetches exactly those)."""
+        from workbench.core.engines.hostcaps.snapshot import plural_name
+        from workbench.core.engines.opa.inventory import inventory_from_lists
+
+        resources = [(str(a), str(k)) for a, k in self.options.context_aware_resources]
+        lists, plurals = replayer.take_kubernetes_inventory(resources)
+        for api_version, kind in resources:
+            if (api_version, kind) not in lists:
+                self._emit(
+                    "warning",
+                    f"the replayed session {replayer.path} has no list of {api_version}/{kind} objects: "
+                    "the policy sees none",
+                )
+        return inventory_from_lists(self.execution_mode, lists, plurals, plural_name)
 
     def _data_for(self, settings: dict[str, Any]) -> bytes:
         if self.execution_mode == "gatekeeper":
@@ -253,7 +299,14 @@ class OpaEngine:
             else:
                 input_json = adapters.opa_input_json(request_json)
             data_json = self._data_for(settings)
-            output = json.loads(self._run(input_json, data_json, entrypoint_id))
+            try:
+                output = _decode_result(self._run(input_json, data_json, entrypoint_id))
+            except _BadResult as exc:
+                return ValidationOutcome(
+                    response=internal_error(uid, str(exc)),
+                    logs=list(self._logs),
+                    elapsed_s=time.perf_counter() - started,
+                )
             if self.execution_mode == "gatekeeper":
                 response = self._gatekeeper_response(uid, output)
             else:
@@ -306,6 +359,9 @@ class OpaEngine:
         if self._unregister_cancel is not None:
             self._unregister_cancel()
             self._unregister_cancel = None
+        closer = getattr(self.options.host_capabilities, "close", None)
+        if closer is not None:
+            closer()  # a replayed session warns about interactions the run did not use
 
     # -- raw evaluation API ---------------------------------------------------------
     def evaluate(self, input: Any, data: Any = None, entrypoint: str | int | None = None) -> list[Any]:
@@ -315,7 +371,10 @@ class OpaEngine:
         with self._lock:
             self._begin()
             entrypoint_id = self.resolve_entrypoint(entrypoint)
-            result = json.loads(self._run(input_json, data_json, entrypoint_id))
+            try:
+                result = _decode_result(self._run(input_json, data_json, entrypoint_id))
+            except _BadResult as exc:
+                raise EvaluationError(str(exc)) from None
         if not isinstance(result, list):
             raise EvaluationError(f"the policy returned a result set that is not an array: {result!r}")
         return result

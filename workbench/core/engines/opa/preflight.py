@@ -19,6 +19,7 @@ import wasmtime
 
 from workbench.core import cache
 from workbench.core.engines import runtime
+from workbench.core.engines.base import DEFAULT_MEMORY_LIMIT, DEFAULT_TIMEOUT
 from workbench.core.engines.opa.abi import OpaInstance, check_opa_exports
 from workbench.core.errors import InputError, ModuleError
 
@@ -90,8 +91,17 @@ def compiled_module(module: PolicyModule | Any, *, use_cache: bool = True) -> wa
         raise ModuleError(f"the file is not a valid WebAssembly module: {exc}") from None
 
 
-def inspect_opa_module(module: PolicyModule | Any) -> OpaModuleInfo:
-    """ABI version, entrypoints and required builtins (UnsupportedAbiError for non-1.x modules)."""
+def inspect_opa_module(
+    module: PolicyModule | Any,
+    *,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    memory_limit: int = DEFAULT_MEMORY_LIMIT,
+) -> OpaModuleInfo:
+    """ABI version, entrypoints and required builtins (UnsupportedAbiError for non-1.x modules).
+
+    The module's own code (start function, the ``builtins``/``entrypoints`` maps) runs under
+    ``timeout`` and ``memory_limit`` like any evaluation: EvaluationTimeout / PolicyTrap.
+    """
     _, sha = _data_and_hash(module)
     with _lock:
         found = _memo.get(sha)
@@ -99,7 +109,10 @@ def inspect_opa_module(module: PolicyModule | Any) -> OpaModuleInfo:
         return found
     compiled = compiled_module(module)
     check_opa_exports({e.name for e in compiled.exports})
-    instance = OpaInstance(runtime.shared_engine(), compiled, dispatcher=None, memory_limit=None)
+    instance = OpaInstance(
+        runtime.shared_engine(), compiled, dispatcher=None, memory_limit=memory_limit, timeout=timeout
+    )
+    instance.close()
     info = OpaModuleInfo(
         abi_version=instance.abi_version,
         entrypoints=dict(instance.entrypoints),

@@ -396,11 +396,30 @@ def test_parse_rsa_private_key_jwk(rsa_key: rsa.RSAPrivateKey) -> None:
     jwk = call("crypto.x509.parse_rsa_private_key", pem)
     n = int.from_bytes(base64.urlsafe_b64decode(jwk["n"] + "=="), "big")
     assert jwk["kty"] == "RSA" and jwk["e"] == "AQAB" and n == rsa_key.public_key().public_numbers().n
-    ec_jwk = call(
-        "crypto.x509.parse_rsa_private_key",
-        _pem_private(ec.generate_private_key(ec.SECP256R1()), serialization.PrivateFormat.PKCS8),
-    )
-    assert ec_jwk == {"kty": "EC"}  # OPA's internal jwk type marshals only its headers
+    # an EC key gives the whole EC JWK, as OPA v1.20.2 does (not just {"kty": "EC"})
+    for curve, size in ((ec.SECP256R1(), 32), (ec.SECP384R1(), 48), (ec.SECP521R1(), 66)):
+        ec_key = ec.generate_private_key(curve)
+        for fmt in (serialization.PrivateFormat.PKCS8, serialization.PrivateFormat.TraditionalOpenSSL):
+            ec_jwk = call("crypto.x509.parse_rsa_private_key", _pem_private(ec_key, fmt))
+            assert sorted(ec_jwk) == ["crv", "d", "kty", "x", "y"] and ec_jwk["kty"] == "EC"
+            assert ec_jwk["crv"] == f"P-{curve.key_size}"
+            raw = {k: base64.urlsafe_b64decode(ec_jwk[k] + "=" * (-len(ec_jwk[k]) % 4)) for k in "xyd"}
+            assert all(len(v) == size for v in raw.values())  # full curve size, leading zeros kept
+            numbers = ec_key.private_numbers()
+            assert int.from_bytes(raw["d"], "big") == numbers.private_value
+            assert int.from_bytes(raw["x"], "big") == numbers.public_numbers.x
+            assert int.from_bytes(raw["y"], "big") == numbers.public_numbers.y
+    # d = 1 (the public point is the P-256 generator): d is left-padded to 32 octets
+    one = ec.derive_private_key(1, ec.SECP256R1())
+    ec_pem = _pem_private(one, serialization.PrivateFormat.TraditionalOpenSSL)
+    assert ec_pem.startswith("-----BEGIN EC PRIVATE KEY-----")
+    assert call("crypto.x509.parse_rsa_private_key", ec_pem) == {
+        "kty": "EC",
+        "crv": "P-256",
+        "d": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAE",
+        "x": "axfR8uEsQkf4vOblY6RA8ncDfYEt6zOg9KE5RdiYwpY",
+        "y": "T-NC4v4af5uO5-tKfA-eFivOM1drMV7Oy7ZAaDe_UfU",
+    }
     ed_pem = _pem_private(ed25519.Ed25519PrivateKey.generate(), serialization.PrivateFormat.PKCS8)
     with pytest.raises(BuiltinError, match=r"invalid key type ed25519\.PrivateKey"):
         call("crypto.x509.parse_rsa_private_key", ed_pem)

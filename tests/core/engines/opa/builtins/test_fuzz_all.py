@@ -4,7 +4,7 @@ For each builtin the arity is the number of positional parameters of its Python 
 (minus the context for ``needs_context`` ones); argument lists of that length are drawn from
 arbitrary JSON values plus Rego sets, mixed with strings shaped like what the builtins parse
 (durations, CIDRs, versions, tokens, PEM headers, layouts ...) so the parsers are reached too.
-Half the argument lists start from real arguments (the shared corpus and OPA's own cases in
+Half the argument lists start from real arguments (the committed conformance corpus and OPA's own cases in
 ``opa_cases/``) with one argument, or one part of it, replaced, so that the builtins are
 reached past their operand checks. A result must be encodable by ``_values.dumps`` (or be
 UNDEFINED). Network builtins are included: with the default (disabled) options they must
@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import SHARED_DIR
+from builtin_corpus import CORPUS_DIR
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -106,10 +106,10 @@ def _arity(name: str) -> int:
 
 
 def _seed_args() -> dict[str, list[list[Any]]]:
-    """Real argument lists per builtin (absent shared folder: only OPA's own cases)."""
+    """Real argument lists per builtin (the committed conformance corpus and OPA's own cases)."""
     seeds: dict[str, list[list[Any]]] = {}
     paths = sorted((Path(__file__).parent / "opa_cases").glob("*.jsonl"))
-    paths += sorted((SHARED_DIR / "conformance" / "builtins").glob("*.jsonl"))
+    paths += sorted(CORPUS_DIR.glob("*.jsonl"))
     for path in paths:
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from workbench.core.engines.opa.builtins.graphql import (
+    _format_gqlparser_error,
     graphql_is_valid,
     graphql_parse,
     graphql_parse_and_verify,
@@ -101,11 +102,33 @@ def test_validation() -> None:
     assert graphql_parse_and_verify("{ nope }", SCHEMA) == [False, {}, {}]
     verified = graphql_parse_and_verify('{ user(id: "1") { id } }', SCHEMA)
     assert verified[0] is True
+    # OPA v1.20.2 formats validation and parse errors alike ("in GraphQL string at location")
     with pytest.raises(
         BuiltinError,
-        match=r'Cannot query field "nope" on type "Query" in GraphQL query string at location 1:3$',
+        match=r'^graphql.parse: Cannot query field "nope" on type "Query" in GraphQL string at location 1:3$',
     ):
         graphql_parse("{ nope }", SCHEMA)
+    with pytest.raises(
+        BuiltinError, match=r"^graphql.parse: Expected Name, found <EOF> in GraphQL string at location 1:2$"
+    ):
+        graphql_parse("{", SCHEMA)
+    with pytest.raises(BuiltinError, match=r"^graphql.parse: .* in GraphQL string at location 1:\d+$"):
+        graphql_parse("{ user }", "type Query {")  # a schema syntax error
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("input:1:3: Cannot query field.\n", "Cannot query field in GraphQL string at location 1:3"),
+        ("input:2:7: a\ninput:3:1: b.\n", "a\ninput:3:1: b in GraphQL string at location 2:7"),
+        ("input:01:3: x", "x in GraphQL string at location 1:3"),
+        ("input: no location", "GraphQL parse error: input: no location"),
+        ("input:a:b: x", "GraphQL parse error: input:a:b: x"),
+    ],
+)
+def test_gqlparser_error_format(text: str, message: str) -> None:
+    """OPA's formatGqlParserError: location when line and column are numbers, else a wrapped error."""
+    assert str(_format_gqlparser_error(text)) == message
 
 
 def test_schema_validity() -> None:

@@ -5,12 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from builtin_corpus import corpus_params
-from helpers import shared_path
+from builtin_corpus import check_corpus_param, corpus_params
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workbench.conformance.builtins import run_case
 from workbench.core.engines.opa.builtins import REGISTRY, UNDEFINED, BuiltinContext
 from workbench.core.engines.opa.builtins import json as json_builtins
 from workbench.core.engines.opa.builtins._values import canonical_key, loads
@@ -23,11 +21,7 @@ NAMES = ("json.marshal_with_options", "json.match_schema", "json.patch", "json.v
 
 @pytest.mark.parametrize("case", corpus_params(*NAMES))
 def testcorpus_params(case: dict | None) -> None:
-    if case is None:
-        shared_path("conformance", "builtins")
-        pytest.fail("corpus present but without cases for these builtins")
-    ok, want, got = run_case(case)
-    assert ok, f"want {want}\ngot  {got}"
+    check_corpus_param(case)
 
 
 def call(name: str, *args: object) -> object:

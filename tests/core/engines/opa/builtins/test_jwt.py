@@ -177,6 +177,29 @@ def test_encode_sign_raw_errors(args: tuple[str, str, str], message: str) -> Non
     assert str(info.value) == f"io.jwt.encode_sign_raw: {message}"
 
 
+_NO_K = (
+    "jwk.Parse: failed to parse sole key: jwk.ParseKey: failed to unmarshal JSON into key (*jwk.symmetricKey): "
+    "failed to unmarshal JSON into key (*jwk.symmetricKey): required field k is missing"
+)
+
+
+@pytest.mark.parametrize("name", ["io.jwt.encode_sign", "io.jwt.encode_sign_raw"])
+def test_symmetric_key_without_k_is_refused(name: str) -> None:
+    """A JWK {"kty":"oct"} without "k" is an error in OPA, never a signature with an empty secret."""
+    if name == "io.jwt.encode_sign":
+        args: tuple[object, ...] = ({"alg": "HS256"}, {"sub": "x"}, {"kty": "oct"})
+    else:
+        args = ('{"alg":"HS256"}', '{"sub":"x"}', '{"kty":"oct"}')
+    with pytest.raises(BuiltinError) as info:
+        call(name, *args)
+    assert str(info.value) == f"{name}: {_NO_K}"
+    # inside a JWK Set the same key is refused with the set's wording
+    with pytest.raises(BuiltinError, match=r'failed to decode key #0 in "keys": .*required field k is missing$'):
+        call("io.jwt.encode_sign", {"alg": "HS256"}, {"sub": "x"}, {"keys": [{"kty": "oct"}]})
+    # with "k" the same call signs
+    assert call(name, *args[:2], {"kty": "oct", "k": "azE"} if name == "io.jwt.encode_sign" else '{"kty":"oct","k":"azE"}')
+
+
 def test_encode_sign_raw_operand_order() -> None:
     with pytest.raises(BuiltinError, match="operand 3 must be string but got number"):
         call("io.jwt.encode_sign_raw", 1, 2, 3)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from typing import Any
 
 import pytest
-from helpers import SHARED_DIR, shared_path
+from builtin_corpus import corpus_lines
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -23,17 +22,14 @@ NAME = "providers.aws.sign_req"
 
 
 def _corpus_cases() -> list[Any]:
-    path = SHARED_DIR / "conformance" / "builtins" / f"{NAME}.jsonl"
-    if not path.exists():
-        return [pytest.param(None, id="no-corpus")]
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return [pytest.param(json.loads(line), id=f"case-{i}") for i, line in enumerate(lines, 1) if line.strip()]
+    return [pytest.param(case, id=f"case-{i}") for i, case in enumerate(corpus_lines(NAME), 1)] or [
+        pytest.param(None, id="no-corpus")
+    ]
 
 
 @pytest.mark.parametrize("case", _corpus_cases())
 def test_corpus(case: dict[str, Any] | None) -> None:
-    shared_path("conformance", "builtins", f"{NAME}.jsonl")
-    assert case is not None
+    assert case is not None, f"no {NAME} case in the committed corpus"
     ok, want, got = run_case(case)
     assert ok, f"want {want}\n got {got}"
 

@@ -5,12 +5,10 @@ from __future__ import annotations
 import math
 
 import pytest
-from builtin_corpus import corpus_params
-from helpers import shared_path
+from builtin_corpus import check_corpus_param, corpus_params
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workbench.conformance.builtins import run_case
 from workbench.core.engines.opa.builtins import RegoSet
 from workbench.core.engines.opa.builtins._gofmt import (
     BIGINT,
@@ -23,17 +21,13 @@ from workbench.core.engines.opa.builtins._gofmt import (
     go_sprintf,
 )
 from workbench.core.engines.opa.builtins._values import OpaFloat, loads
-from workbench.core.engines.opa.builtins.sprintf import go_arg_of, sprintf
+from workbench.core.engines.opa.builtins.sprintf import go_arg_of, opa_atoi64, sprintf
 from workbench.core.errors import BuiltinError
 
 
 @pytest.mark.parametrize("case", corpus_params("sprintf"))
 def testcorpus_params(case: dict | None) -> None:
-    if case is None:
-        shared_path("conformance", "builtins")
-        pytest.fail("conformance corpus present but no sprintf case")
-    ok, want, got = run_case(case)
-    assert ok, f"want {want}\ngot  {got}"
+    check_corpus_param(case)
 
 
 @pytest.mark.parametrize(
@@ -43,10 +37,15 @@ def testcorpus_params(case: dict | None) -> None:
         ("-9223372036854775808", INT64, -(1 << 63)),
         ("9223372036854775808", BIGINT, 1 << 63),
         ("1000.0", INT64, 1000),
-        ("1.5e+18", INT64, 1_500_000_000_000_000_000),
+        ("-0.0", INT64, 0),
+        ("1.000", INT64, 1),
+        ("1.5e+18", FLOAT64, 1.5e18),  # util.Atoi64 takes no exponent; the point makes it a float
         ("3.25", FLOAT64, 3.25),
+        ("2.5e-07", FLOAT64, 2.5e-07),
         ("1e+21", STRING, "1e+21"),
-        ("100000000000000000000.0", STRING, "100000000000000000000.0"),
+        ("1e-10", STRING, "1e-10"),  # an exponent without a point is passed as its text
+        ("1e2", STRING, "1e2"),
+        ("100000000000000000000.0", FLOAT64, 1e20),  # over 19 characters: not util.Atoi64's
         ('"s"', STRING, "s"),
         ("true", STRING, "true"),
         ("null", STRING, "null"),
@@ -55,6 +54,44 @@ def testcorpus_params(case: dict | None) -> None:
 )
 def test_number_and_term_conversion(text: str, kind: str, value: object) -> None:
     assert go_arg_of(loads(text)) == GoArg(kind, value)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "want"),
+    [
+        ("%G", "%!G(string=1e-10)"),
+        ("%g", "%!g(string=1e-10)"),
+        ("%e", "%!e(string=1e-10)"),
+        ("%f", "%!f(string=1e-10)"),
+        ("%d", "%!d(string=1e-10)"),
+        ("%v", "1e-10"),
+        ("%s", "1e-10"),
+        ("%T", "string"),
+    ],
+)
+def test_exponent_without_point_is_a_string_for_every_verb(fmt: str, want: str) -> None:
+    """OPA v1.20.2: sprintf("%G", [1e-10]) is %!G(string=1e-10), not 1E-10 (issue 13)."""
+    assert sprintf(fmt, loads("[1e-10]")) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("0", 0),
+        ("-9223372036854775808", -(1 << 63)),
+        ("9223372036854775807", (1 << 63) - 1),
+        ("9223372036854775808", None),
+        ("12.000", 12),
+        ("12.010", None),
+        ("1e3", None),
+        ("1.0.0", None),
+        ("", None),
+        ("-", None),
+        ("1234567890123456789.0", None),  # 21 characters
+    ],
+)
+def test_opa_atoi64(text: str, want: int | None) -> None:
+    assert opa_atoi64(text) == want
 
 
 def test_sets_print_as_rego_sets() -> None:

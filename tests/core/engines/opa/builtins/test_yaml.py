@@ -6,12 +6,10 @@ import json
 import math
 
 import pytest
-from builtin_corpus import corpus_params
-from helpers import shared_path
+from builtin_corpus import check_corpus_param, corpus_params
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workbench.conformance.builtins import run_case
 from workbench.core.engines.opa.builtins import REGISTRY, BuiltinContext
 from workbench.core.engines.opa.builtins._values import OpaFloat, canonical_key
 from workbench.core.engines.opa.builtins.yaml import YamlError, yaml_marshal, yaml_to_value
@@ -22,11 +20,7 @@ NAMES = ("yaml.is_valid", "yaml.marshal", "yaml.unmarshal")
 
 @pytest.mark.parametrize("case", corpus_params(*NAMES))
 def testcorpus_params(case: dict | None) -> None:
-    if case is None:
-        shared_path("conformance", "builtins")
-        pytest.fail("corpus present but without cases for these builtins")
-    ok, want, got = run_case(case)
-    assert ok, f"want {want}\ngot  {got}"
+    check_corpus_param(case)
 
 
 def call(name: str, *args: object) -> object:

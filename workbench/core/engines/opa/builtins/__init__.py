@@ -11,6 +11,14 @@ from workbench.core.engines.opa.builtins._registry import (
     builtin_error,
     type_error,
 )
+from workbench.core.engines.opa.builtins.profile import (
+    BuiltinProfile,
+    KubewardenMissingBuiltinError,
+    kubewarden_missing_builtins,
+    kubewarden_profile,
+    missing_builtin_error,
+    profile_missing_builtins,
+)
 
 __all__ = [
     "REGISTRY",
@@ -18,8 +26,14 @@ __all__ = [
     "Builtin",
     "BuiltinContext",
     "BuiltinOptions",
+    "BuiltinProfile",
+    "KubewardenMissingBuiltinError",
     "RegoSet",
     "builtin",
     "builtin_error",
+    "kubewarden_missing_builtins",
+    "kubewarden_profile",
+    "missing_builtin_error",
+    "profile_missing_builtins",
     "type_error",
 ]

@@ -150,7 +150,9 @@ def _parse_key(obj: Any) -> Jwk:
                 key.private = PrivateKey("ed25519", seed=seed, pub=x_raw)
         else:
             secret = _b64_field(obj, "k")
-            key.secret = secret if secret is not None else b""
+            if secret is None:  # jwx refuses a symmetric key without "k" (never an empty secret)
+                raise GoError("required field k is missing")
+            key.secret = secret
     except GoError as exc:
         raise GoError(wrap + str(exc)) from None
     return key

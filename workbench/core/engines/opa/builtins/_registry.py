@@ -27,6 +27,7 @@ import time as _time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from workbench.core.engines.opa.builtins.profile import BuiltinProfile
 from workbench.core.errors import BuiltinError
 
 __all__ = [
@@ -108,11 +109,22 @@ class RegoSet:
 
 @dataclasses.dataclass
 class BuiltinOptions:
-    """Switches for builtins that reach outside the sandbox (off by default)."""
+    """How host builtins behave for one module: the profile, and switches for builtins that reach
+    outside the sandbox (off by default).
+
+    ``profile`` (see docs/builtins.md, "Builtin profiles"): :attr:`BuiltinProfile.OPA` gives every
+    OPA builtin with OPA's results (the default, as ``eval``); :attr:`BuiltinProfile.KUBEWARDEN`
+    gives only what Kubewarden's policy-server provides (Burrego's builtins and formatting), as
+    ``run`` emulates it.
+    """
 
     allow_http_send: bool = False
     allow_net_lookup: bool = False
     http_timeout: float = 5.0
+    profile: BuiltinProfile = BuiltinProfile.OPA
+
+    def __post_init__(self) -> None:
+        self.profile = BuiltinProfile(self.profile)  # accepts "kubewarden" / "opa"; anything else: ValueError
 
 
 @dataclasses.dataclass

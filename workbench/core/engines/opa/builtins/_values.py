@@ -46,6 +46,7 @@ class OpaFloat(float):
     """A JSON number that is not an integer literal; remembers its source text."""
 
     __slots__ = ("text",)
+    text: str
 
     def __new__(cls, text: str) -> OpaFloat:
         obj = super().__new__(cls, float(text))

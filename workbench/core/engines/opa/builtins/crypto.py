@@ -301,6 +301,11 @@ def _b64url_int(value: int) -> str:
     return b64encode(value.to_bytes((value.bit_length() + 7) // 8, "big"), url=True, pad=False)
 
 
+def _b64url_fixed(value: int, size: int) -> str:
+    """``value`` as exactly ``size`` big-endian octets (left-padded with zeros), unpadded base64url."""
+    return b64encode(value.to_bytes(size, "big"), url=True, pad=False)
+
+
 def jwk_from_private_key(key: x509.PrivateKey) -> dict[str, Any]:
     """OPA's internal ``jwk.New`` of a private key, as JSON."""
     if key.kind == "rsa":
@@ -316,8 +321,16 @@ def jwk_from_private_key(key: x509.PrivateKey) -> dict[str, Any]:
             "qi": _b64url_int(key.qinv),
         }
     if key.kind == "ecdsa":
-        # OPA's internal jwk.ECDSAPrivateKey only marshals its standard headers
-        return {"kty": "EC"}
+        # v1.20.2 marshals the whole EC key (RFC 7518 section 6.2.2): the curve and the
+        # coordinates and private scalar as big-endian octets of the curve's full size
+        size = x509.CURVE_BY_NAME[key.curve][2]
+        return {
+            "kty": "EC",
+            "crv": key.curve,
+            "x": _b64url_fixed(key.x, size),
+            "y": _b64url_fixed(key.y, size),
+            "d": _b64url_fixed(key.d, size),
+        }
     raise GoError("invalid key type ed25519.PrivateKey")
 
 

@@ -118,18 +118,30 @@ def _syntax_failure(error: gql.GraphQLError, text: str) -> _GraphQLFailure:
             message = "expected at least one definition, found }"  # gqlparser's some() on "{ }"
         if token.kind in _STRING_KINDS:
             column += _STRING_KINDS[token.kind][1]  # gqlparser places a string token after its quotes
-    return _GraphQLFailure(f"{message} in GraphQL string at location {line}:{column}")
+    return _format_gqlparser_error(f"input:{line}:{column}: {message}")
+
+
+def _format_gqlparser_error(text: str) -> _GraphQLFailure:
+    """OPA v1.20.2's ``formatGqlParserError``, shared by parse and validation errors.
+
+    gqlparser's error text (``input:L:C: msg``; a validation error list prints one such
+    line per error, each ending in ``\n``) is split at its first three colons; when line
+    and column are numbers the result is ``<msg> in GraphQL string at location L:C`` with a
+    trailing ``".\n"`` trimmed, otherwise ``GraphQL parse error: <text>``.
+    """
+    parts = text.split(":", 3)
+    if len(parts) == 4 and all(part.isascii() and part.isdigit() for part in parts[1:3]):
+        message = parts[3].lstrip(" ").removesuffix(".\n")
+        return _GraphQLFailure(f"{message} in GraphQL string at location {int(parts[1])}:{int(parts[2])}")
+    return _GraphQLFailure(f"GraphQL parse error: {text}")
 
 
 def _validation_failure(errors: list[gql.GraphQLError]) -> _GraphQLFailure:
-    # gqlparser's error list prints as "input:L:C: msg\n" per error; OPA splits the text at
-    # its first three colons and trims the trailing ".\n".
+    # gqlparser's error list prints as "input:L:C: msg\n" per error
     text = "".join(
         f"input:{_location(e)[0]}:{_location(e)[1]}: {_gqlparser_message(e.message)}\n" for e in errors
     )
-    parts = text.split(":", 3)
-    message = parts[3].lstrip(" ").removesuffix(".\n")
-    return _GraphQLFailure(f"{message} in GraphQL query string at location {parts[1]}:{parts[2]}")
+    return _format_gqlparser_error(text)
 
 
 # --- AST conversion to gqlparser's JSON shape ----------------------------------------------

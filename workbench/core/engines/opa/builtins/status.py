@@ -10,6 +10,9 @@ Statuses (:func:`builtin_status`):
 * ``host``: implemented here and enabled by default;
 * ``disabled``: implemented here but off unless an option enables it (``http.send`` ...);
 * ``missing``: the module would need it from the host and we do not have it.
+
+:func:`kubewarden_status` is the same question under the ``kubewarden`` builtin profile
+(see ``profile.py``): ``native``, ``host`` (in Burrego's table) or ``missing``.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ __all__ = [
     "BuiltinStatus",
     "all_builtins",
     "builtin_status",
+    "kubewarden_status",
 ]
 
 OPA_VERSION = "v1.20.2"
@@ -258,13 +262,19 @@ _NON_NATIVE = {name: (category, deterministic) for name, category, deterministic
 
 @dataclasses.dataclass(frozen=True)
 class BuiltinStatus:
-    """One builtin of the capabilities list and what this host does about it."""
+    """One builtin of the capabilities list and what this host does about it.
+
+    ``status`` is the availability under the ``opa`` builtin profile; ``kubewarden`` the
+    availability under the ``kubewarden`` profile (what Kubewarden's policy-server provides):
+    ``native``, ``host`` or ``missing``.
+    """
 
     name: str
     status: str
     category: str
     deterministic: str
     note: str = ""
+    kubewarden: str = ""
 
     def as_dict(self) -> dict[str, str]:
         return dataclasses.asdict(self)
@@ -293,9 +303,35 @@ def _note(name: str) -> str:
     return ""
 
 
+def kubewarden_status(name: str) -> str:
+    """``"native"``, ``"host"`` or ``"missing"``: the builtin under the ``kubewarden`` profile."""
+    from workbench.core.engines.opa.builtins.profile import BuiltinProfile, profile_provides
+
+    if name in NATIVE_BUILTINS or name in COMPILED_AWAY:
+        return "native"
+    return "host" if profile_provides(BuiltinProfile.KUBEWARDEN, name) else "missing"
+
+
+def _kubewarden_note(name: str) -> str:
+    from workbench.core.engines.opa.builtins.profile import kubewarden_profile
+
+    short = name.rsplit(".", 1)[-1]
+    if short != name and short in kubewarden_profile().builtins:
+        return f"Kubewarden's Burrego registers it as {short!r} (never found)"
+    return ""
+
+
+def _with_profiles(entry: BuiltinStatus) -> BuiltinStatus:
+    note = entry.note
+    extra = _kubewarden_note(entry.name)
+    if extra:
+        note = f"{note}; {extra}" if note else extra
+    return dataclasses.replace(entry, note=note, kubewarden=kubewarden_status(entry.name))
+
+
 def all_builtins() -> list[BuiltinStatus]:
     """Every builtin of the OPA v1.20.2 capabilities (sorted by name), plus any extra
-    builtin registered here, with its status."""
+    builtin registered here, with its status under the ``opa`` and ``kubewarden`` profiles."""
     _load_registry()
     out: list[BuiltinStatus] = []
     for name in sorted(NATIVE_BUILTINS):
@@ -310,4 +346,4 @@ def all_builtins() -> list[BuiltinStatus]:
                 BuiltinStatus(name, status, entry.category, deterministic, "not in the OPA capabilities")
             )
     out.sort(key=lambda s: s.name)
-    return out
+    return [_with_profiles(entry) for entry in out]

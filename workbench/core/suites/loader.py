@@ -1,0 +1,546 @@
+"""Reading ``*.suite.yaml`` files: YAML with line numbers, JSON Schema validation, typed suites.
+
+Every problem is an :class:`InputError` whose message starts with ``FILE:LINE:`` and names
+the field (``cases[3].expect``), so a typo never passes silently and never shows a
+traceback. Relative paths resolve against the suite file's folder. See docs/suites.md.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import functools
+import json
+import re
+from collections.abc import Iterable, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from workbench.core.errors import InputError, WorkbenchError
+from workbench.core.suites.model import CaseSpec, Expectation, PolicySpec, Position, Suite
+from workbench.core.yamlio import load_json_or_yaml, read_text
+
+__all__ = [
+    "SUITE_SUFFIXES",
+    "SuiteError",
+    "discover_suites",
+    "load_suite",
+    "load_suites",
+    "parse_positions",
+    "suite_schema",
+]
+
+SUITE_SUFFIXES = (".suite.yaml", ".suite.yml")
+#: suites are small text files: refuse anything larger (a bounded read)
+MAX_SUITE_BYTES = 16 * 1024 * 1024
+_MAX_ERRORS = 8
+
+
+class SuiteError(InputError):
+    """A suite file that cannot be read; ``file`` and ``line`` say where."""
+
+    def __init__(self, message: str, file: Path | None = None, line: int | None = None) -> None:
+        super().__init__(message)
+        self.file = file
+        self.line = line
+
+
+# -- YAML with positions -----------------------------------------------------------------
+class _Loader(yaml.SafeLoader):
+    """YAML 1.2 booleans (``yes``/``no`` stay strings, as in Kubernetes tooling); duplicate keys are errors."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.copy().items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class Span:
+    """Where a value is written: 1-based line and column of the value (or of its key for
+    mapping entries), and the character offsets of the value node in the text."""
+
+    line: int
+    column: int
+    start: int
+    end: int
+    key_line: int
+    key_column: int
+    key_start: int
+
+
+Path_ = tuple[str | int, ...]
+
+
+def _walk(node: yaml.Node, path: Path_, out: dict[Path_, Span], key: yaml.Node | None) -> None:
+    kline = (key or node).start_mark.line + 1
+    kcol = (key or node).start_mark.column + 1
+    out[path] = Span(
+        node.start_mark.line + 1,
+        node.start_mark.column + 1,
+        node.start_mark.index,
+        node.end_mark.index,
+        kline,
+        kcol,
+        (key or node).start_mark.index,
+    )
+    if isinstance(node, yaml.MappingNode):
+        seen: set[Any] = set()
+        for k, v in node.value:
+            name = k.value if isinstance(k, yaml.ScalarNode) else str(k.start_mark)
+            if name in seen:
+                raise yaml.constructor.ConstructorError(None, None, f"duplicate mapping key {name!r}", k.start_mark)
+            seen.add(name)
+            _walk(v, (*path, name), out, k)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _walk(item, (*path, i), out, None)
+
+
+def parse_positions(text: str, source: str) -> tuple[Any, dict[Path_, Span]]:
+    """The document and a map from each path (keys and list indexes) to its :class:`Span`."""
+    try:
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                return None, {}
+            spans: dict[Path_, Span] = {}
+            _walk(node, (), spans, None)
+            data = loader.construct_document(node)
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise SuiteError(f"{source}:{line or 1}: not valid YAML: {problem}", Path(source), line) from None
+    except (ValueError, TypeError, AttributeError, OverflowError) as exc:
+        raise SuiteError(f"{source}: not valid YAML: {exc}", Path(source)) from None
+    except RecursionError:
+        raise SuiteError(f"{source}: nested too deeply", Path(source)) from None
+    return data, spans
+
+
+def _field(path: Iterable[str | int]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+class _Where:
+    """Turns a path into ``FILE:LINE: field`` using the spans of the parsed file."""
+
+    def __init__(self, file: Path, spans: dict[Path_, Span]) -> None:
+        self.file = file
+        self.spans = spans
+
+    def line(self, path: Sequence[str | int]) -> int:
+        p = tuple(path)
+        while p and p not in self.spans:
+            p = p[:-1]
+        span = self.spans.get(p)
+        return span.key_line if span else 1
+
+    def error(self, path: Sequence[str | int], message: str) -> SuiteError:
+        line = self.line(path)
+        return SuiteError(f"{self.file}:{line}: {_field(path)}: {message}", self.file, line)
+
+
+# -- schema ------------------------------------------------------------------------------
+@functools.cache
+def suite_schema() -> dict[str, Any]:
+    """The JSON Schema of the suite format (shipped in the package)."""
+    text = resources.files("workbench.core.suites").joinpath("suite.schema.json").read_text(encoding="utf-8")
+    return json.loads(text)  # type: ignore[no-any-return]
+
+
+@functools.cache
+def _validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(suite_schema())
+
+
+def _schema_errors(data: Any, where: _Where) -> list[SuiteError]:
+    out: list[tuple[int, SuiteError]] = []
+    for err in _validator().iter_errors(data):
+        path = list(err.absolute_path)
+        if err.validator == "additionalProperties" and isinstance(err.instance, dict):
+            allowed = set((err.schema.get("properties") or {}).keys())
+            extra = [k for k in err.instance if k not in allowed]
+            for key in extra:
+                hint = _close_match(str(key), allowed)
+                e = where.error([*path, key], "unknown key" + (f" (did you mean `{hint}`?)" if hint else ""))
+                out.append((e.line or 0, e))
+            continue
+        if err.validator in ("oneOf", "anyOf") and err.context:
+            # the most specific reason among the alternatives
+            best = jsonschema.exceptions.best_match(err.context)
+            message = best.message if best is not None else err.message
+        else:
+            message = err.message
+        if err.validator == "required" and isinstance(err.instance, dict):
+            message = message.replace("is a required property", "is required")
+        e = where.error(path, message)
+        out.append((e.line or 0, e))
+    out.sort(key=lambda item: item[0])
+    return [e for _, e in out]
+
+
+def _close_match(key: str, allowed: Iterable[str]) -> str | None:
+    import difflib
+
+    found = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+# -- values ------------------------------------------------------------------------------
+def _read_file_value(base: Path, value: str, where: _Where, path: Sequence[str | int], what: str) -> Any:
+    file = (base / value).expanduser()
+    if not file.is_file():
+        raise where.error(path, f"{what} file {value} does not exist (looked for {file})")
+    try:
+        if file.stat().st_size > MAX_SUITE_BYTES:
+            raise where.error(path, f"{what} file {value} is larger than {MAX_SUITE_BYTES // (1024 * 1024)} MiB")
+        return load_json_or_yaml(read_text(file, what), f"{what} file {file}")
+    except SuiteError:
+        raise
+    except WorkbenchError as exc:
+        raise where.error(path, str(exc)) from None
+
+
+def _path_or_object(base: Path, value: Any, where: _Where, path: Sequence[str | int], what: str) -> Any:
+    if isinstance(value, str):
+        return _read_file_value(base, value, where, path, what)
+    return copy.deepcopy(value)
+
+
+def _settings(base: Path, value: Any, where: _Where, path: Sequence[str | int]) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    data = _path_or_object(base, value, where, path, "settings")
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise where.error(path, f"settings must be a mapping, got {type(data).__name__}")
+    return data
+
+
+def _policy(pid: str, raw: dict[str, Any], base: Path, where: _Where) -> PolicySpec:
+    path: list[str | int] = ["policies", pid]
+    context = raw.get("context") or {}
+
+    def local(key: str, value: str | None) -> Path | None:
+        if value is None:
+            return None
+        target = (base / value).expanduser()
+        if not target.exists():
+            raise where.error([*path, "context", key], f"{value} does not exist (looked for {target})")
+        return target
+
+    module = raw["module"]
+    # a registry reference (kubewarden/safe-labels:v1) need not exist here; a local-looking path must
+    local_looking = module.endswith((".wasm", ".rego", ".yaml", ".yml")) or module.startswith((".", "/"))
+    if local_looking and not re.match(r"^[a-z][a-z0-9+.-]*://", module) and not (base / module).expanduser().exists():
+        raise where.error([*path, "module"], f"{module} does not exist (looked for {base / module})")
+    return PolicySpec(
+        id=pid,
+        module=module,
+        base=base,
+        position=Position(where.file, where.line(path)),
+        title=raw.get("title") or pid,
+        description=raw.get("description") or "",
+        settings=_settings(base, raw.get("settings"), where, [*path, "settings"]),
+        execution_mode=raw.get("executionMode"),
+        entrypoint=raw.get("entrypoint"),
+        raw=raw.get("raw"),
+        mode=raw.get("mode"),
+        mutating=raw.get("mutating"),
+        message=raw.get("message"),
+        timeout=raw.get("timeout", 2.0),
+        allow_context_aware=bool(raw.get("allowContextAware", False)),
+        allowed_host_capabilities=tuple(raw.get("allowedHostCapabilities") or ("*",)),
+        cluster_snapshot=local("clusterSnapshot", context.get("clusterSnapshot")),
+        replay=local("replay", context.get("replay")),
+        scope=copy.deepcopy(raw.get("scope")),
+        check_scope=bool(raw.get("checkScope", True)),
+    )
+
+
+def build_request(
+    *,
+    operation: str,
+    obj: Any,
+    old_object: Any,
+    namespace: str | None = None,
+    name: str | None = None,
+    resource: str | None = None,
+    subresource: str | None = None,
+    user_info: dict[str, Any] | None = None,
+    dry_run: bool | None = None,
+) -> dict[str, Any]:
+    """An AdmissionRequest from objects (the core's scaffolding), with the case's overrides."""
+    from workbench.core.scaffold.admission_request import (
+        SCAFFOLD_UID,
+        SCAFFOLD_USER_INFO,
+        scaffold_admission_request,
+        split_api_version,
+    )
+
+    if operation == "CONNECT":
+        if not isinstance(obj, dict) or not isinstance(obj.get("kind"), str):
+            raise InputError("a CONNECT case needs `object` (the options object, e.g. PodExecOptions)")
+        if not resource or not subresource:
+            raise InputError("a CONNECT case needs `resource` (e.g. pods) and `subresource` (e.g. exec)")
+        group, version = split_api_version(str(obj.get("apiVersion") or "v1"))
+        request: dict[str, Any] = {
+            "uid": SCAFFOLD_UID,
+            "kind": {"group": group, "version": version, "kind": obj["kind"]},
+            "resource": {"group": "", "version": "v1", "resource": resource},
+            "operation": "CONNECT",
+            "userInfo": copy.deepcopy(SCAFFOLD_USER_INFO),
+            "object": copy.deepcopy(obj),
+        }
+        request["requestKind"] = dict(request["kind"])
+        request["requestResource"] = dict(request["resource"])
+    elif operation == "DELETE" and obj is None:
+        if old_object is None:
+            raise InputError("a DELETE case needs `object` or `oldObject` (the object being deleted)")
+        request = scaffold_admission_request("DELETE", old_object)
+    else:
+        if obj is None:
+            raise InputError(f"a {operation} case needs `object`")
+        request = scaffold_admission_request(operation, obj, old_object)
+    if resource and operation != "CONNECT":
+        for key in ("resource", "requestResource"):
+            request[key]["resource"] = resource
+    if subresource:
+        request["subResource"] = subresource
+        request["requestSubResource"] = subresource
+    if namespace is not None:
+        if namespace:
+            request["namespace"] = namespace
+        else:
+            request.pop("namespace", None)
+    if name is not None:
+        request["name"] = name
+    if user_info is not None:
+        request["userInfo"] = copy.deepcopy(user_info)
+    if dry_run is not None:
+        request["dryRun"] = dry_run
+    return request
+
+
+def _case(
+    index: int, raw: dict[str, Any], base: Path, where: _Where, policies: dict[str, PolicySpec]
+) -> CaseSpec:
+    path: list[str | int] = ["cases", index]
+    cid = raw["id"]
+    wanted = raw.get("policy")
+    if wanted is None:
+        ids = tuple(policies)
+    else:
+        ids = (wanted,) if isinstance(wanted, str) else tuple(wanted)
+        for pid in ids:
+            if pid not in policies:
+                raise where.error(
+                    [*path, "policy"], f"no policy {pid!r} in `policies` (known: {', '.join(policies)})"
+                )
+    has_request, has_object = "request" in raw, ("object" in raw or "oldObject" in raw)
+    if has_request == has_object:
+        raise where.error(path, "give either `request` (an AdmissionReview) or `object`/`oldObject` with `operation`")
+    object_only = ("operation", "namespace", "name", "resource", "subresource", "userInfo", "dryRun")
+    if has_request:
+        for key in object_only:
+            if key in raw:
+                raise where.error([*path, key], "only allowed with `object` (a request file is used as it is)")
+        document = _path_or_object(base, raw["request"], where, [*path, "request"], "request")
+        if isinstance(document, dict) and document.get("kind") == "AdmissionReview" and "request" in document:
+            document = document["request"]
+        if not isinstance(document, dict):
+            raise where.error([*path, "request"], f"expected an AdmissionReview or AdmissionRequest, got {type(document).__name__}")
+        request = document
+        source = raw["request"] if isinstance(raw["request"], str) else "inline request"
+    else:
+        obj = _path_or_object(base, raw["object"], where, [*path, "object"], "object") if "object" in raw else None
+        old = (
+            _path_or_object(base, raw["oldObject"], where, [*path, "oldObject"], "oldObject")
+            if "oldObject" in raw
+            else None
+        )
+        operation = raw.get("operation") or ("UPDATE" if old is not None and obj is not None else "CREATE")
+        if obj is None and operation != "DELETE":
+            raise where.error([*path, "oldObject"], f"a {operation} case needs `object`")
+        try:
+            request = build_request(
+                operation=operation,
+                obj=obj,
+                old_object=old,
+                namespace=raw.get("namespace"),
+                name=raw.get("name"),
+                resource=raw.get("resource"),
+                subresource=raw.get("subresource"),
+                user_info=raw.get("userInfo"),
+                dry_run=raw.get("dryRun"),
+            )
+        except WorkbenchError as exc:
+            raise where.error(path, str(exc)) from None
+        source = raw["object"] if isinstance(raw.get("object"), str) else f"{operation} of an inline object"
+    expect = Expectation.parse(raw["expect"])
+    message = raw.get("message")
+    if message is not None:
+        try:
+            re.compile(message)
+        except re.error as exc:
+            raise where.error([*path, "message"], f"not a valid regular expression: {exc}") from None
+    for i, pattern in enumerate(raw.get("warnings") or ()):
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise where.error([*path, "warnings", i], f"not a valid regular expression: {exc}") from None
+    if ("patched" in raw or "patch" in raw) and expect is not Expectation.MUTATED:
+        key = "patched" if "patched" in raw else "patch"
+        raise where.error([*path, key], f"only meaningful with `expect: mutated` (this case expects {expect})")
+    patched = _path_or_object(base, raw["patched"], where, [*path, "patched"], "patched object") if "patched" in raw else None
+    patch = None
+    if "patch" in raw:
+        patch = _path_or_object(base, raw["patch"], where, [*path, "patch"], "patch")
+        if not isinstance(patch, list) or not all(isinstance(op, dict) for op in patch):
+            raise where.error([*path, "patch"], "a JSON Patch must be a list of operations")
+    assertions = None
+    if "assertions" in raw:
+        assertions = []
+        for i, item in enumerate(raw["assertions"]):
+            pattern = item.get("message")
+            if pattern is not None:
+                try:
+                    re.compile(pattern)
+                except re.error as exc:
+                    raise where.error([*path, "assertions", i, "message"], f"not a valid regular expression: {exc}") from None
+            assertions.append((item.get("violations", "yes"), pattern))
+    inventory: list[dict[str, Any]] = []
+    for i, item in enumerate(raw.get("inventory") or ()):
+        value = _path_or_object(base, item, where, [*path, "inventory", i], "inventory")
+        docs = value if isinstance(value, list) else [value]
+        for doc in docs:
+            if not isinstance(doc, dict) or not isinstance(doc.get("kind"), str):
+                raise where.error([*path, "inventory", i], "inventory entries must be Kubernetes objects")
+            inventory.append(doc)
+    return CaseSpec(
+        id=cid,
+        policies=ids,
+        position=Position(where.file, where.line(path)),
+        expect=expect,
+        request=request,
+        description=raw.get("description") or "",
+        settings=_settings(base, raw.get("settings"), where, [*path, "settings"]),
+        message=message,
+        code=raw.get("code"),
+        warnings=tuple(raw["warnings"]) if "warnings" in raw else None,
+        patched=patched,
+        patch=patch,
+        tags=tuple(raw.get("tags") or ()),
+        source=source,
+        assertions=tuple(assertions) if assertions is not None else None,
+        inventory=tuple(inventory),
+    )
+
+
+def _read_suite_text(file: Path) -> str:
+    try:
+        size = file.stat().st_size
+    except FileNotFoundError:
+        raise SuiteError(f"{file}: suite file does not exist", file) from None
+    except OSError as exc:
+        raise SuiteError(f"{file}: cannot read: {exc.strerror or exc}", file) from None
+    if size > MAX_SUITE_BYTES:
+        raise SuiteError(f"{file}: larger than {MAX_SUITE_BYTES // (1024 * 1024)} MiB; not a suite", file)
+    try:
+        return read_text(file, "suite file")
+    except WorkbenchError as exc:
+        raise SuiteError(str(exc), file) from None
+
+
+def is_gator_document(data: Any) -> bool:
+    return (
+        isinstance(data, dict)
+        and data.get("kind") == "Suite"
+        and str(data.get("apiVersion") or "").startswith("test.gatekeeper.sh/")
+    )
+
+
+def load_suite(path: str | Path, text: str | None = None) -> Suite:
+    """Read and check one suite file (ours, or a gator ``kind: Suite``)."""
+    file = Path(path).absolute()
+    if text is None:
+        text = _read_suite_text(file)
+    data, spans = parse_positions(text, str(file))
+    where = _Where(file, spans)
+    if is_gator_document(data):
+        from workbench.core.suites.gator import gator_suite_from_data
+
+        return gator_suite_from_data(data, file, where)
+    if not isinstance(data, dict):
+        raise SuiteError(f"{file}:1: a suite is a mapping with `policies` and `cases`", file, 1)
+    errors = _schema_errors(data, where)
+    if errors:
+        if len(errors) == 1:
+            raise errors[0]
+        shown = errors[:_MAX_ERRORS]
+        more = f"\n  ... and {len(errors) - len(shown)} more" if len(errors) > len(shown) else ""
+        first = shown[0]
+        raise SuiteError(
+            f"{len(errors)} problems in the suite:\n  " + "\n  ".join(str(e) for e in shown) + more,
+            file,
+            first.line,
+        )
+    base = file.parent
+    policies = {pid: _policy(pid, raw, base, where) for pid, raw in data["policies"].items()}
+    cases: list[CaseSpec] = []
+    seen: dict[str, int] = {}
+    for i, raw in enumerate(data["cases"]):
+        if raw["id"] in seen:
+            raise where.error(["cases", i, "id"], f"duplicate case id {raw['id']!r} (first at line {seen[raw['id']]})")
+        seen[raw["id"]] = where.line(["cases", i])
+        cases.append(_case(i, raw, base, where, policies))
+    return Suite(
+        path=file,
+        name=data.get("name") or file.name.removesuffix(".yaml").removesuffix(".yml").removesuffix(".suite"),
+        policies=policies,
+        cases=tuple(cases),
+        description=data.get("description") or "",
+    )
+
+
+def discover_suites(paths: Sequence[str | Path]) -> list[Path]:
+    """Suite files named on the command line: files as given, folders searched recursively for
+    ``*.suite.yaml``/``*.suite.yml`` (sorted). A folder without suites is an error."""
+    found: list[Path] = []
+    for item in paths:
+        p = Path(item)
+        if p.is_dir():
+            hits = sorted({f for suffix in SUITE_SUFFIXES for f in p.rglob(f"*{suffix}") if f.is_file()})
+            if not hits:
+                raise SuiteError(f"{p}: no *.suite.yaml files in this folder", p)
+            found.extend(hits)
+        elif p.is_file():
+            found.append(p)
+        else:
+            raise SuiteError(f"{p}: no such suite file or folder", p)
+    unique: list[Path] = []
+    for f in found:
+        if f.absolute() not in {u.absolute() for u in unique}:
+            unique.append(f)
+    return unique
+
+
+def load_suites(paths: Sequence[str | Path]) -> list[Suite]:
+    return [load_suite(p) for p in discover_suites(paths)]

@@ -1,0 +1,811 @@
+"""Running suites: every case through a warm session, scope first, then the expectation check.
+
+Parallelism (see docs/suites.md, "Running in parallel"): the per-evaluation Python work holds
+the GIL, so threads do not scale; ``jobs > 1`` starts ``jobs - 1`` worker *processes*
+(``spawn``: never ``fork`` once wasmtime threads exist) while the calling process works
+too. Workers claim small chunks of cases from a shared counter, keep one warm session per
+policy (compiled modules come from the module cache), and send results back; the caller
+orders them by case, so a parallel run gives exactly the serial results. Cancellation
+crosses the process boundary through an event that interrupts the running evaluation.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import hashlib
+import multiprocessing
+import queue as queue_mod
+import re
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import jsonpatch
+
+from workbench.core.engines.base import CancelToken
+from workbench.core.engines.response import PostProcessing
+from workbench.core.errors import InputError, WorkbenchError
+from workbench.core.scope import MatchRules, ScopeDecision, ScopeOutcome, check_scope, match_rules_of
+from workbench.core.session import PolicySource, RunConfig, Session, SourceKind, Verdict, open_session
+from workbench.core.suites.model import (
+    CaseResult,
+    CaseSpec,
+    CaseStatus,
+    Expectation,
+    PolicySpec,
+    Suite,
+    SuiteRun,
+)
+
+__all__ = [
+    "CaseRunner",
+    "ImpactChange",
+    "Job",
+    "ProgressCallback",
+    "compare_runs",
+    "default_jobs",
+    "impact_overrides",
+    "judge",
+    "parse_shard",
+    "plan_jobs",
+    "run_suites",
+    "shard_of",
+]
+
+ProgressCallback = Callable[[int, int, CaseResult], None]
+
+#: how long the caller waits for a result before re-checking cancellation and worker health
+_POLL_S = 0.05
+#: a worker that started but never reported is given up after this long without any progress
+_STALL_S = 600.0
+
+
+@dataclasses.dataclass(frozen=True)
+class Job:
+    """One case against one policy."""
+
+    suite: int  # index into the suites list
+    case: int  # index into suite.cases
+    policy: str
+
+
+def default_jobs() -> int:
+    import os
+
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+# -- selection ---------------------------------------------------------------------------
+def parse_shard(text: str) -> tuple[int, int]:
+    """``K/N`` (1-based K) → (K, N)."""
+    match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", text)
+    if not match:
+        raise InputError(f"--shard must be K/N (e.g. 1/4), got {text!r}")
+    k, n = int(match.group(1)), int(match.group(2))
+    if n < 1 or not 1 <= k <= n:
+        raise InputError(f"--shard {text}: K must be between 1 and N (N >= 1)")
+    return k, n
+
+
+def shard_of(case_id: str, count: int) -> int:
+    """The 1-based shard of a case: a stable hash of its id (same on every machine and run)."""
+    digest = hashlib.sha256(case_id.encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") % count + 1
+
+
+def _keyword_matcher(expression: str) -> Callable[[str], bool]:
+    """pytest-like ``-k``: words matched as substrings, combined with ``and``, ``or``, ``not`` and parentheses."""
+    tokens = re.findall(r"\(|\)|[^\s()]+", expression)
+    if not tokens:
+        raise InputError("-k needs an expression")
+    pos = 0
+
+    def peek() -> str | None:
+        return tokens[pos] if pos < len(tokens) else None
+
+    def take() -> str:
+        nonlocal pos
+        pos += 1
+        return tokens[pos - 1]
+
+    def parse_or() -> Callable[[str], bool]:
+        left = parse_and()
+        while peek() == "or":
+            take()
+            right = parse_and()
+            left = (lambda a, b: lambda s: a(s) or b(s))(left, right)
+        return left
+
+    def parse_and() -> Callable[[str], bool]:
+        left = parse_not()
+        while peek() == "and":
+            take()
+            right = parse_not()
+            left = (lambda a, b: lambda s: a(s) and b(s))(left, right)
+        return left
+
+    def parse_not() -> Callable[[str], bool]:
+        if peek() == "not":
+            take()
+            inner = parse_not()
+            return lambda s: not inner(s)
+        if peek() == "(":
+            take()
+            inner = parse_or()
+            if peek() != ")":
+                raise InputError(f"-k {expression!r}: missing ')'")
+            take()
+            return inner
+        word = peek()
+        if word is None or word in ("and", "or", ")"):
+            raise InputError(f"-k {expression!r}: expected a word")
+        take()
+        needle = word.lower()
+        return lambda s: needle in s.lower()
+
+    matcher = parse_or()
+    if pos != len(tokens):
+        raise InputError(f"-k {expression!r}: unexpected {tokens[pos]!r}")
+    return matcher
+
+
+def plan_jobs(
+    suites: Sequence[Suite],
+    *,
+    keyword: str | None = None,
+    tags: Sequence[str] = (),
+    shard: tuple[int, int] | None = None,
+    policy: str | None = None,
+) -> list[Job]:
+    """The (case, policy) pairs to run, in suite order, after -k, --tag, --shard and --policy."""
+    matcher = _keyword_matcher(keyword) if keyword else None
+    jobs: list[Job] = []
+    for si, suite in enumerate(suites):
+        for ci, case in enumerate(suite.cases):
+            if tags and not set(tags) & set(case.tags):
+                continue
+            if shard is not None and shard_of(case.id, shard[1]) != shard[0]:
+                continue
+            for pid in case.policies:
+                if policy is not None and pid != policy:
+                    continue
+                if matcher is not None and not matcher(f"{suite.name} {case.id} {pid} {' '.join(case.tags)}"):
+                    continue
+                jobs.append(Job(si, ci, pid))
+    return jobs
+
+
+# -- comparing ---------------------------------------------------------------------------
+def _structural_diff(expected: Any, got: Any, limit: int = 50) -> tuple[str, ...]:
+    """``path: expected X, got Y`` lines (a JSON Patch from expected to got, spelled out)."""
+    ops = jsonpatch.make_patch(expected, got).patch
+    lines: list[str] = []
+    for op in ops[:limit]:
+        path = op.get("path") or "/"
+        if op["op"] == "add":
+            lines.append(f"{path}: unexpected {_short(op['value'])}")
+        elif op["op"] == "remove":
+            lines.append(f"{path}: missing (expected {_short(jsonpatch.JsonPointer(path).resolve(expected))})")
+        elif op["op"] == "replace":
+            lines.append(
+                f"{path}: expected {_short(jsonpatch.JsonPointer(path).resolve(expected))}, got {_short(op['value'])}"
+            )
+        else:
+            lines.append(f"{path}: {op['op']} from {op.get('from')}")
+    if len(ops) > limit:
+        lines.append(f"... and {len(ops) - limit} more differences")
+    return tuple(lines)
+
+
+def _short(value: Any) -> str:
+    import json
+
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False)
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def _violations(output: Any) -> list[str] | None:
+    if not isinstance(output, list) or not output or not isinstance(output[0], dict):
+        return [] if isinstance(output, list) else None
+    result = output[0].get("result")
+    if not isinstance(result, list):
+        return []
+    return [str(v.get("msg", "")) if isinstance(v, dict) else "" for v in result]
+
+
+def _check_assertions(assertions: Sequence[tuple[str | int, str | None]], messages: list[str]) -> str:
+    """gator's assertion rules; "" when all hold, else the first failure."""
+    for want, pattern in assertions:
+        matching = sum(1 for m in messages if pattern is None or re.search(pattern, m))
+        about = f" containing {pattern!r}" if pattern is not None else ""
+        if isinstance(want, int) and matching != want:
+            return f"got {matching} violations{about} but want exactly {want}: got messages {messages}"
+        if want == "yes" and matching == 0:
+            return f"got 0 violations{about} but want at least 1: got messages {messages}"
+        if want == "no" and matching > 0:
+            return f"got {matching} violations{about} but want none: got messages {messages}"
+    return ""
+
+
+@dataclasses.dataclass
+class _Got:
+    verdict: Verdict
+    message: str
+    response: dict[str, Any] | None = None
+    policy_output: Any = None
+    elapsed_s: float = 0.0
+    scope: str = ""
+
+
+def judge(case: CaseSpec, got: _Got) -> tuple[bool, str, dict[str, Any]]:
+    """(passed, reason, extras) of one result against the case's expectations."""
+    extras: dict[str, Any] = {}
+    response = got.response or {}
+    patch_ops: list[dict[str, Any]] | None = None
+    if response.get("patch"):
+        import base64
+        import json
+
+        try:
+            patch_ops = json.loads(base64.b64decode(response["patch"]))
+        except ValueError:
+            patch_ops = None
+    extras["patch"] = patch_ops
+    if patch_ops is not None and isinstance(case.request.get("object"), (dict, list)):
+        try:
+            extras["patched"] = jsonpatch.apply_patch(copy.deepcopy(case.request["object"]), patch_ops)
+        except (jsonpatch.JsonPatchException, jsonpatch.JsonPointerException) as exc:
+            extras["patched"] = None
+            return False, f"the policy's patch does not apply to the object: {exc}", extras
+    if case.assertions is not None:
+        # gator's rules: a request the constraint does not match has no violations
+        messages = [] if got.verdict is Verdict.SKIPPED else (_violations(got.policy_output) or [])
+        extras["violations"] = tuple(messages)
+        if got.verdict in (Verdict.ERROR, Verdict.SETTINGS_ERROR) and got.verdict != case.expect.verdict:
+            return False, f"expected {case.expect}, got {got.verdict}: {got.message}", extras
+        problem = _check_assertions(case.assertions, messages)
+        return (not problem), problem, extras
+    expected = case.expect.verdict
+    if got.verdict != expected:
+        why = f"expected {case.expect}, got {got.verdict}"
+        return False, why + (f": {got.message}" if got.message else ""), extras
+    if case.message is not None and not re.search(case.message, got.message):
+        return False, f"message {got.message!r} does not match {case.message!r}", extras
+    if case.code is not None:
+        code = (response.get("status") or {}).get("code")
+        if code != case.code:
+            return False, f"expected status code {case.code}, got {code}", extras
+    if case.warnings is not None:
+        warnings = [str(w) for w in response.get("warnings") or []]
+        for pattern in case.warnings:
+            if not any(re.search(pattern, w) for w in warnings):
+                return False, f"no warning matches {pattern!r} (warnings: {warnings})", extras
+        if not case.warnings and warnings:
+            return False, f"expected no warnings, got {warnings}", extras
+    if case.patch is not None and patch_ops != case.patch:
+        diff = _structural_diff(case.patch, patch_ops)
+        extras["diff"] = diff
+        return False, "the patch differs from the expected one", extras
+    if case.patched is not None and extras.get("patched") != case.patched:
+        diff = _structural_diff(case.patched, extras.get("patched"))
+        extras["diff"] = diff
+        return False, "the patched object differs from the expected one", extras
+    return True, "", extras
+
+
+# -- one worker's sessions ---------------------------------------------------------------
+@dataclasses.dataclass
+class _Opened:
+    session: Session | None
+    error: WorkbenchError | None
+    match: MatchRules | None
+    snapshot: Any
+    settings: dict[str, Any]
+    raw: bool
+
+
+class CaseRunner:
+    """Runs jobs in this process with one warm session per (policy, inventory)."""
+
+    def __init__(
+        self,
+        suites: Sequence[Suite],
+        *,
+        cancel: CancelToken | None = None,
+        overrides: dict[tuple[int, str], str] | None = None,
+    ) -> None:
+        self.suites = list(suites)
+        self.cancel = cancel or CancelToken()
+        #: (suite index, policy id) -> module to use instead (impact analysis)
+        self.overrides = dict(overrides or {})
+        self._opened: dict[tuple[int, str, str], _Opened] = {}
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None
+
+    # -- sessions ------------------------------------------------------------------
+    def _config(self, spec: PolicySpec, inventory_path: Path | None, granted: tuple[tuple[str, str], ...] | None) -> RunConfig:
+        return RunConfig(
+            execution_mode=spec.execution_mode,  # type: ignore[arg-type]  # parsed in __post_init__
+            entrypoint=spec.entrypoint,
+            raw=spec.raw,
+            timeout=spec.timeout,
+            post=PostProcessing(
+                policy_id=spec.id,
+                mode=spec.mode or "protect",
+                allowed_to_mutate=True if spec.mutating is None else spec.mutating,
+                custom_rejection_message=spec.message,
+            ),
+            allow_context_aware=spec.allow_context_aware or inventory_path is not None,
+            allowed_host_capabilities=spec.allowed_host_capabilities,
+            cluster_snapshot=inventory_path or spec.cluster_snapshot,
+            replay_path=spec.replay,
+            cancel=self.cancel,
+            granted_resources=granted,
+        )
+
+    def _inventory_file(self, inventory: tuple[dict[str, Any], ...]) -> tuple[Path, str]:
+        import json
+
+        text = json.dumps(list(inventory), sort_keys=True)
+        key = hashlib.sha256(text.encode()).hexdigest()[:16]
+        if self._tmp is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix="pwb-suite-")
+        path = Path(self._tmp.name) / f"inventory-{key}.yaml"
+        if not path.exists():
+            from workbench.core.yamlio import dump_yaml
+
+            path.write_text("---\n".join(dump_yaml(obj) for obj in inventory), encoding="utf-8")
+        return path, key
+
+    def _open(self, suite_index: int, spec: PolicySpec, inventory: tuple[dict[str, Any], ...]) -> _Opened:
+        inv_path, inv_key = (None, "") if not inventory else self._inventory_file(inventory)
+        key = (suite_index, spec.id, inv_key)
+        found = self._opened.get(key)
+        if found is not None:
+            return found
+        granted = None
+        if inventory:
+            granted = tuple(sorted({(str(o.get("apiVersion")), str(o.get("kind"))) for o in inventory}))
+        try:
+            opened = self._open_session(suite_index, spec, self._config(spec, inv_path, granted))
+        except WorkbenchError as exc:
+            opened = _Opened(None, exc, None, None, {}, False)
+        self._opened[key] = opened
+        return opened
+
+    def _open_session(self, suite_index: int, spec: PolicySpec, config: RunConfig) -> _Opened:
+        override = self.overrides.get((suite_index, spec.id))
+        source = PolicySource.parse(spec.module, base=spec.base)
+        manifest_defaults: dict[str, Any] | None = None
+        match: MatchRules | None = None
+        if override is not None:
+            new_source = PolicySource.parse(override)
+            if source.kind == SourceKind.MANIFEST and new_source.kind != SourceKind.MANIFEST:
+                # keep the manifest's deployment (settings, rules, mode) around the other module
+                from workbench.core.manifests import PolicyManifest, load_manifests
+
+                assert source.path is not None
+                manifests = load_manifests(source.path)
+                manifest = manifests[0]
+                if len(manifests) != 1 or not isinstance(manifest, PolicyManifest):
+                    raise InputError(f"{source.path}: --against needs a manifest with exactly one policy")
+                config = dataclasses.replace(
+                    config,
+                    post=dataclasses.replace(
+                        config.post,
+                        policy_id=manifest.name,
+                        mode=manifest.mode,
+                        allowed_to_mutate=manifest.mutating,
+                        custom_rejection_message=manifest.message,
+                    ),
+                    timeout=float(manifest.timeout_eval_seconds) if manifest.timeout_eval_seconds else config.timeout,
+                    granted_resources=manifest.context_aware_resources or config.granted_resources,
+                )
+                manifest_defaults = dict(manifest.settings)
+                match = MatchRules.from_manifest(manifest)
+            source = new_source
+        session = open_session(source, config)
+        if spec.scope is not None:
+            match = MatchRules.from_mapping(spec.scope, "suite")
+        elif match is None:
+            match = match_rules_of(session)
+        snapshot = None
+        if config.cluster_snapshot is not None:
+            from workbench.core.engines.hostcaps.snapshot import ClusterSnapshot
+
+            snapshot = ClusterSnapshot.load(config.cluster_snapshot)
+        if spec.settings is not None:
+            settings = spec.settings
+        elif manifest_defaults is not None:
+            settings = manifest_defaults
+        else:
+            settings = dict(session.default_settings)
+        return _Opened(session, None, match, snapshot, settings, bool(session.raw))
+
+    def close(self) -> None:
+        for opened in self._opened.values():
+            if opened.session is not None:
+                try:
+                    opened.session.close()
+                except WorkbenchError:
+                    pass
+        self._opened.clear()
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+
+    # -- one job -------------------------------------------------------------------
+    def _evaluate(self, suite_index: int, case: CaseSpec, spec: PolicySpec) -> _Got:
+        started = time.perf_counter()
+        opened = self._open(suite_index, spec, case.inventory)
+        if opened.session is None:
+            assert opened.error is not None
+            from workbench.core.session import classify
+
+            return _Got(classify(opened.error), str(opened.error), elapsed_s=time.perf_counter() - started)
+        session = opened.session
+        scope_note = ""
+        if spec.check_scope and not opened.raw:
+            try:
+                decision: ScopeDecision = check_scope(case.request, opened.match, snapshot=opened.snapshot)
+            except WorkbenchError as exc:
+                return _Got(Verdict.ERROR, f"scope: {exc}", elapsed_s=time.perf_counter() - started)
+            scope_note = decision.reason
+            if decision.outcome is ScopeOutcome.SKIPPED:
+                return _Got(Verdict.SKIPPED, decision.reason, elapsed_s=time.perf_counter() - started, scope=scope_note)
+            if decision.outcome is ScopeOutcome.ERROR:
+                return _Got(Verdict.ERROR, decision.reason, elapsed_s=time.perf_counter() - started, scope=scope_note)
+        settings = case.settings if case.settings is not None else opened.settings
+        try:
+            request = session.load_request(case.request)
+        except WorkbenchError as exc:
+            return _Got(Verdict.ERROR, str(exc), elapsed_s=time.perf_counter() - started, scope=scope_note)
+        evaluation = session.evaluate(request, settings)
+        return _Got(
+            evaluation.verdict,
+            evaluation.message,
+            evaluation.response,
+            evaluation.outcome.policy_output if evaluation.outcome is not None else None,
+            evaluation.elapsed_s,
+            scope_note,
+        )
+
+    def run(self, job: Job) -> CaseResult:
+        suite = self.suites[job.suite]
+        case = suite.cases[job.case]
+        spec = suite.policies[job.policy]
+        policy_label = job.policy
+        if self.cancel.cancelled:
+            return cancelled_result(suite, case, policy_label)
+        self._open(job.suite, spec, case.inventory)  # warm-up is not the case's time
+        started = time.perf_counter()
+        got = self._evaluate(job.suite, case, spec)
+        if self.cancel.cancelled and got.verdict is Verdict.ERROR and "cancel" in got.message.lower():
+            return cancelled_result(suite, case, policy_label)
+        passed, reason, extras = judge(case, got)
+        return CaseResult(
+            suite=suite.path,
+            case_id=case.id,
+            policy_id=policy_label,
+            line=case.position.line,
+            status=CaseStatus.PASSED if passed else CaseStatus.FAILED,
+            expected=case.expect.value,
+            got=Expectation.of(got.verdict).value,
+            message=got.message,
+            reason=reason,
+            elapsed_s=time.perf_counter() - started,
+            tags=case.tags,
+            response=got.response,
+            patch=extras.get("patch"),
+            patched=extras.get("patched"),
+            diff=tuple(extras.get("diff") or ()),
+            scope=got.scope,
+            violations=extras.get("violations"),
+        )
+
+
+def cancelled_result(suite: Suite, case: CaseSpec, policy_id: str) -> CaseResult:
+    return CaseResult(
+        suite=suite.path,
+        case_id=case.id,
+        policy_id=policy_id,
+        line=case.position.line,
+        status=CaseStatus.CANCELLED,
+        expected=case.expect.value,
+        got="",
+        message="",
+        reason="cancelled",
+        elapsed_s=0.0,
+        tags=case.tags,
+    )
+
+
+def _failed_result(suite: Suite, case: CaseSpec, policy_id: str, why: str) -> CaseResult:
+    return dataclasses.replace(
+        cancelled_result(suite, case, policy_id), status=CaseStatus.FAILED, got="error", message=why, reason=why
+    )
+
+
+# -- worker processes --------------------------------------------------------------------
+def _chunk_size(total: int, workers: int) -> int:
+    return max(1, min(16, total // (workers * 16) or 1))
+
+
+def _claim(counter: Any, claimed: Any, worker_id: int, chunk: int, total: int) -> tuple[int, int] | None:
+    """Take the next chunk of job indexes (under the counter's lock, which also guards ``claimed``)."""
+    with counter.get_lock():
+        start = counter.value
+        if start >= total:
+            return None
+        end = min(total, start + chunk)
+        counter.value = end
+        claimed[worker_id] += end - start
+    return start, end
+
+
+def _child_main(
+    payload: tuple[list[Suite], dict[tuple[int, str], str], list[Job], int],
+    counter: Any,
+    claimed_counts: Any,
+    results: Any,
+    cancel_event: Any,
+    worker_id: int,
+) -> None:
+    """Entry point of a worker process (spawned: imports, then runs claimed chunks)."""
+    suites, overrides, jobs, chunk = payload
+    token = CancelToken()
+    stop = threading.Event()
+
+    def watch() -> None:
+        while not stop.is_set():
+            if cancel_event.wait(0.05):
+                token.cancel()
+                return
+
+    watcher = threading.Thread(target=watch, name="suite-cancel-watch", daemon=True)
+    watcher.start()
+    runner = CaseRunner(suites, cancel=token, overrides=overrides)
+    worked = False
+    try:
+        while not token.cancelled:
+            claimed = _claim(counter, claimed_counts, worker_id, chunk, len(jobs))
+            if claimed is None:
+                break
+            start, end = claimed
+            worked = True
+            results.put(("claim", worker_id, start, end))
+            batch = []
+            for index in range(start, end):
+                job = jobs[index]
+                try:
+                    result = runner.run(job)
+                except Exception as exc:  # a bug must not hang the caller: report it as this case's failure
+                    suite = suites[job.suite]
+                    result = _failed_result(suite, suite.cases[job.case], job.policy, f"internal error: {exc!r}")
+                batch.append((index, result))
+            results.put(("results", worker_id, batch))
+    finally:
+        stop.set()
+        runner.close()
+        if worked:  # a worker that claimed nothing never writes, so the caller may stop it at any time
+            results.put(("done", worker_id))
+        watcher.join(1.0)
+
+
+def run_suites(
+    suites: Sequence[Suite],
+    jobs: Sequence[Job] | None = None,
+    *,
+    workers: int | None = None,
+    cancel: CancelToken | None = None,
+    progress: ProgressCallback | None = None,
+    fail_fast: bool = False,
+    overrides: dict[tuple[int, str], str] | None = None,
+) -> SuiteRun:
+    """Run ``jobs`` (default: every case × policy) and return the results in job order."""
+    suites = list(suites)
+    job_list = list(jobs) if jobs is not None else plan_jobs(suites)
+    total = len(job_list)
+    token = cancel or CancelToken()
+    n_workers = max(1, min(workers or default_jobs(), total or 1))
+    started = time.perf_counter()
+    results: list[CaseResult | None] = [None] * total
+    done = 0
+
+    def record(index: int, result: CaseResult) -> None:
+        nonlocal done
+        if results[index] is not None:
+            return
+        results[index] = result
+        done += 1
+        if progress is not None:
+            progress(done, total, result)
+        if fail_fast and result.status is CaseStatus.FAILED:
+            token.cancel()
+
+    if n_workers == 1:
+        runner = CaseRunner(suites, cancel=token, overrides=overrides)
+        try:
+            for index, job in enumerate(job_list):
+                if token.cancelled:
+                    break
+                record(index, runner.run(job))
+        finally:
+            runner.close()
+    else:
+        _run_parallel(suites, job_list, n_workers, token, overrides or {}, record, results)
+    cancelled = token.cancelled and any(r is None or r.status is CaseStatus.CANCELLED for r in results)
+    final: list[CaseResult] = []
+    for index, result in enumerate(results):
+        if result is None:
+            job = job_list[index]
+            suite = suites[job.suite]
+            result = cancelled_result(suite, suite.cases[job.case], job.policy)
+        final.append(result)
+    return SuiteRun(final, time.perf_counter() - started, cancelled=cancelled, workers=n_workers)
+
+
+def _run_parallel(
+    suites: list[Suite],
+    job_list: list[Job],
+    n_workers: int,
+    token: CancelToken,
+    overrides: dict[tuple[int, str], str],
+    record: Callable[[int, CaseResult], None],
+    results: list[CaseResult | None],
+) -> None:
+    ctx = multiprocessing.get_context("spawn")
+    total = len(job_list)
+    chunk = _chunk_size(total, n_workers)
+    counter = ctx.Value("l", 0)
+    claimed_counts = ctx.Array("l", n_workers, lock=False)  # guarded by the counter's lock
+    result_queue = ctx.Queue()
+    cancel_event = ctx.Event()
+    unregister = token.on_cancel(cancel_event.set)
+    payload = (suites, overrides, job_list, chunk)
+    children = [
+        ctx.Process(
+            target=_child_main,
+            args=(payload, counter, claimed_counts, result_queue, cancel_event, wid),
+            name=f"suite-worker-{wid}",
+            daemon=True,
+        )
+        for wid in range(1, n_workers)
+    ]
+    claims: dict[int, set[int]] = {c: set() for c in range(1, n_workers)}
+    finished: set[int] = set()
+    runner = CaseRunner(suites, cancel=token, overrides=overrides)
+
+    def drain(block: bool) -> None:
+        while True:
+            try:
+                message = result_queue.get(timeout=_POLL_S) if block else result_queue.get_nowait()
+            except queue_mod.Empty:
+                return
+            block = False
+            kind, wid = message[0], message[1]
+            if kind == "claim":
+                claims[wid].update(range(message[2], message[3]))
+            elif kind == "results":
+                for index, result in message[2]:
+                    claims[wid].discard(index)
+                    record(index, result)
+            elif kind == "done":
+                finished.add(wid)
+
+    try:
+        for child in children:
+            child.start()
+        # the caller works too (no start-up wait), in small chunks so it keeps draining results
+        while not token.cancelled:
+            claimed = _claim(counter, claimed_counts, 0, chunk, total)
+            if claimed is None:
+                break
+            for index in range(*claimed):
+                if token.cancelled:
+                    break
+                record(index, runner.run(job_list[index]))
+            drain(block=False)
+        # children that never claimed a job (still starting up) are not needed any more
+        with counter.get_lock():
+            idle = [wid for wid in range(1, n_workers) if claimed_counts[wid] == 0] if counter.value >= total else []
+        for wid in idle:
+            children[wid - 1].terminate()
+            finished.add(wid)
+        last_progress = time.monotonic()
+        while len(finished) < len(children):
+            before = sum(r is not None for r in results)
+            drain(block=True)
+            if sum(r is not None for r in results) != before:
+                last_progress = time.monotonic()
+            for wid, child in enumerate(children, start=1):
+                if wid not in finished and not child.is_alive():
+                    drain(block=True)
+                    if wid in finished:
+                        continue
+                    with counter.get_lock():
+                        never_claimed = claimed_counts[wid] == 0
+                    finished.add(wid)
+                    if never_claimed:
+                        continue
+                    for index in sorted(claims[wid]):
+                        job = job_list[index]
+                        suite = suites[job.suite]
+                        record(
+                            index,
+                            _failed_result(
+                                suite, suite.cases[job.case], job.policy,
+                                f"worker process ended unexpectedly (exit code {child.exitcode})",
+                            ),
+                        )
+            if time.monotonic() - last_progress > _STALL_S:
+                token.cancel()
+                break
+    finally:
+        unregister()
+        runner.close()
+        if token.cancelled:
+            cancel_event.set()
+        for child in children:
+            child.join(5.0)
+            if child.is_alive():
+                child.terminate()
+                child.join(2.0)
+        result_queue.close()
+        result_queue.join_thread()
+
+
+# -- impact analysis ---------------------------------------------------------------------
+@dataclasses.dataclass(frozen=True)
+class ImpactChange:
+    """A case whose outcome differs between the suite's policy and another version of it."""
+
+    before: CaseResult
+    after: CaseResult
+    changes: tuple[str, ...]  # "verdict", "message", "patch"
+
+
+def impact_overrides(suites: Sequence[Suite], against: str, policy: str | None) -> dict[tuple[int, str], str]:
+    """Which (suite, policy) pairs run ``against`` instead of their module."""
+    if policy is None:
+        ids = {pid for suite in suites for pid in suite.policies}
+        if len(ids) != 1:
+            raise InputError(
+                f"--against: the suites have {len(ids)} policies ({', '.join(sorted(ids))}); name one with --policy"
+            )
+        policy = ids.pop()
+    found = {(si, policy): against for si, suite in enumerate(suites) if policy in suite.policies}
+    if not found:
+        raise InputError(f"--policy {policy}: no suite has a policy with this id")
+    local = Path(against).expanduser()
+    if "://" not in against and local.exists():
+        found = {key: str(local.absolute()) for key in found}
+    # fail early, in this process, on a source that cannot even be classified
+    PolicySource.parse(next(iter(found.values())))
+    return found
+
+
+def compare_runs(before: SuiteRun, after: SuiteRun) -> list[ImpactChange]:
+    """Cases (matched by suite, case and policy) whose verdict, message or patch changed."""
+    index = {(r.suite, r.case_id, r.policy_id): r for r in after.results}
+    changes: list[ImpactChange] = []
+    for old in before.results:
+        new = index.get((old.suite, old.case_id, old.policy_id))
+        if new is None or CaseStatus.CANCELLED in (old.status, new.status):
+            continue
+        what = []
+        if old.got != new.got:
+            what.append("verdict")
+        if old.message != new.message:
+            what.append("message")
+        if old.patch != new.patch:
+            what.append("patch")
+        if what:
+            changes.append(ImpactChange(old, new, tuple(what)))
+    return changes
