@@ -13,6 +13,8 @@ import os
 import resource
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -114,22 +116,45 @@ class CliRun:
     peak_rss_mb: float
 
 
-def run_cli(args: list[str], *, cwd: Path, timeout: float = 120.0, env: dict[str, str] | None = None) -> CliRun:
+def run_cli(
+    args: list[str],
+    *,
+    cwd: Path,
+    timeout: float = 120.0,
+    env: dict[str, str] | None = None,
+    address_space: int | None = None,
+) -> CliRun:
     """Run ``python -m workbench ARGS`` in a child and report its wall time and peak RSS.
 
-    Peak RSS is ``ru_maxrss`` of RUSAGE_CHILDREN, the largest of every child waited for so far:
-    the returned figure is an upper bound for this run (tests keep other children small).
+    Peak RSS is the child's own ``ru_maxrss`` (``os.wait4``: the rusage RUSAGE_CHILDREN adds up,
+    for this one child only). The child is killed after ``timeout`` seconds (a hang guard).
     """
-    started = time.monotonic()
-    proc = subprocess.run(
-        [sys.executable, "-m", "workbench", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", **(env or {})},
-        check=False,
-    )
-    wall = time.monotonic() - started
-    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return CliRun(proc.returncode, proc.stdout, proc.stderr, wall, peak_kib / 1024)
+
+    def limit() -> None:
+        if address_space is not None:
+            resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
+
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.monotonic()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "workbench", *args],
+            cwd=cwd,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=err,
+            env={**os.environ, "QT_QPA_PLATFORM": "offscreen", **(env or {})},
+            preexec_fn=limit if address_space is not None else None,
+        )
+        killer = threading.Timer(timeout, proc.kill)
+        killer.start()
+        try:
+            _pid, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            killer.cancel()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        wall = time.monotonic() - started
+        out.seek(0)
+        err.seek(0)
+        stdout = out.read().decode("utf-8", "replace")
+        stderr = err.read().decode("utf-8", "replace")
+    return CliRun(proc.returncode, stdout, stderr, wall, usage.ru_maxrss / 1024)

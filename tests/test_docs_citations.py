@@ -23,6 +23,9 @@ COMPAT_CITATION = re.compile(r"docs/kubewarden-compat\.md,?\s+((?:§\s?\d+(?:\.\
 SECTION_NUMBER = re.compile(r"§\s?(\d+(?:\.\d+)?)")
 HEADING = re.compile(r"^#{2,4}\s+(\d+(?:\.\d+)?)\.?\s", re.M)
 MARKDOWN_LINK = re.compile(r"\]\(([^)#\s]+\.md)(?:#[^)]*)?\)")
+#: ``docs/oci.md, "Limits"``, ``docs/oci.md, section "Limits"``, ``docs/oci.md ("Limits")``
+NAMED_SECTION = re.compile(r"docs/([A-Za-z0-9_-]+\.md)(?:,\s*(?:section\s+)?|\s*\(\s*)\"([^\"]+)\"")
+ANY_HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*$", re.M)
 
 
 def _source_files() -> list[Path]:
@@ -51,6 +54,16 @@ def cited_sections(text: str) -> list[str]:
     return [number for match in COMPAT_CITATION.finditer(text) for number in SECTION_NUMBER.findall(match.group(1))]
 
 
+def heading_titles(text: str) -> set[str]:
+    """Headings, normalised: ``## 9.2 Allow-list `patterns``` → ``allow-list patterns``."""
+    return {_normalise(title) for title in ANY_HEADING.findall(text)}
+
+
+def _normalise(title: str) -> str:
+    title = re.sub(r"^\d+(?:\.\d+)*\.?\s+", "", title.replace("`", "").strip())
+    return title.rstrip(" .:").lower()
+
+
 def test_parsers_on_examples() -> None:
     page = "# T\n\n## 1. One\n\n### 1.2 Sub\n\n## 12. Twelve\n#### not numbered\n"
     assert compat_sections(page) == {"1", "1.2", "12"}
@@ -59,6 +72,9 @@ def test_parsers_on_examples() -> None:
         "docs/kubewarden-compat.md §2.5 and §6. docs/kubewarden-compat.md, §7/§8"
     )
     assert cited_sections(text) == ["6", "2.2", "2.4", "2.5", "6", "7", "8"]
+    assert heading_titles("## 9.2 Allow-list `patterns`\n### Limits:\n") == {"allow-list patterns", "limits"}
+    named = 'docs/oci.md, "Limits"; docs/a.md, section "Trust root"; docs/b.md ("The data path")'
+    assert NAMED_SECTION.findall(named) == [("oci.md", "Limits"), ("a.md", "Trust root"), ("b.md", "The data path")]
 
 
 def test_the_compat_page_is_numbered() -> None:
@@ -116,3 +132,19 @@ def test_the_index_links_every_page() -> None:
     linked = set(MARKDOWN_LINK.findall(index))
     pages = {p.name for p in DOCS.glob("*.md")} - {"README.md"}
     assert pages <= linked, f"docs/README.md does not link {sorted(pages - linked)}"
+
+
+def test_named_sections_exist() -> None:
+    """``docs/<page>.md, section "Title"`` names a heading of that page (when the page exists)."""
+    wrong = []
+    titles: dict[str, set[str]] = {}
+    for path in _source_files():
+        for lineno, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+            for page, title in NAMED_SECTION.findall(line):
+                if not (DOCS / page).is_file():
+                    continue  # reported by test_cited_doc_pages_exist
+                if page not in titles:
+                    titles[page] = heading_titles((DOCS / page).read_text(encoding="utf-8"))
+                if _normalise(title) not in titles[page]:
+                    wrong.append(f"{_relative(path)}:{lineno} cites docs/{page}, section {title!r}")
+    assert not wrong, "no such section:\n  " + "\n  ".join(wrong)

@@ -80,3 +80,37 @@ def test_eval_bad_json_input(fixtures_dir: Path, tmp_path: Path, capsys: pytest.
     module = fixtures_dir / "policies/opa-no-default-namespace.wasm"
     assert main(["eval", str(module), "-i", str(tmp_path / "in.json")]) == 1
     assert capsys.readouterr().err.startswith("error: ")
+
+
+def _module_file(tmp_path: Path, builtins: dict[str, int]) -> Path:
+    import wasmtime
+    from opa_wat import opa_wat
+
+    path = tmp_path / "policy.wasm"
+    path.write_bytes(bytes(wasmtime.wat2wasm(opa_wat(minor=2, builtins=builtins))))
+    return path
+
+
+def test_eval_builtins_profile(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    """--builtins opa (the default) gives every OPA builtin; kubewarden refuses what policy-server lacks."""
+    module = _module_file(tmp_path, {"time.date": 20})
+    (tmp_path / "in.json").write_text("0")
+    base = ["eval", str(module), "-i", str(tmp_path / "in.json"), "--entrypoint", "test/missing", "--compact"]
+    assert main(base) == 0
+    assert capsys.readouterr().out == '[{"result":[1970,1,1]}]\n'
+    assert main([*base, "--builtins", "opa"]) == 0
+    assert capsys.readouterr().out == '[{"result":[1970,1,1]}]\n'
+    assert main([*base, "--builtins", "kubewarden"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: Kubewarden's policy-server") and "time.date" in err
+    assert "--builtins opa" in err
+
+
+def test_eval_kubewarden_profile_runs_what_burrego_provides(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    module = _module_file(tmp_path, {"hex.encode": 20})
+    (tmp_path / "in.json").write_text('"hi"')
+    args = ["eval", str(module), "-i", str(tmp_path / "in.json"), "--entrypoint", "test/missing", "--compact"]
+    assert main([*args, "--builtins", "kubewarden"]) == 0
+    assert capsys.readouterr().out == '[{"result":"6869"}]\n'
+    with pytest.raises(SystemExit):
+        main([*args, "--builtins", "burrego"])

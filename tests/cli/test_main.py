@@ -96,6 +96,11 @@ GARBAGE_CASES: list[tuple[list[str], int]] = [
     (["rm", "zz-not-a-sha", "--store", "{store}"], 1),
     (["digest", CLOSED_REGISTRY], 1),
     (["digest", "::::"], 1),
+    (["verify", CLOSED_REGISTRY], 1),
+    (["verify", CLOSED_REGISTRY, "-k", "{text}"], 1),
+    (["verify", "{policy}", "-k", "{text}"], 1),
+    (["sign", CLOSED_REGISTRY, "-k", "{text}"], 1),
+    (["sign", CLOSED_REGISTRY], 2),
     (["gui", "--theme", "purple"], 2),
     (["builtins", "-o", "xml"], 2),
     (["run"], 2),
@@ -185,6 +190,8 @@ def _minimal_args(verb: str) -> list[str]:
         "pull": ["registry://x/y:1"],
         "rm": ["abc"],
         "digest": ["registry://x/y:1"],
+        "verify": ["registry://x/y:1"],
+        "sign": ["registry://x/y:1", "-k", "k.pem"],
     }.get(verb, [])
 
 

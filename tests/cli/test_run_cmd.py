@@ -445,3 +445,35 @@ def test_inspect_escapes_metadata_on_a_terminal(tmp_path: Path) -> None:
     os.close(leader)
     text = b"".join(chunks).decode()
     assert proc.returncode == 0 and "evil\\x1b]0;pwned\\x07title" in text and "\x1b]0;" not in text
+
+
+# -- run verifies signatures before pulling (kwctl's -k / --verification-config-path) ----------
+@pytest.mark.registry
+@pytest.mark.usefixtures("isolated_env")
+def test_run_verifies_the_signature_first(plain_registry, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    def keypair(name: str) -> tuple[Path, Path]:
+        key = ec.generate_private_key(ec.SECP256R1())
+        private, public = tmp_path / f"{name}.key", tmp_path / f"{name}.pub"
+        private.write_bytes(
+            key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        )
+        public.write_bytes(
+            key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        )
+        return private, public
+
+    sources = str(plain_registry.sources_yaml(tmp_path))
+    ref = plain_registry.ref("signed/labels", "v1")
+    assert main(["push", REQUIRE_LABELS, ref, "--sources-path", sources]) == 0
+    alice_key, alice_pub = keypair("alice")
+    _, bob_pub = keypair("bob")
+    assert main(["sign", ref, "-k", str(alice_key), "--sources-path", sources]) == 0
+    capsys.readouterr()
+    base = [ref, "-r", req("pod-compliant"), "-s", LABEL_SETTINGS, "--sources-path", sources]
+    code, out, err = run_cli(capsys, *base, "-k", str(bob_pub))
+    assert code == 1 and err.startswith("error: ") and out == ""
+    code, out, _ = run_cli(capsys, *base, "-k", str(alice_pub))
+    assert code == 0 and one_response(out)["allowed"] is True

@@ -11,8 +11,10 @@ import tarfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from workbench.core.airgap import LoadLimits, load_policies, read_policies_tarball, save_policies
+from workbench.core.airgap import LoadLimits, _member_uri, load_policies, read_policies_tarball, save_policies
 from workbench.core.errors import InputError, WorkbenchError
 from workbench.core.oci.store import Store
 
@@ -268,3 +270,38 @@ def test_inputs_untouched(store: Store, tmp_path: Path) -> None:
     data = out.read_bytes()
     load_policies(out, Store(tmp_path / "other"))
     assert out.read_bytes() == data and os.stat(out).st_mtime == stat.st_mtime
+
+
+# -- properties of the entry-name parser ------------------------------------------------------------
+_component = st.text(alphabet=st.sampled_from(list("ab.:-_/\\@%0")), min_size=0, max_size=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["registry", "https", "http", "file", "", ".."]), st.lists(_component, min_size=0, max_size=5))
+def test_entry_names_map_to_store_paths_inside_the_root_or_are_refused(scheme: str, parts: list[str]) -> None:
+    name = "/".join([scheme, *parts])
+    store = Store("/srv/store", windows=False)
+    try:
+        uri = _member_uri(name, store, "t.tar.gz")
+    except InputError:
+        return
+    target = store.path_for(uri)
+    assert target.resolve().is_relative_to(Path("/srv/store").resolve())
+    assert target.relative_to(store.root).as_posix() == name
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(alphabet="abcxyz019-._", min_size=1, max_size=8).filter(lambda p: p not in (".", "..")),
+                min_size=2, max_size=4),
+       st.text(alphabet="abcv0123.", min_size=1, max_size=6))  # fmt: skip
+def test_save_then_read_finds_every_uri(tmp_path_factory: pytest.TempPathFactory, path: list[str], tag: str) -> None:
+    root = tmp_path_factory.mktemp("prop")
+    store = Store(root / "s")
+    uri = f"registry://registry.example.com/{'/'.join(path)}:{tag}"
+    try:
+        store.write(uri, b"\0asm\x01\0\0\0")
+    except InputError:
+        return  # not a reference the store accepts
+    saved = save_policies([uri], root / "p.tar.gz", store)
+    entries = read_policies_tarball(root / "p.tar.gz", Store(root / "other"))
+    assert [(u, n) for u, n, _ in entries] == [(s.uri, s.member) for s in saved]

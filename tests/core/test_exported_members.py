@@ -78,6 +78,7 @@ EXPECTED: list[str] = [
     "PolicyModule",
     "PolicySource",
     "PolicySpec",
+    "Position",
     "PolicyTrap",
     "PostProcessing",
     "PrivateKey",

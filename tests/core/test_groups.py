@@ -275,3 +275,64 @@ def test_demo_group(request_file: str, allowed: bool, evaluated: tuple[str, ...]
         causes = outcome.response.status["details"]["causes"]
         assert [c["field"] for c in causes] == ["spec.policies.trusted_registry"]
         assert "from an untrusted registry" in causes[0]["message"]
+
+
+def test_group_session_satisfies_the_session_protocol(tmp_path: Path) -> None:
+    from workbench.core.session import Session
+
+    path = _group(tmp_path, {"ok": ACCEPT}, "ok()")
+    with open_session(path) as session:
+        assert isinstance(session, Session)
+        assert session.manifest is not None and session.default_settings == {}
+        assert session.report() is None
+
+
+def test_cli_run_prints_the_group_response(capsys: pytest.CaptureFixture[str]) -> None:
+    from workbench.cli.main import main
+
+    code = main(["run", str(DEMO / "manifests" / "group.yaml"), "-r", str(DEMO / "requests" / "pod-untrusted-registry.json")])
+    out = capsys.readouterr().out
+    assert code == 0
+    response = json.loads(out)
+    assert response["allowed"] is False
+    assert response["status"]["message"].startswith("the images must come from a trusted registry")
+    assert response["status"]["details"]["causes"][0]["field"] == "spec.policies.trusted_registry"
+
+
+def test_demo_multi_document_manifest(capsys: pytest.CaptureFixture[str]) -> None:
+    """resources/demo/manifests/policies.yaml: one response line per policy, in document order."""
+    from workbench.cli.main import main
+
+    manifests = DEMO / "manifests" / "policies.yaml"
+    assert [m.name for m in load_manifests(manifests)] == ["require-owner-label", "always-pull"]
+    assert main(["run", str(manifests), "-r", str(DEMO / "requests" / "pod-missing-labels.json")]) == 0
+    first, second = (json.loads(line) for line in capsys.readouterr().out.splitlines())
+    assert first["allowed"] is False
+    assert first["status"]["message"] == "every pod must name its owning team (label owner)"
+    assert second["allowed"] is True
+
+
+@pytest.mark.parametrize(
+    ("kind", "resources", "allowed"),
+    [
+        ("ClusterAdmissionPolicyGroup", "[{apiVersion: v1, kind: Namespace}]", True),
+        ("ClusterAdmissionPolicyGroup", "[]", False),  # no grant: --allow-context-aware does not apply to members
+        ("AdmissionPolicyGroup", "[{apiVersion: v1, kind: Namespace}]", False),  # namespaced groups read nothing
+    ],
+)
+def test_member_context_aware_resources(tmp_path: Path, kind: str, resources: str, allowed: bool) -> None:
+    module = (DEMO / "policies" / "namespace-label-required" / "policy.wasm").as_posix()
+    path = tmp_path / "ctx.yaml"
+    path.write_text(
+        f"apiVersion: policies.kubewarden.io/v1\nkind: {kind}\nmetadata: {{name: ctx, namespace: team-a}}\n"
+        "spec:\n  expression: ns_allowed()\n  message: namespace not allowed\n  policies:\n    ns_allowed:\n"
+        f"      module: {module}\n      contextAwareResources: {resources}\n"
+        "      settings: {label: policy.example.com/allowed, value: \"true\"}\n"
+    )
+    config = RunConfig(cluster_snapshot=DEMO / "cluster", allow_context_aware=True)
+    with open_session(path, config) as session:
+        outcome = session.run(session.load_request(DEMO / "requests" / "pod-compliant.json"), {})
+    assert outcome.response.allowed is allowed
+    if not allowed:
+        message = outcome.policy_output.member("ns_allowed").message
+        assert "has not been granted access to Kubernetes v1/Namespace resources" in message

@@ -11,9 +11,11 @@ settings, bad request, bad module, missing builtins, timeout.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 
 from workbench.cli._common import add_registry_flags, registry_options, safe_text, stderr_log
+from workbench.cli.verify_cmd import add_verification_flags, verification_options_from_args
 from workbench.core import (
     DEFAULT_TIMEOUT,
     ExecutionMode,
@@ -92,6 +94,7 @@ def add_run_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--disable-wasmtime-cache", action="store_true", help="do not use the compiled-module cache")
     p.add_argument("-v", "--verbose", action="store_true", help="policy log and warnings on stderr")
     add_registry_flags(p)
+    add_verification_flags(p)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -136,7 +139,7 @@ def build_config(args: argparse.Namespace) -> RunConfig:
         ),
         log=stderr_log(args.verbose),
         use_cache=not args.disable_wasmtime_cache,
-        registry=registry_options(args),
+        registry=dataclasses.replace(registry_options(args), verification=verification_options_from_args(args)),
     )
 
 

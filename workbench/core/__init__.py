@@ -160,6 +160,7 @@ _EXPORTS: dict[str, str] = {
     "ImpactChange": "suites",
     "OutputFormat": "suites",
     "PolicySpec": "suites",
+    "Position": "suites.model",
     "Suite": "suites",
     "SuiteError": "suites",
     "SuiteRun": "suites",
@@ -448,4 +449,5 @@ if TYPE_CHECKING:  # the same names, for type checkers and IDEs
         shard_of,
         suite_schema,
     )
+    from workbench.core.suites.model import Position
     from workbench.core.yamlio import atomic_write, dump_yaml, load_json_or_yaml, load_yaml, read_text

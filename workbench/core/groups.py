@@ -130,15 +130,19 @@ class _ExpressionFailure(Exception):
         self.message = message
 
 
-def _member_config(member: GroupMember, config: RunConfig, group: str) -> RunConfig:
-    """A member runs with its own deadline and resource grant, without the group's deployment options."""
+def _member_config(member: GroupMember, config: RunConfig, group: str, *, namespaced: bool = False) -> RunConfig:
+    """A member runs with its own deadline and resource grant, without the group's deployment options.
+
+    Members of an ``AdmissionPolicyGroup`` have no ``contextAwareResources`` field in Kubewarden's
+    CRD (a namespaced group reads no cluster resources): a value there is ignored, as kwctl does.
+    """
     changes: dict[str, Any] = {
         # members are evaluated raw by policy-server: their response is not post-processed
         "post": PostProcessing(policy_id=f"{group}/{member.name}"),
         "execution_mode": None,  # always from the member's metadata, as kwctl does for manifests
         "entrypoint": None,
         "raw": False,
-        "granted_resources": tuple(member.context_aware_resources),
+        "granted_resources": () if namespaced else tuple(member.context_aware_resources),
     }
     if member.timeout_eval_seconds is not None:
         changes["timeout"] = float(member.timeout_eval_seconds)
@@ -411,7 +415,9 @@ def open_group_session(manifest: GroupManifest, config: RunConfig, source: Polic
                 member_source = PolicySource.parse(member.module, base=manifest.base_dir)
                 if member_source.kind == SourceKind.MANIFEST:
                     raise InputError("its module names a policy manifest, not a policy")
-                members[member.name] = _open_plain(member_source, _member_config(member, config, manifest.name))
+                members[member.name] = _open_plain(
+                    member_source, _member_config(member, config, manifest.name, namespaced=manifest.kind.namespaced)
+                )
             except WorkbenchError as exc:
                 located = copy.copy(exc)
                 located.args = (f"{manifest.where}: member {member.name}: {exc}",)

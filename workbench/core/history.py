@@ -210,8 +210,26 @@ class HistoryStore:
 
     @staticmethod
     def _entry(row: tuple[Any, ...]) -> HistoryEntry:
-        (id_, started, policy, source, pdigest, case, idigest, rdigest, sdigest, rtext, stext, verdict,
-         message, expected, passed, response, elapsed, wall) = row
+        (
+            id_,
+            started,
+            policy,
+            source,
+            pdigest,
+            case,
+            idigest,
+            rdigest,
+            sdigest,
+            rtext,
+            stext,
+            verdict,
+            message,
+            expected,
+            passed,
+            response,
+            elapsed,
+            wall,
+        ) = row
         return HistoryEntry(
             policy=policy,
             policy_source=source,

@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from workbench.core.engines.rego_source import RegoSource
     from workbench.core.manifests import GroupManifest, PolicyManifest
     from workbench.core.metadata import Metadata
+    from workbench.core.signatures import VerificationOptions
 
 __all__ = [
     "KUBEWARDEN_COMPAT_VERSION",
@@ -266,6 +267,9 @@ class RegistryOptions:
     sources_path: Path | None = None
     docker_config_json_path: Path | None = None
     store_root: Path | None = None
+    #: verify cosign signatures before pulling (kwctl's ``--verification-config-path``/``-k``/``-a``);
+    #: the verified digest is what gets pulled (docs/signatures.md)
+    verification: VerificationOptions | None = None
 
 
 # =====================================================================================
@@ -431,8 +435,22 @@ def load_policy_module(
         from workbench.core.oci.store import Store
 
         reg = registry or RegistryOptions()
+        target = src.reference or src.text
+        if reg.verification is not None:
+            if not target.startswith("registry://"):
+                raise InputError(f"{target}: signatures can only be verified for registry:// references")
+            from workbench.core.oci.reference import parse_oci_reference
+            from workbench.core.signatures import verify_policy
+
+            report = verify_policy(
+                target,
+                reg.verification,
+                sources_path=reg.sources_path,
+                docker_config_json_path=reg.docker_config_json_path,
+            )
+            target = parse_oci_reference(target).with_digest(report.manifest_digest).uri
         path = fetch_module(
-            src.reference or src.text,
+            target,
             store=Store(reg.store_root) if reg.store_root else None,
             sources_path=reg.sources_path,
             docker_config_json_path=reg.docker_config_json_path,

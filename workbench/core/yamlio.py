@@ -336,25 +336,39 @@ def load_json_or_yaml(text: str, source: str = "input") -> Any:
     return load_yaml(text, source)
 
 
-def read_text(path: str | Path, what: str) -> str:
-    """Read a UTF-8 text file (``-`` = stdin) with errors that name it."""
+def read_text(path: str | Path, what: str, *, limit: int | None = None) -> str:
+    """Read a UTF-8 text file (``-`` = stdin) with errors that name it.
+
+    With ``limit``, at most that many bytes are read: a larger file (or endless stream) is an
+    InputError that names it, read no further.
+    """
     import sys
 
-    if str(path) == "-":
-        return sys.stdin.read()
-    p = Path(path)
+    name = "stdin" if str(path) == "-" else str(path)
     try:
-        return p.read_text(encoding="utf-8")
+        if str(path) == "-":
+            if limit is None:
+                return sys.stdin.read()
+            raw = sys.stdin.buffer.read(limit + 1)
+        else:
+            with open(path, "rb") as handle:
+                raw = handle.read() if limit is None else handle.read(limit + 1)
+        if limit is not None and len(raw) > limit:
+            raise InputError(f"{what} {name} is larger than {limit // (1024 * 1024)} MiB; it was not read")
+        text = raw.decode("utf-8")
+        if "\r" in text:  # universal newlines, as text-mode reading does
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        return text
     except FileNotFoundError:
-        raise InputError(f"{what} {p} does not exist") from None
+        raise InputError(f"{what} {name} does not exist") from None
     except IsADirectoryError:
-        raise InputError(f"{what} {p} is a directory, not a file") from None
+        raise InputError(f"{what} {name} is a directory, not a file") from None
     except PermissionError:
-        raise InputError(f"{what} {p} cannot be read: permission denied") from None
+        raise InputError(f"{what} {name} cannot be read: permission denied") from None
     except UnicodeDecodeError as exc:
-        raise InputError(f"{what} {p} is not UTF-8 text (bad byte at offset {exc.start})") from None
+        raise InputError(f"{what} {name} is not UTF-8 text (bad byte at offset {exc.start})") from None
     except OSError as exc:
-        raise InputError(f"{what} {p} cannot be read: {exc.strerror}") from None
+        raise InputError(f"{what} {name} cannot be read: {exc.strerror}") from None
 
 
 # Characters PyYAML's emitter writes raw under allow_unicode but its reader treats as line breaks

@@ -35,12 +35,17 @@ def _application(argv: list[str] | None = None) -> QApplication:
 
 
 def create_window(
-    app: QApplication, settings_path: Path | None = None, dark: bool | None = None, history_path: Path | None = None
+    app: QApplication,
+    settings_path: Path | None = None,
+    dark: bool | None = None,
+    history_path: Path | None = None,
 ) -> MainWindow:
     """The window with a fresh context (``settings_path``: an ini file, for tests and screenshots)."""
     follow_system = dark is None
     dark = apply_palette(app, dark)
-    context = AppContext.create(open_settings(settings_path), dark=dark, parent=app, history_path=history_path)
+    context = AppContext.create(
+        open_settings(settings_path), dark=dark, parent=app, history_path=history_path
+    )
     window = MainWindow(context)
     hints = app.styleHints()
     if hints is not None and follow_system:
@@ -82,7 +87,9 @@ class ScreenshotController:
             if policy is not None and case is not None:
                 window.banner.hide()
                 window.tree.select_case(case)
-                cmds_open.select_case(window, policy, case, on_loaded=lambda: QTimer.singleShot(400, self.take))
+                cmds_open.select_case(
+                    window, policy, case, on_loaded=lambda: QTimer.singleShot(400, self.take)
+                )
                 return
         QTimer.singleShot(300, self.take)
 
@@ -140,7 +147,9 @@ def run_app(args: argparse.Namespace) -> int:
     window.show()
     workspace_mode = bool(args.demo or getattr(args, "demo_dir", None) or getattr(args, "workspace", None))
     controller = (
-        ScreenshotController(app, window, screenshot, run_all=workspace_mode and getattr(args, "run_all", False))
+        ScreenshotController(
+            app, window, screenshot, run_all=workspace_mode and getattr(args, "run_all", False)
+        )
         if screenshot is not None
         else None
     )
@@ -159,7 +168,9 @@ def run_app(args: argparse.Namespace) -> int:
             policy_id = getattr(args, "demo_policy", None)
             policy = ws.policy(policy_id) if policy_id else next((p for p in ws.policies if p.cases), None)
             if policy is None:
-                raise InputError(f"the workspace has no policy {policy_id!r}" if policy_id else "the workspace has no case")
+                raise InputError(
+                    f"the workspace has no policy {policy_id!r}" if policy_id else "the workspace has no case"
+                )
             case_number = getattr(args, "demo_case", 1) or 1
             if not 1 <= case_number <= max(1, len(policy.cases)):
                 raise InputError(f"the policy {policy.id} has {len(policy.cases)} case(s), not {case_number}")

@@ -52,14 +52,20 @@ def annotate_save_as(view: WindowView, path: str | Path | None = None) -> Task |
     loaded = view.loaded
     module = loaded.module if loaded is not None else None
     if module is None:
-        view.show_message("Annotate needs a WebAssembly module open (a Rego source is not annotated)", "warning")
+        view.show_message(
+            "Annotate needs a WebAssembly module open (a Rego source is not annotated)", "warning"
+        )
         return None
     md = view.metadata_editor.metadata()
     if md is None or not view.metadata_editor.valid:
         view.show_message("Cannot annotate: the metadata is invalid", "error")
         return None
     if path is None:
-        suggestion = str(module.path.with_name(module.path.stem + "-annotated.wasm")) if module.path else "annotated.wasm"
+        suggestion = (
+            str(module.path.with_name(module.path.stem + "-annotated.wasm"))
+            if module.path
+            else "annotated.wasm"
+        )
         path = view.ask_save_path("Annotate and save as", suggestion, "WebAssembly (*.wasm)")
         if not path:
             return None
@@ -148,11 +154,18 @@ def _module_uri(view: WindowView) -> str | Path:
     return loaded.text
 
 
-def manifest_text(view: WindowView, kind: str, allow_context_aware: bool = False, title: str | None = None) -> Any:
+def manifest_text(
+    view: WindowView, kind: str, allow_context_aware: bool = False, title: str | None = None
+) -> Any:
     md = view.metadata_editor.metadata_for_export()
     settings = view.settings_editor.settings()
     return scaffold_manifest(
-        md, _module_uri(view), kind, settings=settings, title=title or None, allow_context_aware=allow_context_aware
+        md,
+        _module_uri(view),
+        kind,
+        settings=settings,
+        title=title or None,
+        allow_context_aware=allow_context_aware,
     )
 
 
@@ -206,13 +219,17 @@ def load_editor_file(view: WindowView, editor: SettingsEditor | RequestEditor, p
     except WorkbenchError as exc:
         view.show_message(str(exc), "error")
         return False
-    view.editors.setCurrentWidget(view.settings_editor if editor is view.settings_editor else view.case_editor)
+    view.editors.setCurrentWidget(
+        view.settings_editor if editor is view.settings_editor else view.case_editor
+    )
     view.update_actions()
     return True
 
 
 def open_editor_file(view: WindowView, editor: SettingsEditor | RequestEditor) -> None:
-    path = view.ask_open_path(f"Open {editor.title.lower()}", "", "YAML or JSON (*.yml *.yaml *.json);;All files (*)")
+    path = view.ask_open_path(
+        f"Open {editor.title.lower()}", "", "YAML or JSON (*.yml *.yaml *.json);;All files (*)"
+    )
     if path:
         load_editor_file(view, editor, path)
 

@@ -16,7 +16,8 @@ from workbench.gui.errors import ErrorInfo
 from workbench.gui.evaluation import LoadedPolicy, load_policy
 from workbench.gui.tasks import Task, TaskContext
 from workbench.gui.view import WindowView
-from workbench.gui.workspace import Workspace, WsCase, WsPolicy, load_workspace, save_workspace
+from workbench.gui.workspace import Workspace, WsCase, WsPolicy
+from workbench.gui.workspace_io import load_workspace, save_workspace
 
 __all__ = [
     "add_files",
@@ -32,7 +33,9 @@ __all__ = [
     "set_workspace",
 ]
 
-POLICY_FILTER = "Policies (*.wasm *.rego *.yaml *.yml);;WebAssembly modules (*.wasm);;Rego source (*.rego);;All files (*)"
+POLICY_FILTER = (
+    "Policies (*.wasm *.rego *.yaml *.yml);;WebAssembly modules (*.wasm);;Rego source (*.rego);;All files (*)"
+)
 WORKSPACE_FILTER = "Workspaces (*.yaml *.yml);;All files (*)"
 
 
@@ -81,7 +84,9 @@ def choose_and_open_workspace(view: WindowView) -> None:
         open_workspace(view, path)
 
 
-def open_workspace(view: WindowView, path: str | Path, *, on_loaded: Callable[[], None] | None = None) -> bool:
+def open_workspace(
+    view: WindowView, path: str | Path, *, on_loaded: Callable[[], None] | None = None
+) -> bool:
     if not view.confirm_discard(view.dirty_parts()):
         return False
     try:
@@ -102,7 +107,7 @@ def open_workspace(view: WindowView, path: str | Path, *, on_loaded: Callable[[]
 def open_demo(view: WindowView, root: Path | None = None, **kwargs: Any) -> bool:
     """The bundled demo as a workspace (``resources/demo/demo.yml``)."""
     demo = load_demo(root)
-    return open_workspace(view, demo.root / "demo.yml", **kwargs)
+    return open_workspace(view, demo.root, **kwargs)
 
 
 def save_workspace_cmd(view: WindowView, save_as: bool = False) -> bool:
@@ -145,7 +150,7 @@ def open_policy_source(
     request = view.case_editor.request
     policy.cases[0].request_text = request.text()  # keep what the user already typed
     policy.cases[0].mark_saved()
-    policy.settings_text = view.settings_editor.text() or "{}\n"
+    policy.settings_text = view.settings_editor.text() or None
     policy.saved_settings = policy.settings_text
     set_workspace(view, workspace, select_first=False)
     view.context.recent.add(text)
@@ -231,10 +236,16 @@ def _show_case(view: WindowView, policy: WsPolicy, case: WsCase | None) -> None:
     """Put the case's texts into the editors (a load, not an edit) and its last result on the right."""
     view.syncing = True
     try:
-        settings_text = case.settings_text if case is not None and case.settings_text is not None else policy.settings_text
-        view.settings_editor.set_text(settings_text or "{}\n")
+        settings_text = (
+            case.settings_text
+            if case is not None and case.settings_text is not None
+            else policy.settings_text
+        )
+        view.settings_editor.set_text(settings_text or "")
         view.settings_editor.scope_label.setText(
-            "Settings of this case" if case is not None and case.settings_text is not None else f"Settings of {policy.title}"
+            "Settings of this case"
+            if case is not None and case.settings_text is not None
+            else f"Settings of {policy.title}"
         )
         if case is not None:
             view.case_editor.request.set_text(case.request_text, textdoc.detect_language(case.request_text))

@@ -8,27 +8,36 @@ request, run options) so the window can mark a result stale the moment one of th
 from __future__ import annotations
 
 import dataclasses
-import json
+import re
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 from workbench.core import (
-    DEFAULT_MEMORY_LIMIT,
+    AdmissionResponse,
+    EvaluationCancelled,
     InputError,
     MetadataError,
     PolicyModule,
+    PolicySpec,
+    PostProcessing,
     RunConfig,
+    ValidationOutcome,
     WorkbenchError,
+    annotate_module,
+    run_suites,
 )
+from workbench.core import CaseResult as SuiteCaseResult
 from workbench.gui import textdoc
+from workbench.gui.codeeditor import escape_html
 from workbench.gui.editors import describe_request
 from workbench.gui.errors import ErrorInfo, window_wording
-from workbench.gui.evaluation import LoadedPolicy, RunOutput, evaluate_inputs, load_policy, policy_input_key
-from workbench.gui.resultview import RunRecord
-from workbench.gui.tasks import Progress, Task, TaskContext
+from workbench.gui.evaluation import RunOutput, evaluate_inputs
+from workbench.gui.resultview import DecisionStep, RunRecord
+from workbench.gui.tasks import Task, TaskContext
 from workbench.gui.view import WindowView
-from workbench.gui.workspace import CaseResult, WsCase, WsPolicy, inputs_digest, judge
+from workbench.gui.workspace import CaseResult, WsCase, WsPolicy, inputs_digest, parse_text, to_suite
 
 __all__ = [
     "case_digest",
@@ -37,7 +46,6 @@ __all__ = [
     "run_config",
     "run_selected",
     "save_result_as_case",
-    "set_run_timeout",
     "validate_settings",
 ]
 
@@ -65,7 +73,7 @@ def run_config(view: WindowView, policy: WsPolicy) -> RunConfig:
     if policy is view.open_policy and view.module_pane.selected_entrypoint() is not None:
         entrypoint = view.module_pane.selected_entrypoint()
     return RunConfig(
-        execution_mode=policy.execution_mode,
+        execution_mode=policy.execution_mode,  # type: ignore[arg-type]  # parsed in __post_init__
         entrypoint=entrypoint,
         timeout=view.context.run_timeout,
         memory_limit=view.context.memory_limit,
@@ -88,12 +96,14 @@ def _options_key(config: RunConfig, scope: bool = True) -> list[Any]:
     ]
 
 
-def _value(text: str) -> Any:
+def _value(text: str | None) -> Any:
+    if text is None:
+        return None
     result = textdoc.parse(text, textdoc.detect_language(text))
     return result.value if result.ok else ("unparsed", text)
 
 
-def case_settings_text(policy: WsPolicy, case: WsCase) -> str:
+def case_settings_text(policy: WsPolicy, case: WsCase) -> str | None:
     return case.settings_text if case.settings_text is not None else policy.settings_text
 
 
@@ -103,25 +113,40 @@ def case_digest(view: WindowView, policy: WsPolicy, case: WsCase) -> str | None:
     if key is None:
         return None
     config = run_config(view, policy)
-    return inputs_digest(key, _options_key(config, view.check_scope_enabled()), _value(case_settings_text(policy, case)), _value(case.request_text))
+    return inputs_digest(
+        key,
+        _options_key(config, view.check_scope_enabled()),
+        case.expect,
+        case.message,
+        _value(case_settings_text(policy, case)),
+        _value(case.request_text),
+    )
 
 
 # -- running -----------------------------------------------------------------------------------
-def _record(
-    view: WindowView, policy: WsPolicy, case: WsCase, request_value: Any, settings: dict[str, Any], digest: str
-) -> RunRecord:
+def _record(view: WindowView, policy: WsPolicy, case: WsCase, digest: str) -> RunRecord:
     view.run_count += 1
-    request = request_value.get("request", request_value) if isinstance(request_value, dict) else request_value
-    original = request.get("object") if isinstance(request, dict) and "object" in request else request
+    try:
+        value = parse_text(case.request_text)
+    except WorkbenchError:
+        value = None
+    request = (
+        value.get("request", value)
+        if isinstance(value, dict) and value.get("kind") == "AdmissionReview"
+        else value
+    )
+    original = (
+        request.get("object") if isinstance(request, dict) and request.get("object") is not None else request
+    )
     return RunRecord(
         number=view.run_count,
         policy=policy.title,
-        request_label=describe_request(request_value),
+        request_label=describe_request(value),
         request=request,
         original=original,
-        settings=settings,
+        settings={},
         request_text=(case.request_text, textdoc.detect_language(case.request_text)),
-        settings_text=(case_settings_text(policy, case), "yaml"),
+        settings_text=(case_settings_text(policy, case) or "", "yaml"),
         digest=digest,
         case_name=case.name,
         expect=case.expect,
@@ -129,73 +154,145 @@ def _record(
     )
 
 
-def _finish(view: WindowView, policy: WsPolicy, case: WsCase, record: RunRecord, output: RunOutput | None, error: ErrorInfo | None) -> None:
-    if output is not None:
-        ev = output.evaluation
-        record.outcome = ev.outcome
-        record.verdict_name = ev.verdict.value
-        record.decision = output.decision
-        record.wall_s = output.wall_s
-        if ev.outcome is None and ev.error is not None:
-            record.error = ErrorInfo(
-                "Run failed", window_wording(ev.message), exception_type=type(ev.error).__name__
+def _apply(
+    view: WindowView,
+    policy: WsPolicy,
+    case: WsCase,
+    record: RunRecord,
+    result: SuiteCaseResult | None,
+    output: RunOutput | None,
+    error: ErrorInfo | None,
+) -> None:
+    """Fill ``record`` from the core runner's judged result (and the decision path of a single run)."""
+    if result is not None:
+        record.verdict_name = "accepted" if result.got == "allowed" else result.got
+        record.wall_s = result.elapsed_s
+        if result.response is not None:
+            outcome = (
+                output.evaluation.outcome
+                if output is not None and output.evaluation.outcome is not None
+                else None
             )
-        elif ev.outcome is None:  # skipped
-            record.reason = ev.message
+            if outcome is None:
+                outcome = ValidationOutcome(
+                    AdmissionResponse.from_dict(result.response), elapsed_s=result.elapsed_s
+                )
+            record.outcome = outcome
+        elif record.verdict_name not in ("skipped",):
+            record.error = ErrorInfo(
+                "Run failed" if record.verdict_name == "error" else "Settings rejected",
+                window_wording(result.message),
+                exception_type="SettingsError" if record.verdict_name == "settings-error" else "",
+            )
+        if case.expect:
+            record.passed = result.status.value == "passed"
+            record.reason = result.reason or f"expected {case.expect}, got {record.verdict_name}"
+        else:
+            record.reason = result.message if record.verdict_name == "skipped" else ""
+        if record.verdict_name == "skipped" and not case.expect:
+            record.reason = result.message
+        record.decision = output.decision if output is not None else decision_from_result(result)
+        if result.diff:
+            record.reason += "\n" + "\n".join(result.diff[:20])
     else:
         record.error = error
         record.verdict_name = "error"
-    message = record.message
-    passed, reason = judge(case.expect, case.message, record.verdict, message)
-    record.passed, record.reason = passed, reason or record.reason
-    case.result = CaseResult(record.verdict, message, record.digest, passed, record.reason, record)
+        record.passed = False if case.expect else None
+        record.reason = error.message if error is not None else "the run failed"
+    case.result = CaseResult(
+        record.verdict, record.message, record.digest, record.passed, record.reason, record
+    )
     history = view.context.history
     if history is not None:
         record.history_id = history.add_record(policy, case, record)
 
 
-def _inputs(view: WindowView, policy: WsPolicy, case: WsCase) -> tuple[Any, dict[str, Any]]:
-    request = textdoc.parse(case.request_text, textdoc.detect_language(case.request_text))
-    if request.error is not None:
-        raise InputError(f"{case.name}: the request is not valid: {request.error}")
-    if request.empty:
-        raise InputError(f"{case.name}: the request is empty: pick a template or load a request file")
-    settings = textdoc.parse(case_settings_text(policy, case), "yaml")
-    if settings.error is not None:
-        raise InputError(f"{case.name}: the settings are not valid YAML: {settings.error}")
-    if settings.value is not None and not isinstance(settings.value, dict):
-        raise InputError(f"{case.name}: the settings must be a mapping")
-    return request.value, dict(settings.value or {})
+def decision_from_result(result: SuiteCaseResult) -> tuple[DecisionStep, ...]:
+    """The decision path of a suite result (the runner keeps no policy log)."""
+    steps = []
+    if result.scope:
+        skipped = result.got == "skipped"
+        steps.append(DecisionStep("Scope", "skipped" if skipped else "ok", result.scope))
+        if skipped:
+            return tuple(steps)
+    if result.got == "settings-error":
+        steps.append(DecisionStep("Settings validation", "failed", result.message))
+        return tuple(steps)
+    steps.append(DecisionStep("Settings validation", "ok", "the policy accepts the settings"))
+    status = "ok" if result.got in ("allowed", "mutated") else "failed"
+    steps.append(
+        DecisionStep(
+            "Evaluation", status, f"{result.got}" + (f": {result.message}" if result.message else "")
+        )
+    )
+    return tuple(steps)
+
+
+def _modules_for_run(view: WindowView, policies: set[str]) -> tuple[dict[str, Any], list[str]]:
+    """The open policy runs with its edited metadata: (policy id -> module to annotate), problems."""
+    policy, loaded = view.open_policy, view.loaded
+    if policy is None or loaded is None or loaded.module is None or policy.id not in policies:
+        return {}, []
+    try:
+        module = edited_module(view)
+    except WorkbenchError as exc:
+        return {}, [f"{policy.title}: {exc}"]
+    if module is None or module is loaded.module:
+        return {}, []
+    return {policy.id: module}, []
+
+
+def _annotated_overrides(edited: dict[str, Any], folder: Path) -> dict[tuple[int, str], str]:
+    overrides = {}
+    for pid, module in edited.items():
+        target = folder / f"{pid}-edited.wasm"
+        annotate_module(module, metadata=module.metadata, output=target)
+        overrides[(0, pid)] = str(target)
+    return overrides
 
 
 def run_selected(view: WindowView) -> Task | None:
-    """Run the selected case (F5) with the editors' content."""
+    """Run the selected case (F5) through the core suite runner, with its decision path."""
     blockers = view.run_blockers()
     if blockers:
         view.show_message("Cannot run: " + "; ".join(blockers), "warning")
         return None
-    policy, case = view.open_policy, view.current_case
-    assert policy is not None and case is not None
+    policy, case, loaded = view.open_policy, view.current_case, view.loaded
+    assert policy is not None and case is not None and loaded is not None
     try:
-        target: Any = edited_module(view) or view.loaded.source  # type: ignore[union-attr]
-        request_value, settings = _inputs(view, policy, case)
+        target: Any = edited_module(view) or loaded.source
+        suite, _kept, problems = to_suite(view.workspace, [(policy, case)])
+        if problems:
+            raise InputError(problems[0])
+        spec = suite.policies[policy.id]
+        request_value = suite.cases[0].request
+        settings = suite.cases[0].settings if suite.cases[0].settings is not None else spec.settings
     except WorkbenchError as exc:
         view.show_message(window_wording(str(exc)), "error")
         return None
+    edited, _ = _modules_for_run(view, {policy.id})
     digest = case_digest(view, policy, case) or ""
-    record = _record(view, policy, case, request_value, settings, digest)
-    config = run_config(view, policy)
+    record = _record(view, policy, case, digest)
+    config = spec_config(view, spec)
+    scope = view.check_scope_enabled() and spec.check_scope
+    if not scope:
+        suite = dataclasses.replace(suite, policies={policy.id: dataclasses.replace(spec, check_scope=False)})
     view.banner.hide()
     view.status_label.setText(f"Running {case.name}…")
     view.context.log.app(f"run #{record.number}: {policy.title} ← {case.name} ({record.request_label})")
-    scope = view.check_scope_enabled()
 
-    def work(ctx: TaskContext) -> RunOutput:
-        return evaluate_inputs(target, config, request_value, settings, cancel=ctx.cancel, scope=scope)
+    def work(ctx: TaskContext) -> tuple[SuiteCaseResult, RunOutput]:
+        with tempfile.TemporaryDirectory(prefix="pwb-run-") as folder:
+            overrides = _annotated_overrides(edited, Path(folder))
+            run = run_suites([suite], workers=1, cancel=ctx.cancel, overrides=overrides)
+        if run.cancelled:
+            raise EvaluationCancelled("the run was cancelled")
+        output = evaluate_inputs(target, config, request_value, settings, cancel=ctx.cancel, scope=scope)
+        return run.results[0], output
 
-    def finished(output: RunOutput) -> None:
+    def finished(value: tuple[SuiteCaseResult, RunOutput]) -> None:
         view.run_task = None
-        _finish(view, policy, case, record, output, None)
+        _apply(view, policy, case, record, value[0], value[1], None)
         view.run_done(record)
 
     def failed(error: ErrorInfo) -> None:
@@ -204,7 +301,7 @@ def run_selected(view: WindowView) -> Task | None:
             view.show_error(error)
             view.update_actions()
             return
-        _finish(view, policy, case, record, None, error)
+        _apply(view, policy, case, record, None, None, error)
         view.run_done(record)
 
     view.run_task = view.context.runner.run(work, "Run", on_finished=finished, on_failed=failed)
@@ -212,97 +309,88 @@ def run_selected(view: WindowView) -> Task | None:
     return view.run_task
 
 
-@dataclasses.dataclass
-class _Job:
-    policy: WsPolicy
-    case: WsCase
-    record: RunRecord
-    request_value: Any
-    settings: dict[str, Any]
-    scope: bool
-    output: RunOutput | None = None
-    error: ErrorInfo | None = None
+#: suites at least this large run in worker processes (the GUI thread then never competes for the GIL)
+PARALLEL_FROM = 40
 
 
-def run_cases(view: WindowView, pairs: list[tuple[WsPolicy, WsCase]], title: str = "Run suite") -> Task | None:
-    """Run many cases in one background task (one session per policy), with progress and Cancel."""
+def run_cases(
+    view: WindowView, pairs: list[tuple[WsPolicy, WsCase]], title: str = "Run suite"
+) -> Task | None:
+    """Run many cases through the core suite runner in the background, with progress and Cancel."""
     if view.run_task is not None or view.suite_task is not None:
         view.show_message("Wait for the running cases to finish (or cancel them)", "warning")
         return None
-    jobs: list[_Job] = []
-    targets: dict[str, Any] = {}
-    configs: dict[str, RunConfig] = {}
-    problems: list[str] = []
-    for policy, case in pairs:
-        try:
-            request_value, settings = _inputs(view, policy, case)
-        except WorkbenchError as exc:
-            problems.append(str(exc))
-            continue
-        if policy.id not in targets:
-            configs[policy.id] = run_config(view, policy)
-            if policy is view.open_policy and view.loaded is not None:
-                try:
-                    targets[policy.id] = edited_module(view) or view.loaded.source
-                except WorkbenchError as exc:
-                    problems.append(f"{policy.title}: {exc}")
-                    continue
-            else:
-                targets[policy.id] = policy.module
-        digest = case_digest(view, policy, case) or ""
-        record = _record(view, policy, case, request_value, settings, digest)
-        jobs.append(_Job(policy, case, record, request_value, settings, view.check_scope_enabled()))
-    if not jobs:
+    suite, kept, problems = to_suite(view.workspace, pairs)
+    if not view.check_scope_enabled():
+        suite = dataclasses.replace(
+            suite, policies={k: dataclasses.replace(v, check_scope=False) for k, v in suite.policies.items()}
+        )
+    edited, more = _modules_for_run(view, set(suite.policies))
+    problems += more
+    if not kept:
         view.show_message("Nothing to run: " + ("; ".join(problems) or "no cases"), "warning")
         return None
-    registry = view.registry_options()
+    records = [_record(view, p, c, case_digest(view, p, c) or "") for p, c in kept]
     started = time.perf_counter()
-    keys: dict[str, str] = {}
+    workers = 1 if len(kept) < PARALLEL_FROM else None
 
-    def work(ctx: TaskContext) -> list[_Job]:
-        loaded: dict[str, LoadedPolicy] = {}
-        for index, job in enumerate(jobs):
-            ctx.cancel.check("suite run")
-            ctx.progress(index, len(jobs), f"{title}: {job.policy.title} ← {job.case.name}")
-            target = targets[job.policy.id]
-            if isinstance(target, str):
-                if job.policy.id not in loaded:
-                    try:
-                        loaded[job.policy.id] = load_policy(target, registry)
-                    except WorkbenchError as exc:
-                        job.error = ErrorInfo("Run failed", window_wording(str(exc)), exception_type=type(exc).__name__)
-                        continue
-                    found = loaded[job.policy.id]
-                    keys[job.policy.id] = policy_input_key(found, found.metadata.to_dict() if found.metadata else None)
-                found = loaded[job.policy.id]
-                target = found.module if found.module is not None else found.source
-            job.output = evaluate_inputs(
-                target, configs[job.policy.id], job.request_value, job.settings, cancel=ctx.cancel, scope=job.scope
+    def work(ctx: TaskContext) -> Any:
+        def progress(done: int, total: int, result: SuiteCaseResult) -> None:
+            ctx.progress(done, total, f"{title}: {done} / {total} ({result.case_id.split(':', 1)[-1]})")
+
+        with tempfile.TemporaryDirectory(prefix="pwb-suite-") as folder:
+            overrides = _annotated_overrides(edited, Path(folder))
+            return run_suites(
+                [suite], workers=workers, cancel=ctx.cancel, progress=progress, overrides=overrides
             )
-        ctx.progress(len(jobs), len(jobs), f"{title}: done")
-        return jobs
 
-    def finished(done: list[_Job]) -> None:
+    def finished(run: Any) -> None:
         view.suite_task = None
-        view.policy_keys.update({k: v for k, v in keys.items() if k not in view.policy_keys})
-        for job in done:
-            digest = case_digest(view, job.policy, job.case) or job.record.digest
-            job.record.digest = digest
-            _finish(view, job.policy, job.case, job.record, job.output, job.error)
-        view.suite_done(done_records=[j.record for j in done], wall_s=time.perf_counter() - started, problems=problems)
-
-    def progress(p: Progress) -> None:
-        view.task_progress(p)
+        done_records = []
+        for (policy, case), record, result in zip(kept, records, run.results, strict=False):
+            if result.status.value == "cancelled":
+                continue
+            record.digest = case_digest(view, policy, case) or record.digest
+            _apply(view, policy, case, record, result, None, None)
+            done_records.append(record)
+        if run.cancelled:
+            problems.append(f"cancelled after {len(done_records)} of {len(kept)} case(s)")
+        view.suite_done(done_records=done_records, wall_s=time.perf_counter() - started, problems=problems)
 
     def failed(error: ErrorInfo) -> None:
         view.suite_task = None
         view.show_error(error)
         view.update_actions()
 
-    view.status_label.setText(f"{title}: {len(jobs)} case(s)…")
-    view.suite_task = view.context.runner.run(work, title, on_finished=finished, on_failed=failed, on_progress=progress)
+    view.status_label.setText(f"{title}: {len(kept)} case(s)…")
+    view.suite_task = view.context.runner.run(
+        work, title, on_finished=finished, on_failed=failed, on_progress=view.task_progress
+    )
     view.update_actions()
     return view.suite_task
+
+
+def spec_config(view: WindowView, spec: PolicySpec) -> RunConfig:
+    """A RunConfig like the suite runner's for ``spec``, with the window's deadline, memory and log."""
+    return RunConfig(
+        execution_mode=spec.execution_mode,  # type: ignore[arg-type]  # parsed in __post_init__
+        entrypoint=spec.entrypoint,
+        raw=spec.raw,
+        timeout=view.context.run_timeout,
+        memory_limit=view.context.memory_limit,
+        post=PostProcessing(
+            policy_id=spec.id,
+            mode=spec.mode or "protect",
+            allowed_to_mutate=True if spec.mutating is None else spec.mutating,
+            custom_rejection_message=spec.message,
+        ),
+        allow_context_aware=spec.allow_context_aware,
+        allowed_host_capabilities=spec.allowed_host_capabilities,
+        cluster_snapshot=spec.cluster_snapshot,
+        replay_path=spec.replay,
+        log=view.context.log.sink,
+        registry=view.registry_options(),
+    )
 
 
 # -- settings validation -------------------------------------------------------------------------
@@ -328,13 +416,15 @@ def validate_settings(view: WindowView) -> Task | None:
         if outcome.valid:
             view.last_settings_check = (True, "")
             view.show_message("The policy accepts these settings ✔", "success")
-            view.settings_editor.status.setText('<span style="color:#2e7d32">✔ settings accepted by the policy</span>')
+            view.settings_editor.status.setText(
+                '<span style="color:#2e7d32">✔ settings accepted by the policy</span>'
+            )
         else:
             message = outcome.message or "no reason given"
             view.last_settings_check = (False, message)
             view.show_message(f"Provided settings are not valid: {message}", "error")
             view.settings_editor.status.setText(
-                f'<span style="color:#d32f2f">✖ settings rejected: {_esc(message)}</span>'
+                f'<span style="color:#d32f2f">✖ settings rejected: {escape_html(message)}</span>'
             )
 
     return view.context.runner.run(work, "Validate settings", on_finished=done, on_failed=view.show_error)
@@ -347,17 +437,20 @@ def save_result_as_case(view: WindowView, record: RunRecord, name: str | None = 
     if policy is None or record.request_text is None:
         return None
     base = name or f"{record.request_label[:40]} ({record.verdict})"
+    expect = "allowed" if record.verdict == "accepted" else record.verdict
+    message = None
+    if record.verdict in ("rejected", "settings-error") and record.message:
+        message = re.escape(record.message.splitlines()[0][:120])  # a suite message is a regular expression
     case = WsCase(
         name=policy.unique_case_name(base),
         request_text=record.request_text[0],
-        expect=record.verdict if record.verdict != "error" else "error",
-        message=(record.message[:120] or None) if record.verdict in ("rejected", "settings-error") else None,
+        expect=expect,
+        message=message,
     )
-    if record.settings_text is not None and record.settings_text[0] != policy.settings_text:
+    if record.settings_text is not None and record.settings_text[0] != (policy.settings_text or ""):
         case.settings_text = record.settings_text[0]
-    if record.history_id is None or record.digest:
-        passed, reason = judge(case.expect, case.message, record.verdict, record.message)
-        case.result = CaseResult(record.verdict, record.message, record.digest, passed, reason, record)
+    reason = f"expected {expect}, got {record.verdict} (saved from run #{record.number})"
+    case.result = CaseResult(record.verdict, record.message, record.digest, True, reason, record)
     policy.cases.append(case)
     view.workspace.structure_changed = True
     view.tree.rebuild(select=case)
@@ -365,57 +458,7 @@ def save_result_as_case(view: WindowView, record: RunRecord, name: str | None = 
 
     select_case(view, policy, case)
     view.editors.setCurrentWidget(view.case_editor)
-    view.show_message(f"Saved as case “{case.name}” expecting {case.expect}: edit the expectation above the request", "success")
+    view.show_message(
+        f"Saved as case “{case.name}” expecting {expect}: edit the expectation above the request", "success"
+    )
     return case
-
-
-# -- options -------------------------------------------------------------------------------------------
-def set_run_timeout(view: WindowView, seconds: float | None) -> None:
-    """Set (and remember) the evaluation deadline; None means no deadline, 0 or less is refused."""
-    if seconds is not None and seconds <= 0:
-        raise InputError("the evaluation deadline must be more than 0 seconds (choose “No deadline” instead)")
-    view.context.run_timeout = seconds
-    view.context.settings.setValue("run/timeout", float(seconds) if seconds is not None else "none")
-    view.update_run_options()
-
-
-def memory_text(limit: int) -> str:
-    return f"{limit // (1024 * 1024)} MiB" if limit % (1024 * 1024) == 0 else f"{limit:,} bytes"
-
-
-def run_options_text(view: WindowView) -> str:
-    timeout = view.context.run_timeout
-    deadline = f"{timeout:g} s" if timeout is not None else "none"
-    limit = view.context.memory_limit or DEFAULT_MEMORY_LIMIT
-    return f"Deadline {deadline} · Memory {memory_text(limit)}"
-
-
-def restore_run_timeout(view: WindowView) -> None:
-    saved = view.context.settings.value("run/timeout")
-    if saved is None:
-        return
-    if str(saved) == "none":
-        view.context.run_timeout = None
-        return
-    try:
-        seconds = float(saved)
-    except (TypeError, ValueError):
-        return
-    if seconds > 0:  # a stored 0 (older releases) is not a deadline: keep the default
-        view.context.run_timeout = seconds
-
-
-def dump_settings(settings: dict[str, Any]) -> str:
-    return textdoc.dump(settings, "yaml") if settings else "{}\n"
-
-
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def snapshot_label(path: Path | None) -> str:
-    return f"Cluster snapshot: {path.name}" if path else "No cluster snapshot"
-
-
-def as_json(value: Any) -> str:
-    return json.dumps(value, indent=2, ensure_ascii=False)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFontDatabase,
@@ -28,19 +28,18 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QTextEdit,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from workbench.gui import textdoc
+from workbench.gui.findbar import FindBar, find_in
 from workbench.gui.highlighter import PygmentsHighlighter
 
-__all__ = ["CodeEditor", "DocumentEditor", "FindBar", "with_find_bar"]
+__all__ = ["CodeEditor", "DocumentEditor"]
 
 
 class _LineNumberArea(QWidget):
@@ -81,7 +80,9 @@ class CodeEditor(QPlainTextEdit):
             super().keyPressEvent(event)
             return
         key = event.key()
-        plain = not (event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier & ~Qt.KeyboardModifier.ShiftModifier)
+        plain = not (
+            event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier & ~Qt.KeyboardModifier.ShiftModifier
+        )
         if key == Qt.Key.Key_Tab and plain and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
             self.indent()
             return
@@ -110,7 +111,9 @@ class CodeEditor(QPlainTextEdit):
         cursor = self.textCursor()
         doc = self.document()
         first = doc.findBlock(cursor.selectionStart()).blockNumber()
-        last = doc.findBlock(max(cursor.selectionStart(), cursor.selectionEnd() - (1 if cursor.hasSelection() else 0))).blockNumber()
+        last = doc.findBlock(
+            max(cursor.selectionStart(), cursor.selectionEnd() - (1 if cursor.hasSelection() else 0))
+        ).blockNumber()
         edit = QTextCursor(doc)
         edit.beginEditBlock()
         for number in range(first, last + 1):
@@ -122,7 +125,9 @@ class CodeEditor(QPlainTextEdit):
                 text = block.text()
                 remove = min(-amount, len(text) - len(text.lstrip(" ")))
                 if remove:
-                    edit.movePosition(QTextCursor.MoveOperation.Right, QTextCursor.MoveMode.KeepAnchor, remove)
+                    edit.movePosition(
+                        QTextCursor.MoveOperation.Right, QTextCursor.MoveMode.KeepAnchor, remove
+                    )
                     edit.removeSelectedText()
         edit.endEditBlock()
 
@@ -132,7 +137,9 @@ class CodeEditor(QPlainTextEdit):
         line = cursor.block().text()[: cursor.positionInBlock()]
         indent = len(line) - len(line.lstrip(" "))
         code = line.split(" #", 1)[0].rstrip() if self.language != "json" else line.rstrip()
-        if code.endswith((":", "{", "[", "(")) or (self.language == "yaml" and code.endswith(("|", ">", "|-", ">-"))):
+        if code.endswith((":", "{", "[", "(")) or (
+            self.language == "yaml" and code.endswith(("|", ">", "|-", ">-"))
+        ):
             indent += self.indent_unit()
             if self.language == "yaml" and code.lstrip().startswith("- "):
                 indent += 2
@@ -142,17 +149,7 @@ class CodeEditor(QPlainTextEdit):
     # -- find -----------------------------------------------------------------
     def find_text(self, text: str, backward: bool = False) -> bool:
         """Select the next (or previous) occurrence of ``text``, wrapping around; False when absent."""
-        if not text:
-            return False
-        from PySide6.QtGui import QTextDocument
-
-        flags = QTextDocument.FindFlag.FindBackward if backward else QTextDocument.FindFlag(0)
-        if self.find(text, flags):
-            return True
-        cursor = self.textCursor()
-        cursor.movePosition(QTextCursor.MoveOperation.End if backward else QTextCursor.MoveOperation.Start)
-        self.setTextCursor(cursor)
-        return self.find(text, flags)
+        return find_in(self, text, backward)
 
     # -- gutter ----------------------------------------------------------------
     def line_number_width(self) -> int:
@@ -228,89 +225,6 @@ class CodeEditor(QPlainTextEdit):
         if block.isValid():
             self.setTextCursor(QTextCursor(block))
             self.centerCursor()
-
-
-class FindBar(QWidget):
-    """Ctrl+F in a code editor: a search field under it; Enter finds the next match, Esc closes."""
-
-    def __init__(self, editor: CodeEditor, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.editor = editor
-        self.field = QLineEdit(self)
-        self.field.setPlaceholderText("Find")
-        self.field.setAccessibleName("Find text")
-        self.field.setClearButtonEnabled(True)
-        self.previous_button = QToolButton(self)
-        self.previous_button.setText("↑")
-        self.previous_button.setAccessibleName("Find previous")
-        self.next_button = QToolButton(self)
-        self.next_button.setText("↓")
-        self.next_button.setAccessibleName("Find next")
-        self.close_button = QToolButton(self)
-        self.close_button.setText("✕")
-        self.close_button.setAccessibleName("Close find")
-        self.status = QLabel(self)
-        self.status.setAccessibleName("Find status")
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.field, 1)
-        row.addWidget(self.previous_button)
-        row.addWidget(self.next_button)
-        row.addWidget(self.status)
-        row.addWidget(self.close_button)
-        self.field.returnPressed.connect(lambda: self.find_next())
-        self.field.textEdited.connect(lambda _t: self.find_next(from_start=True))
-        self.next_button.clicked.connect(lambda: self.find_next())
-        self.previous_button.clicked.connect(lambda: self.find_next(backward=True))
-        self.close_button.clicked.connect(self.close_bar)
-        self.field.installEventFilter(self)
-        self.hide()
-        editor.installEventFilter(self)
-
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
-            if obj is self.editor and event.matches(QKeySequence.StandardKey.Find):
-                self.open_bar()
-                return True
-            if obj is self.field and event.key() == Qt.Key.Key_Escape:
-                self.close_bar()
-                return True
-        return super().eventFilter(obj, event)
-
-    def open_bar(self) -> None:
-        selected = self.editor.textCursor().selectedText()
-        if selected and "\u2029" not in selected:
-            self.field.setText(selected)
-        self.show()
-        self.field.setFocus()
-        self.field.selectAll()
-
-    def close_bar(self) -> None:
-        self.hide()
-        self.editor.setFocus()
-
-    def find_next(self, backward: bool = False, from_start: bool = False) -> bool:
-        if from_start:
-            cursor = self.editor.textCursor()
-            cursor.setPosition(cursor.selectionStart())
-            self.editor.setTextCursor(cursor)
-        found = self.editor.find_text(self.field.text(), backward)
-        self.status.setText("" if found or not self.field.text() else "not found")
-        return found
-
-
-def with_find_bar(editor: CodeEditor, parent: QWidget | None = None) -> QWidget:
-    """``editor`` with a :class:`FindBar` below it (Ctrl+F), as one widget."""
-    host = QWidget(parent)
-    layout = QVBoxLayout(host)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.setSpacing(2)
-    editor.setParent(host)
-    layout.addWidget(editor, 1)
-    bar = FindBar(editor, host)
-    layout.addWidget(bar)
-    host.find_bar = bar  # type: ignore[attr-defined]
-    return host
 
 
 class _DocumentEdit(QUndoCommand):
@@ -415,7 +329,6 @@ class DocumentEditor(QWidget):
             self.undo_stack.push(_DocumentEdit(self.editor, f"Edit {self.title.lower()}"))
 
     def eventFilter(self, obj: Any, event: Any) -> bool:
-        from PySide6.QtCore import QEvent
 
         if obj is self.editor and event.type() == QEvent.Type.KeyPress:
             if event.matches(QKeySequence.StandardKey.Undo):

@@ -5,10 +5,9 @@ from __future__ import annotations
 import collections
 import dataclasses
 import threading
+from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, QTimer
-
-from pathlib import Path
 
 from workbench.core import (
     DEFAULT_MEMORY_LIMIT,
@@ -101,7 +100,7 @@ class AppContext:
             dark=dark,
         )
         try:
-            max_runs = int(settings.value("history/max_runs", 2000))
+            max_runs = int(str(settings.value("history/max_runs", 2000)))
         except (TypeError, ValueError):
             max_runs = 2000
         try:

@@ -289,7 +289,9 @@ class _TransferDialog(QDialog):
         self._done()
         self.progress.setRange(0, 1000)
         self.progress.setValue(0)
-        self._show(f"{error.title}: {window_wording(error.message)}", "warning" if error.cancelled else "error")
+        self._show(
+            f"{error.title}: {window_wording(error.message)}", "warning" if error.cancelled else "error"
+        )
 
     def _show(self, text: str, level: str) -> None:
         colour = {"error": "#c62828", "success": "#2e7d32", "warning": "#ef6c00"}.get(level)

@@ -135,9 +135,17 @@ class DiffView(QWidget):
                 lines.append(f"+ {row.path}: {_show(row.after)}")
         self.unified.setPlainText("\n".join(lines))
         self.table.setRowCount(len(self.rows))
-        colours = {"added": QColor(67, 160, 71, 60), "removed": QColor(229, 57, 53, 60), "changed": QColor(255, 179, 0, 60)}
+        colours = {
+            "added": QColor(67, 160, 71, 60),
+            "removed": QColor(229, 57, 53, 60),
+            "changed": QColor(255, 179, 0, 60),
+        }
         for r, row in enumerate(self.rows):
-            cells = (row.path, "" if row.kind == "added" else _show(row.before), "" if row.kind == "removed" else _show(row.after))
+            cells = (
+                row.path,
+                "" if row.kind == "added" else _show(row.before),
+                "" if row.kind == "removed" else _show(row.after),
+            )
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setBackground(QBrush(colours[row.kind]))

@@ -108,10 +108,11 @@ def describe_request(value: Any) -> str:
     if not isinstance(value, dict):
         return "a raw request (not an object)" if value is not None else "no request"
     wrapper = ""
-    request = value
+    request: dict[str, Any] = value
     if value.get("kind") == "AdmissionReview":
         wrapper = "AdmissionReview · "
-        request = value.get("request") if isinstance(value.get("request"), dict) else {}
+        inner = value.get("request")
+        request = inner if isinstance(inner, dict) else {}
     if "operation" in request or "uid" in request:
         kind = request.get("kind", {}).get("kind", "?") if isinstance(request.get("kind"), dict) else "?"
         where = "/".join(str(p) for p in (request.get("namespace"), request.get("name")) if p)

@@ -9,9 +9,8 @@ traceback dialog.
 from __future__ import annotations
 
 import dataclasses
-import traceback
-
 import re
+import traceback
 
 from workbench.core import EvaluationCancelled, OperationCancelled, RegistryError, WorkbenchError
 
@@ -32,7 +31,10 @@ _WORDING: tuple[tuple[str, str], ...] = (
     (r"give one \(--cluster-snapshot\)", "choose one (Policy ▸ Cluster Snapshot…)"),
     (r"--cluster-snapshot", "Policy ▸ Cluster Snapshot…"),
     (r"\(--old-object\)", "(choose the old object when wrapping an UPDATE)"),
-    (r"with --allow-network-builtins", "from the command line (policy-workbench run --allow-network-builtins)"),
+    (
+        r"with --allow-network-builtins",
+        "from the command line (policy-workbench run --allow-network-builtins)",
+    ),
     (r"--settings-json", "the settings"),
     (r"\(annotate MODULE -m metadata.yml -o annotated.wasm\)", "(File ▸ Annotate and Save As…)"),
 )

@@ -87,13 +87,13 @@ def load_policy(text: str, registry: RegistryOptions | None = None) -> LoadedPol
     if source.kind in (SourceKind.WASM, SourceKind.REFERENCE):
         module = load_policy_module(source, config.registry)
     if module is not None and module.kind == "unknown":  # facts only: it cannot be run
-        report = module_report(module)
+        facts = module_report(module)
         return LoadedPolicy(
             text=text,
             source=source,
             module=module,
-            report=report,
-            warnings=report.warnings,
+            report=facts,
+            warnings=facts.warnings,
             metadata=module.metadata,
             label="cannot run",
             execution_mode="",
@@ -102,7 +102,7 @@ def load_policy(text: str, registry: RegistryOptions | None = None) -> LoadedPol
     with open_session(module if module is not None else source, config) as session:
         compile_s = time.perf_counter() - started
         module = session.module
-        report = module_report(module) if module is not None else None
+        report: ModuleReport | None = module_report(module) if module is not None else None
         warnings = tuple(session.warnings())
         rego = getattr(session, "rego", None)
         metadata = module.metadata if module is not None else getattr(rego, "metadata", None)
@@ -152,26 +152,32 @@ def _scope_step(decision: ScopeDecision) -> DecisionStep:
 def _settings_step(outcome_valid: bool, message: str | None) -> DecisionStep:
     if outcome_valid:
         return DecisionStep("Settings validation", "ok", "the policy accepts the settings")
-    return DecisionStep("Settings validation", "failed", f"the policy rejects the settings: {message or 'no reason given'}")
+    return DecisionStep(
+        "Settings validation", "failed", f"the policy rejects the settings: {message or 'no reason given'}"
+    )
 
 
 def _engine_step(label: str, evaluation: Evaluation, logs: list[LogRecord]) -> DecisionStep:
-    lines = tuple(
-        f"[{r.level}] {r.message}" for r in logs if r.source in ("policy", "host")
-    )
+    lines = tuple(f"[{r.level}] {r.message}" for r in logs if r.source in ("policy", "host"))
     outcome = evaluation.outcome
     if outcome is None:
-        return DecisionStep(f"Evaluation ({label})", "failed", evaluation.message or "the evaluation failed", lines)
+        return DecisionStep(
+            f"Evaluation ({label})", "failed", evaluation.message or "the evaluation failed", lines
+        )
     output = outcome.policy_output
     said = ""
     if isinstance(output, dict) and "accepted" in output:
-        said = "the policy accepted the request" if output.get("accepted") else "the policy rejected the request"
+        said = (
+            "the policy accepted the request" if output.get("accepted") else "the policy rejected the request"
+        )
         if output.get("message"):
             said += f": {output['message']}"
         if output.get("mutated_object") is not None:
             said += " (and returned a mutated object)"
     else:
-        said = f"verdict {evaluation.verdict.value}" + (f": {evaluation.message}" if evaluation.message else "")
+        said = f"verdict {evaluation.verdict.value}" + (
+            f": {evaluation.message}" if evaluation.message else ""
+        )
     status = "ok" if evaluation.verdict in (Verdict.ACCEPTED, Verdict.MUTATED) else "failed"
     return DecisionStep(f"Evaluation ({label})", status, said, lines)
 
@@ -198,7 +204,7 @@ def evaluate_inputs(
     policy: PolicyModule | PolicySource | str,
     config: RunConfig,
     request_value: Any,
-    settings: dict[str, Any],
+    settings: dict[str, Any] | None,
     *,
     cancel: CancelToken | None = None,
     scope: bool = True,
@@ -224,7 +230,9 @@ def evaluate_inputs(
         with open_session(policy, config) as session:
             request = session.load_request(request_value)
             if scope and not session.raw:
-                decision = check_scope(request.request, match_rules_of(session), snapshot=config.cluster_snapshot)
+                decision = check_scope(
+                    request.request, match_rules_of(session), snapshot=config.cluster_snapshot
+                )
                 step = _scope_step(decision)
                 steps.append(step)
                 if decision.outcome == ScopeOutcome.SKIPPED:
@@ -233,10 +241,14 @@ def evaluate_inputs(
                 if decision.outcome == ScopeOutcome.ERROR:
                     evaluation = Evaluation(Verdict.REJECTED, decision.reason, None, None, 0.0)
                     return RunOutput(evaluation, tuple(steps), time.perf_counter() - started)
+            if settings is None:  # not given: the manifest's settings, else {}
+                settings = dict(session.default_settings)
             settings_outcome = session.validate_settings(settings)
             steps.append(_settings_step(settings_outcome.valid, settings_outcome.message))
             if not settings_outcome.valid:
-                error = SettingsError(f"Provided settings are not valid: {settings_outcome.message or ''}".rstrip())
+                error = SettingsError(
+                    f"Provided settings are not valid: {settings_outcome.message or ''}".rstrip()
+                )
                 evaluation = Evaluation(Verdict.SETTINGS_ERROR, str(error), None, error, 0.0)
             else:
                 evaluation = _run(session, request, settings)
@@ -265,4 +277,6 @@ def _run(session: Any, request: Any, settings: dict[str, Any]) -> Evaluation:
             raise
         return Evaluation(classify(exc), str(exc), None, exc, time.perf_counter() - started)
     message = str((outcome.response.status or {}).get("message") or "")
-    return Evaluation(classify(outcome), message, outcome, None, outcome.elapsed_s or time.perf_counter() - started)
+    return Evaluation(
+        classify(outcome), message, outcome, None, outcome.elapsed_s or time.perf_counter() - started
+    )

@@ -56,8 +56,9 @@ class PygmentsHighlighter(QSyntaxHighlighter):
         while token not in self._style.styles and token.parent is not None:
             token = token.parent
         style = self._style.style_for_token(token)
-        if style.get("color"):
-            fmt.setForeground(QColor("#" + style["color"]))
+        colour = style.get("color")
+        if colour:
+            fmt.setForeground(QColor("#" + str(colour)))
         if style.get("bold"):
             fmt.setFontWeight(QFont.Weight.Bold)
         if style.get("italic"):

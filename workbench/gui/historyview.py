@@ -88,7 +88,9 @@ class HistoryPane(QWidget):
         self.reopen_button.setToolTip("Restore the run's request and settings into a scratch case")
         self.compare_button = QPushButton("Compare", self)
         self.compare_button.setAccessibleName("Compare two runs")
-        self.compare_button.setToolTip("Select two runs to see what differs (verdict, message, patch, inputs)")
+        self.compare_button.setToolTip(
+            "Select two runs to see what differs (verdict, message, patch, inputs)"
+        )
         self.info = QLabel(self)
         self.info.setAccessibleName("History size")
         self.comparison = QPlainTextEdit(self)
@@ -129,7 +131,9 @@ class HistoryPane(QWidget):
         self.table.setRowCount(len(self.entries))
         for row, entry in enumerate(self.entries):
             stamp = datetime.datetime.fromtimestamp(entry.started).strftime("%Y-%m-%d %H:%M:%S")
-            expectation = "" if entry.passed is None else ("✔ " if entry.passed else "✖ ") + (entry.expected or "")
+            expectation = (
+                "" if entry.passed is None else ("✔ " if entry.passed else "✖ ") + (entry.expected or "")
+            )
             cells = (stamp, entry.policy, entry.case_name or "", entry.verdict, expectation)
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -162,7 +166,9 @@ class HistoryPane(QWidget):
         newer, older = selected[0], selected[1]
         differences = compare_entries(older, newer)
         head = f"run {older.id} ({older.verdict}) → run {newer.id} ({newer.verdict})\n\n"
-        self.comparison.setPlainText(head + ("\n".join(differences) or "No difference: same verdict, message and patch."))
+        self.comparison.setPlainText(
+            head + ("\n".join(differences) or "No difference: same verdict, message and patch.")
+        )
         return differences
 
     @staticmethod

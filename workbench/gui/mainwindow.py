@@ -17,10 +17,8 @@ from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShowEvent, QUndoGroup
 from PySide6.QtWidgets import (
     QDockWidget,
-    QFileDialog,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QProgressBar,
     QPushButton,
     QTabWidget,
@@ -29,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core import RegistryOptions
-from workbench.gui import cmds_files, cmds_open, cmds_run
+from workbench.gui import cmds_files, cmds_open, cmds_run, runoptions
 from workbench.gui.actions import Actions
 from workbench.gui.context import AppContext
 from workbench.gui.dialogs import MessageBanner, PullDialog
@@ -65,7 +63,7 @@ class MainWindow(WindowStateMixin, QMainWindow):
         self.workspace = Workspace(root=Path.cwd())
         self.open_policy: WsPolicy | None = None
         self.current_case: WsCase | None = None
-        self.loaded: LoadedPolicy | None = None
+        self.loaded = None
         self.policy_keys: dict[str, str] = {}
         self.run_task: Task | None = None
         self.suite_task: Task | None = None
@@ -84,18 +82,18 @@ class MainWindow(WindowStateMixin, QMainWindow):
         self.setAcceptDrops(True)
         self.resize(1280, 800)
         self._build_panes()
-        self.actions = Actions(self, self)
+        self.acts = Actions(self, self)
         self._alias_actions()
-        self.menus = self.actions.build_menus(
+        self.menus = self.acts.build_menus(
             self.undo_action, self.redo_action, [d.toggleViewAction() for d in self.docks]
         )
         self.recent_menu = self.menus["recent"]
-        self.toolbar = self.actions.build_toolbar()
+        self.toolbar = self.acts.build_toolbar()
         self.addToolBar(self.toolbar)
         self._install_tools()
         self._connect()
         self.restore_layout()
-        cmds_run.restore_run_timeout(self)
+        runoptions.restore_run_timeout(self)
         self.refresh_recent()
         cmds_open.set_workspace(self, self.workspace, select_first=False)
         self.init_watcher()
@@ -200,14 +198,24 @@ class MainWindow(WindowStateMixin, QMainWindow):
         return dock
 
     def _alias_actions(self) -> None:
-        acts = self.actions
-        for name in (
-            "open_action", "pull_action", "run_action", "cancel_action", "validate_settings_action",
-            "annotate_action", "push_action", "export_manifest_action", "export_metadata_action",
-            "context_aware_action", "clear_snapshot_action", "run_suite_action", "run_policy_action",
-            "save_case_action", "watch_action", "save_workspace", "scope_action",
-        ):
-            setattr(self, name, getattr(acts, name))
+        acts = self.acts
+        self.open_action = acts.open_action
+        self.pull_action = acts.pull_action
+        self.run_action = acts.run_action
+        self.cancel_action = acts.cancel_action
+        self.validate_settings_action = acts.validate_settings_action
+        self.annotate_action = acts.annotate_action
+        self.push_action = acts.push_action
+        self.export_manifest_action = acts.export_manifest_action
+        self.export_metadata_action = acts.export_metadata_action
+        self.context_aware_action = acts.context_aware_action
+        self.clear_snapshot_action = acts.clear_snapshot_action
+        self.run_suite_action = acts.run_suite_action
+        self.run_policy_action = acts.run_policy_action
+        self.save_case_action = acts.save_case_action
+        self.watch_action = acts.watch_action
+        self.scope_action = acts.scope_action
+        self.save_workspace_action = acts.save_workspace
 
     def _install_tools(self) -> None:
         from workbench.gui.local_registry import install_local_registry
@@ -257,8 +265,8 @@ class MainWindow(WindowStateMixin, QMainWindow):
     def registry_options(self) -> RegistryOptions:
         return RegistryOptions(None, None, Path(self.context.store_root) if self.context.store_root else None)
 
-    def emit_module_loaded(self, report: Any) -> None:
-        self.module_loaded.emit(report)
+    def emit_module_loaded(self, loaded: LoadedPolicy) -> None:
+        self.module_loaded.emit(loaded)
 
     def emit_run_finished(self, record: RunRecord) -> None:
         self.run_finished.emit(record)
@@ -296,7 +304,10 @@ class MainWindow(WindowStateMixin, QMainWindow):
         return cmds_run.run_cases(self, pairs, "Run all cases")
 
     def _run_case_from_tree(self, policy: WsPolicy, case: WsCase) -> None:
-        cmds_open.select_case(self, policy, case, on_loaded=lambda: cmds_run.run_selected(self))
+        cmds_open.select_case(self, policy, case, on_loaded=lambda: self._run_now())
+
+    def _run_now(self) -> None:
+        cmds_run.run_selected(self)
 
     def cancel_tasks(self) -> None:
         if self.context.runner.busy:
@@ -306,7 +317,9 @@ class MainWindow(WindowStateMixin, QMainWindow):
     def save_current_result_as_case(self) -> WsCase | None:
         record = self.result_view.current
         if record is None:
-            self.show_message("Run a case first: Save as Case keeps the inputs and outcome of a result", "warning")
+            self.show_message(
+                "Run a case first: Save as Case keeps the inputs and outcome of a result", "warning"
+            )
             return None
         return cmds_run.save_result_as_case(self, record)
 
@@ -315,7 +328,9 @@ class MainWindow(WindowStateMixin, QMainWindow):
         verdict = record.verdict
         self.status_label.setText(f"Run #{record.number}: {verdict}")
         elapsed = f" in {record.outcome.elapsed_s * 1000:.1f} ms" if record.outcome is not None else ""
-        self.context.log.app(f"run #{record.number}: {verdict}{elapsed}", "error" if verdict == "error" else "info")
+        self.context.log.app(
+            f"run #{record.number}: {verdict}{elapsed}", "error" if verdict == "error" else "info"
+        )
         self.show_case_result()
         self.tree.refresh()
         if record.error is not None:
@@ -370,7 +385,7 @@ class MainWindow(WindowStateMixin, QMainWindow):
         case = self.current_case
         if case is not None and case.settings_text is not None:
             case.settings_text = text
-        else:
+        elif not (text == "" and self.open_policy.settings_text is None):
             self.open_policy.settings_text = text
         self._inputs_changed()
 
@@ -387,12 +402,11 @@ class MainWindow(WindowStateMixin, QMainWindow):
         case.expect, case.message = expect, message
         self.workspace.structure_changed = True
         if case.result is not None and case.result.record is not None:
-            from workbench.gui.workspace import judge
-
             record = case.result.record
             record.expect, record.expect_message = expect, message
-            record.passed, record.reason = judge(expect, message, record.verdict, record.message)
-            case.result.passed, case.result.reason = record.passed, record.reason
+            case.result.passed = record.passed = None  # judged again by the next run (the result is stale)
+            record.reason = "the expectation changed: run the case again (F5) to judge it"
+            case.result.reason = record.reason
         self.show_case_result()
         self.tree.refresh()
         self._update_title()
@@ -412,54 +426,15 @@ class MainWindow(WindowStateMixin, QMainWindow):
         cmds_open.select_case(self, policy, case)
 
     def _editor_tab_changed(self, index: int) -> None:
-        stack = {1: self.metadata_editor.undo_stack, 2: self.settings_editor.undo_stack, 3: self.request_editor.undo_stack}.get(index)
+        stack = {
+            1: self.metadata_editor.undo_stack,
+            2: self.settings_editor.undo_stack,
+            3: self.request_editor.undo_stack,
+        }.get(index)
         if stack is not None:
             self.undo_group.setActiveStack(stack)
 
     # ------------------------------------------------------------------ closing
-    def _ask_unsaved_dialog(self, parts: list[str]) -> str:
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("Unsaved changes")
-        box.setText(f"The {', '.join(parts)} {'has' if len(parts) == 1 else 'have'} unsaved changes.")
-        box.setInformativeText("Save them first? (Edited metadata is saved as a metadata.yml file.)")
-        box.setStandardButtons(
-            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel
-        )
-        box.setDefaultButton(QMessageBox.StandardButton.Save)
-        answer = box.exec()
-        if answer == QMessageBox.StandardButton.Save:
-            return "save"
-        return "discard" if answer == QMessageBox.StandardButton.Discard else "cancel"
-
-    def _ask_open_path(self, title: str, start: str, filters: str) -> str:
-        return QFileDialog.getOpenFileName(self, title, start, filters)[0]
-
-    def _ask_save_path(self, title: str, start: str, filters: str) -> str:
-        return QFileDialog.getSaveFileName(self, title, start, filters)[0]
-
-    def confirm_discard(self, parts: list[str]) -> bool:
-        """True when it is fine to drop the edits of ``parts`` (saved, or discarded on purpose)."""
-        if not parts:
-            return True
-        answer = self.ask_unsaved(parts)
-        if answer == "save":
-            return self.save_parts(parts)
-        return answer == "discard"
-
-    def save_parts(self, parts: list[str], paths: dict[str, str] | None = None) -> bool:
-        paths = paths or {}
-        if "metadata" in parts and not cmds_files.save_metadata(self, paths.get("metadata")):
-            return False
-        if any(p != "metadata" for p in parts):
-            target = paths.get("workspace")
-            if target is not None:
-                self.workspace.path = Path(target)
-            if not cmds_open.save_workspace_cmd(self):
-                return False
-        self._update_title()
-        return True
-
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if not self._sized and not self._restored:
@@ -470,7 +445,9 @@ class MainWindow(WindowStateMixin, QMainWindow):
         """Dock sizes for a first start (no saved layout): workspace 20 %, result 34 %, log 18 %."""
         width = max(self.width(), 900)
         self.resizeDocks(
-            [self.workspace_dock, self.result_dock], [int(width * 0.2), int(width * 0.34)], Qt.Orientation.Horizontal
+            [self.workspace_dock, self.result_dock],
+            [int(width * 0.2), int(width * 0.34)],
+            Qt.Orientation.Horizontal,
         )
         self.resizeDocks([self.log_dock], [max(120, int(self.height() * 0.18))], Qt.Orientation.Vertical)
 
@@ -484,7 +461,9 @@ class MainWindow(WindowStateMixin, QMainWindow):
         return self._restored
 
     def save_layout(self) -> None:
-        save_window_state(self.context.settings, QByteArray(self.saveGeometry()), QByteArray(self.saveState(2)))
+        save_window_state(
+            self.context.settings, QByteArray(self.saveGeometry()), QByteArray(self.saveState(2))
+        )
         self.context.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -119,7 +119,9 @@ class ManifestDialog(QDialog):
         try:
             atomic_write(path, self.result.text)
         except (OSError, WorkbenchError) as exc:
-            self.notes.setText(f'<span style="color:#d32f2f">⚠ cannot write {_esc(path)}: {_esc(str(exc))}</span>')
+            self.notes.setText(
+                f'<span style="color:#d32f2f">⚠ cannot write {_esc(path)}: {_esc(str(exc))}</span>'
+            )
             return False
         self.saved_to = path
         self.notes.setText(f'<span style="color:#2e7d32">✔ saved to {_esc(path)}</span>')

@@ -14,34 +14,21 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
     QScrollArea,
-    QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QTextBrowser,
-    QVBoxLayout,
     QWidget,
 )
 
 from workbench.core import (
-    EXECUTION_MODES,
     OPERATIONS,
-    POLICY_TYPES,
-    WELL_KNOWN_ANNOTATIONS,
     InputError,
     Metadata,
     MetadataError,
@@ -53,118 +40,23 @@ from workbench.core import (
     read_text,
 )
 from workbench.gui import textdoc
-from workbench.gui.codeeditor import CodeEditor, with_find_bar
+from workbench.gui.codeeditor import CodeEditor
+from workbench.gui.metadataform import FIRST_OP_COLUMN, RULE_COLUMNS, USAGE_KEY, build_editor
+from workbench.gui.metadatatables import (
+    ListTable,
+    SetMetadataCommand,
+    default_metadata,
+    esc,
+    fill_table,
+    format_list,
+    list_of,
+    parse_list,
+    set_combo,
+    strs,
+    table_cell,
+)
 
-__all__ = ["USAGE_KEY", "MetadataEditor", "SetMetadataCommand", "format_list", "parse_list"]
-
-USAGE_KEY = "io.kubewarden.policy.usage"
-RULE_COLUMNS = ("API groups", "API versions", "Resources", *OPERATIONS)
-_FIRST_OP_COLUMN = 3
-_MERGE_ID = 7001
-
-
-def format_list(values: list[str]) -> str:
-    """Rule cell text: comma-separated, the core group ``""`` shown as ``""``."""
-    return ", ".join('""' if v == "" else v for v in values)
-
-
-def parse_list(text: str) -> list[str]:
-    """Inverse of :func:`format_list`; an empty cell is an empty list."""
-    if not text.strip():
-        return []
-    out = []
-    for part in text.split(","):
-        item = part.strip()
-        out.append("" if item in ('""', "''") else item)
-    return out
-
-
-def default_metadata() -> dict[str, Any]:
-    return {
-        "rules": [
-            {"apiGroups": [""], "apiVersions": ["v1"], "resources": ["pods"], "operations": ["CREATE"]}
-        ],
-        "mutating": False,
-        "backgroundAudit": True,
-        "executionMode": "kubewarden-wapc",
-        "policyType": "kubernetes",
-        "contextAwareResources": [],
-    }
-
-
-class SetMetadataCommand(QUndoCommand):
-    """Replace the whole metadata mapping; consecutive edits of one field merge."""
-
-    def __init__(
-        self,
-        editor: MetadataEditor,
-        before: dict[str, Any],
-        after: dict[str, Any],
-        text: str,
-        key: str,
-        source: str,
-    ) -> None:
-        super().__init__(text)
-        self.editor = editor
-        self.before = before
-        self.after = after
-        self.key = key
-        self.source = source
-        self._first = True
-
-    def id(self) -> int:
-        return _MERGE_ID
-
-    def mergeWith(self, other: QUndoCommand) -> bool:
-        if not isinstance(other, SetMetadataCommand) or other.key != self.key or not self.key:
-            return False
-        self.after = other.after
-        return True
-
-    def redo(self) -> None:
-        source = self.source if self._first else "undo"
-        self._first = False
-        self.editor.apply_data(self.after, source)
-
-    def undo(self) -> None:
-        self.editor.apply_data(self.before, "undo")
-
-
-def _item(text: str, editable: bool = True) -> QTableWidgetItem:
-    item = QTableWidgetItem(text)
-    if not editable:
-        item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-    return item
-
-
-class _ListTable(QWidget):
-    """A small table with Add / Remove buttons."""
-
-    def __init__(self, columns: tuple[str, ...], name: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.table = QTableWidget(0, len(columns), self)
-        self.table.setHorizontalHeaderLabels(list(columns))
-        self.table.setAccessibleName(name)
-        self.table.verticalHeader().hide()
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.table.setMinimumHeight(90)
-        self.add_button = QPushButton("Add", self)
-        self.add_button.setAccessibleName(f"Add to {name.lower()}")
-        self.remove_button = QPushButton("Remove", self)
-        self.remove_button.setAccessibleName(f"Remove from {name.lower()}")
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.add_button)
-        buttons.addWidget(self.remove_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(buttons)
-
-    def selected_row(self) -> int:
-        rows = sorted({i.row() for i in self.table.selectedIndexes()})
-        return rows[0] if rows else self.table.rowCount() - 1
+__all__ = ["RULE_COLUMNS", "USAGE_KEY", "MetadataEditor", "SetMetadataCommand", "format_list", "parse_list"]
 
 
 class MetadataEditor(QWidget):
@@ -176,6 +68,26 @@ class MetadataEditor(QWidget):
     validated = Signal(list, list)
 
     YAML_DELAY_MS = 300
+
+    # the widgets, created by metadataform.build_editor
+    tabs: QTabWidget
+    form_page: QScrollArea
+    rules: ListTable
+    context_aware: ListTable
+    host_caps: ListTable
+    annotations: ListTable
+    mutating: QCheckBox
+    background_audit: QCheckBox
+    execution_mode: QComboBox
+    policy_type: QComboBox
+    protocol_version: QComboBox
+    minimum_version: QLineEdit
+    well_known: QComboBox
+    usage: QPlainTextEdit
+    usage_preview: QTextBrowser
+    yaml: CodeEditor
+    status: QLabel
+    _yaml_timer: QTimer
 
     def __init__(self, parent: QWidget | None = None, dark: bool = False) -> None:
         super().__init__(parent)
@@ -195,157 +107,7 @@ class MetadataEditor(QWidget):
 
     # ------------------------------------------------------------------ build
     def _build(self, dark: bool) -> None:
-        self.tabs = QTabWidget(self)
-        self.tabs.setAccessibleName("Metadata views")
-
-        form_host = QWidget(self)
-        form = QVBoxLayout(form_host)
-
-        self.rules = _ListTable(RULE_COLUMNS, "Rules", self)
-        self.rules.table.setToolTip(
-            'Comma-separated lists; "" is the core API group. Tick the operations each rule matches.'
-        )
-        header = self.rules.table.horizontalHeader()
-        header.setMinimumSectionSize(40)
-        for col in range(_FIRST_OP_COLUMN, len(RULE_COLUMNS)):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        self.rules.table.setMinimumWidth(500)
-        rules_box = QGroupBox("Rules", self)
-        QVBoxLayout(rules_box).addWidget(self.rules)
-        form.addWidget(rules_box)
-
-        general = QGroupBox("Behaviour", self)
-        grid = QFormLayout(general)
-        self.mutating = QCheckBox("Mutating (returns mutated objects)", self)
-        self.mutating.setAccessibleName("Mutating")
-        self.background_audit = QCheckBox("Background audit", self)
-        self.background_audit.setAccessibleName("Background audit")
-        self.execution_mode = QComboBox(self)
-        self.execution_mode.addItems(list(EXECUTION_MODES))
-        self.execution_mode.setAccessibleName("Execution mode")
-        self.policy_type = QComboBox(self)
-        self.policy_type.addItems(list(POLICY_TYPES))
-        self.policy_type.setAccessibleName("Policy type")
-        self.protocol_version = QComboBox(self)
-        self.protocol_version.addItems(["(not set)", "v1", "Unknown"])
-        self.protocol_version.setAccessibleName("Protocol version")
-        self.protocol_version.setToolTip("Annotate & Save sets it from the module (waPC) or to Unknown")
-        self.minimum_version = QLineEdit(self)
-        self.minimum_version.setPlaceholderText("e.g. 1.20.0 (optional)")
-        self.minimum_version.setAccessibleName("Minimum Kubewarden version")
-        grid.addRow(self.mutating)
-        grid.addRow(self.background_audit)
-        grid.addRow("Execution &mode:", self.execution_mode)
-        grid.addRow("Policy &type:", self.policy_type)
-        grid.addRow("&Protocol version:", self.protocol_version)
-        grid.addRow("Minimum &Kubewarden version:", self.minimum_version)
-        form.addWidget(general)
-
-        self.context_aware = _ListTable(("apiVersion", "kind"), "Context-aware resources", self)
-        ca_box = QGroupBox("Context-aware resources (cluster objects the policy may read)", self)
-        QVBoxLayout(ca_box).addWidget(self.context_aware)
-        form.addWidget(ca_box)
-
-        self.host_caps = _ListTable(("Host capability pattern",), "Host capabilities", self)
-        self.host_caps.table.setToolTip("e.g. kubernetes/get_resource, oci/v2/*; empty = not declared")
-        hc_box = QGroupBox("Host capabilities", self)
-        QVBoxLayout(hc_box).addWidget(self.host_caps)
-        form.addWidget(hc_box)
-
-        self.annotations = _ListTable(("Key", "Value"), "Annotations", self)
-        self.well_known = QComboBox(self)
-        self.well_known.setAccessibleName("Well-known annotation to add")
-        self.well_known.addItem("Add well-known key…")
-        self.well_known.addItems([k for k in WELL_KNOWN_ANNOTATIONS if k != USAGE_KEY])
-        an_box = QGroupBox("Annotations", self)
-        an_layout = QVBoxLayout(an_box)
-        an_layout.addWidget(self.well_known)
-        an_layout.addWidget(self.annotations)
-        form.addWidget(an_box)
-        form.addStretch(1)
-
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(form_host)
-        self.form_page = scroll
-        self.tabs.addTab(scroll, "&Form")
-
-        usage_host = QSplitter(Qt.Orientation.Horizontal, self)
-        self.usage = QPlainTextEdit(usage_host)
-        self.usage.setAccessibleName("Usage (Markdown)")
-        self.usage.setPlaceholderText("How to use the policy, in Markdown (io.kubewarden.policy.usage)")
-        self.usage_preview = QTextBrowser(usage_host)
-        self.usage_preview.setAccessibleName("Usage preview")
-        self.tabs.addTab(usage_host, "&Usage")
-
-        self.yaml = CodeEditor(self, "yaml", dark)
-        self.yaml.setAccessibleName("Metadata YAML")
-        self.yaml.setUndoRedoEnabled(False)  # undo goes through the metadata undo stack
-        self.tabs.addTab(with_find_bar(self.yaml, self), "&YAML")
-
-        self.status = QLabel(self)
-        self.status.setWordWrap(True)
-        self.status.setAccessibleName("Metadata validation")
-        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.tabs, 1)
-        layout.addWidget(self.status)
-
-        self._yaml_timer = QTimer(self)
-        self._yaml_timer.setSingleShot(True)
-        self._yaml_timer.setInterval(self.YAML_DELAY_MS)
-        self._yaml_timer.timeout.connect(self._yaml_edited)
-
-        # form signals
-        self.rules.table.itemChanged.connect(lambda _i: self._form_edited("rules", "Edit rules", merge=False))
-        self.rules.add_button.clicked.connect(self._add_rule)
-        self.rules.remove_button.clicked.connect(lambda: self._remove_row(self.rules, "rules", "Remove rule"))
-        self.mutating.toggled.connect(
-            lambda _v: self._form_edited("mutating", "Toggle mutating", merge=False)
-        )
-        self.background_audit.toggled.connect(
-            lambda _v: self._form_edited("backgroundAudit", "Toggle background audit", merge=False)
-        )
-        self.execution_mode.currentIndexChanged.connect(
-            lambda _i: self._form_edited("executionMode", "Change execution mode", merge=False)
-        )
-        self.policy_type.currentIndexChanged.connect(
-            lambda _i: self._form_edited("policyType", "Change policy type", merge=False)
-        )
-        self.protocol_version.currentIndexChanged.connect(
-            lambda _i: self._form_edited("protocolVersion", "Change protocol version", merge=False)
-        )
-        self.minimum_version.textEdited.connect(
-            lambda _t: self._form_edited("minimumKubewardenVersion", "Edit minimum version")
-        )
-        self.context_aware.table.itemChanged.connect(
-            lambda _i: self._form_edited("contextAwareResources", "Edit context-aware resources", merge=False)
-        )
-        self.context_aware.add_button.clicked.connect(self._add_context_aware)
-        self.context_aware.remove_button.clicked.connect(
-            lambda: self._remove_row(
-                self.context_aware, "contextAwareResources", "Remove context-aware resource"
-            )
-        )
-        self.host_caps.table.itemChanged.connect(
-            lambda _i: self._form_edited("hostCapabilities", "Edit host capabilities", merge=False)
-        )
-        self.host_caps.add_button.clicked.connect(self._add_host_capability)
-        self.host_caps.remove_button.clicked.connect(
-            lambda: self._remove_row(self.host_caps, "hostCapabilities", "Remove host capability")
-        )
-        self.annotations.table.itemChanged.connect(
-            lambda _i: self._form_edited("annotations", "Edit annotations", merge=False)
-        )
-        self.annotations.add_button.clicked.connect(lambda: self.add_annotation("example.com/key", ""))
-        self.annotations.remove_button.clicked.connect(
-            lambda: self._remove_row(self.annotations, "annotations", "Remove annotation")
-        )
-        self.well_known.activated.connect(self._well_known_chosen)
-        self.usage.textChanged.connect(self._usage_edited)
-        self.yaml.textChanged.connect(self._yaml_text_changed)
+        build_editor(self, dark)
 
     # ------------------------------------------------------------- state
     @property
@@ -371,7 +133,9 @@ class MetadataEditor(QWidget):
     def set_read_only(self, metadata: Metadata | None, note: str) -> None:
         """Show metadata that cannot be edited here (a Rego source's metadata.yml)."""
         self.read_only_note = note
-        self.set_data(metadata.to_dict() if metadata is not None else default_metadata(), annotated=metadata is not None)
+        self.set_data(
+            metadata.to_dict() if metadata is not None else default_metadata(), annotated=metadata is not None
+        )
         self.tabs.setEnabled(False)
         self.validate()
 
@@ -462,17 +226,17 @@ class MetadataEditor(QWidget):
             self.validated.emit(errors, warnings)
             return errors
         if self.read_only_note:
-            lines.append(f"<i>{_esc(self.read_only_note)}</i>")
+            lines.append(f"<i>{esc(self.read_only_note)}</i>")
         if self._yaml_error is not None:
             lines.append(
                 '<b style="color:#d32f2f">The YAML tab has a syntax error: the form is locked until it is fixed.</b>'
             )
         if errors:
             lines.append('<b style="color:#d32f2f">Metadata is invalid:</b>')
-            lines.extend(f'<span style="color:#d32f2f">✖ {_esc(e)}</span>' for e in errors)
+            lines.extend(f'<span style="color:#d32f2f">✖ {esc(e)}</span>' for e in errors)
         else:
             lines.append('<b style="color:#2e7d32">✔ Metadata is valid</b>')
-        lines.extend(f'<span style="color:#ef6c00">⚠ {_esc(w)}</span>' for w in warnings)
+        lines.extend(f'<span style="color:#ef6c00">⚠ {esc(w)}</span>' for w in warnings)
         if self.protocol_note and not errors:
             lines.append("<i>protocolVersion is not set: Annotate &amp; Save sets it from the module.</i>")
         if not self.annotated:
@@ -518,12 +282,12 @@ class MetadataEditor(QWidget):
         elif key == "contextAwareResources":
             table = self.context_aware.table
             after["contextAwareResources"] = [
-                {"apiVersion": _cell(table, r, 0), "kind": _cell(table, r, 1)}
+                {"apiVersion": table_cell(table, r, 0), "kind": table_cell(table, r, 1)}
                 for r in range(table.rowCount())
             ]
         elif key == "hostCapabilities":
             table = self.host_caps.table
-            caps = [_cell(table, r, 0) for r in range(table.rowCount())]
+            caps = [table_cell(table, r, 0) for r in range(table.rowCount())]
             if caps:
                 after["hostCapabilities"] = caps
             else:
@@ -538,14 +302,14 @@ class MetadataEditor(QWidget):
         for r in range(table.rowCount()):
             ops = [
                 op
-                for c, op in enumerate(OPERATIONS, start=_FIRST_OP_COLUMN)
+                for c, op in enumerate(OPERATIONS, start=FIRST_OP_COLUMN)
                 if (item := table.item(r, c)) is not None and item.checkState() == Qt.CheckState.Checked
             ]
             rules.append(
                 {
-                    "apiGroups": parse_list(_cell(table, r, 0)),
-                    "apiVersions": parse_list(_cell(table, r, 1)),
-                    "resources": parse_list(_cell(table, r, 2)),
+                    "apiGroups": parse_list(table_cell(table, r, 0)),
+                    "apiVersions": parse_list(table_cell(table, r, 1)),
+                    "resources": parse_list(table_cell(table, r, 2)),
                     "operations": ops,
                 }
             )
@@ -555,7 +319,7 @@ class MetadataEditor(QWidget):
         table = self.annotations.table
         out: dict[str, str] = {}
         for r in range(table.rowCount()):
-            out[_cell(table, r, 0).strip()] = _cell(table, r, 1)
+            out[table_cell(table, r, 0).strip()] = table_cell(table, r, 1)
         usage = (previous or {}).get(USAGE_KEY)
         if usage is not None:
             out[USAGE_KEY] = usage
@@ -596,7 +360,7 @@ class MetadataEditor(QWidget):
                 self.add_annotation(key, "")
             self.well_known.setCurrentIndex(0)
 
-    def _remove_row(self, widget: _ListTable, key: str, text: str) -> None:
+    def _remove_row(self, widget: ListTable, key: str, text: str) -> None:
         row = widget.selected_row()
         if row < 0:
             return
@@ -663,7 +427,7 @@ class MetadataEditor(QWidget):
             self.usage.setPlainText(text)
 
     def _refresh_form(self) -> None:
-        d = self._data
+        d: dict[str, Any] = self._data
         widgets = (
             self.mutating,
             self.background_audit,
@@ -677,10 +441,10 @@ class MetadataEditor(QWidget):
         try:
             self.mutating.setChecked(d.get("mutating") is True)
             self.background_audit.setChecked(d.get("backgroundAudit", True) is not False)
-            _set_combo(self.execution_mode, str(d.get("executionMode", "kubewarden-wapc")))
-            _set_combo(self.policy_type, str(d.get("policyType", "kubernetes")))
+            set_combo(self.execution_mode, str(d.get("executionMode", "kubewarden-wapc")))
+            set_combo(self.policy_type, str(d.get("policyType", "kubernetes")))
             protocol = d.get("protocolVersion")
-            _set_combo(self.protocol_version, str(protocol) if protocol is not None else "(not set)")
+            set_combo(self.protocol_version, str(protocol) if protocol is not None else "(not set)")
             minimum = str(d.get("minimumKubewardenVersion") or "")
             if self.minimum_version.text() != minimum:
                 self.minimum_version.setText(minimum)
@@ -688,30 +452,33 @@ class MetadataEditor(QWidget):
             for w in widgets:
                 w.blockSignals(False)
 
-        rules = d.get("rules") if isinstance(d.get("rules"), list) else []
+        rules = list_of(d.get("rules"))
         rows = []
-        for rule in rules:
-            rule = rule if isinstance(rule, dict) else {}
-            ops = rule.get("operations") if isinstance(rule.get("operations"), list) else []
+        for item in rules:
+            rule: dict[str, Any] = item if isinstance(item, dict) else {}
+            ops = list_of(rule.get("operations"))
             rows.append(
                 [
-                    format_list(_strs(rule.get("apiGroups"))),
-                    format_list(_strs(rule.get("apiVersions"))),
-                    format_list(_strs(rule.get("resources"))),
+                    format_list(strs(rule.get("apiGroups"))),
+                    format_list(strs(rule.get("apiVersions"))),
+                    format_list(strs(rule.get("resources"))),
                     *[op in ops for op in OPERATIONS],
                 ]
             )
-        _fill(self.rules.table, rows)
+        fill_table(self.rules.table, rows)
 
-        car = d.get("contextAwareResources") if isinstance(d.get("contextAwareResources"), list) else []
-        _fill(
+        car = list_of(d.get("contextAwareResources"))
+        fill_table(
             self.context_aware.table,
             [[str(c.get("apiVersion", "")), str(c.get("kind", ""))] for c in car if isinstance(c, dict)],
         )
-        caps = d.get("hostCapabilities") if isinstance(d.get("hostCapabilities"), list) else []
-        _fill(self.host_caps.table, [[str(c)] for c in caps])
-        annotations = d.get("annotations") if isinstance(d.get("annotations"), dict) else {}
-        _fill(self.annotations.table, [[str(k), str(v)] for k, v in annotations.items() if k != USAGE_KEY])
+        caps = list_of(d.get("hostCapabilities"))
+        fill_table(self.host_caps.table, [[str(c)] for c in caps])
+        raw_annotations = d.get("annotations")
+        annotations: dict[str, Any] = raw_annotations if isinstance(raw_annotations, dict) else {}
+        fill_table(
+            self.annotations.table, [[str(k), str(v)] for k, v in annotations.items() if k != USAGE_KEY]
+        )
 
     # ------------------------------------------------------------- files
     def import_file(self, path: str | Path) -> None:
@@ -729,52 +496,3 @@ class MetadataEditor(QWidget):
             atomic_write(path, dump_metadata_yaml(md))
         except OSError as exc:
             raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
-
-
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _strs(value: Any) -> list[str]:
-    return [str(v) for v in value] if isinstance(value, list) else []
-
-
-def _cell(table: QTableWidget, row: int, column: int) -> str:
-    item = table.item(row, column)
-    return item.text() if item is not None else ""
-
-
-def _set_combo(box: QComboBox, text: str) -> None:
-    index = box.findText(text)
-    if index < 0:
-        box.addItem(text)
-        index = box.count() - 1
-    if box.currentIndex() != index:
-        box.setCurrentIndex(index)
-
-
-def _fill(table: QTableWidget, rows: list[list[Any]]) -> None:
-    """Show ``rows`` (str = text cell, bool = checkbox cell), touching only what differs."""
-    table.blockSignals(True)
-    try:
-        if table.rowCount() != len(rows):
-            table.setRowCount(len(rows))
-        for r, row in enumerate(rows):
-            for c, value in enumerate(row):
-                item = table.item(r, c)
-                if isinstance(value, bool):
-                    state = Qt.CheckState.Checked if value else Qt.CheckState.Unchecked
-                    if item is None:
-                        item = _item("", editable=False)
-                        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-                        item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-                        table.setItem(r, c, item)
-                    if item.checkState() != state:
-                        item.setCheckState(state)
-                else:
-                    if item is None:
-                        table.setItem(r, c, _item(value))
-                    elif item.text() != value:
-                        item.setText(value)
-    finally:
-        table.blockSignals(False)

@@ -23,8 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.gui.codeeditor import CodeEditor, with_find_bar
+from workbench.gui.codeeditor import CodeEditor
 from workbench.gui.evaluation import LoadedPolicy
+from workbench.gui.findbar import with_find_bar
 
 __all__ = ["ModulePane", "rego_error_line"]
 
@@ -82,7 +83,7 @@ class ModulePane(QWidget):
         self.abi = _fact(self, "OPA ABI")
         self.mode = _fact(self, "Execution mode")
         self.sha = _readonly_line(self, "SHA-256")
-        self.size = _fact(self, "Module size")
+        self.size_fact = _fact(self, "Module size")
         self.builtins = _fact(self, "Builtins needed")
         self.sections = _fact(self, "Custom sections")
         self.entrypoint = QComboBox(self)
@@ -97,7 +98,7 @@ class ModulePane(QWidget):
         form.addRow("&Entrypoint:", self.entrypoint)
         form.addRow("Builtins:", self.builtins)
         form.addRow("SHA-256:", self.sha)
-        form.addRow("Size:", self.size)
+        form.addRow("Size:", self.size_fact)
         form.addRow("Sections:", self.sections)
 
         self.warnings_box = QGroupBox("Warnings", self)
@@ -136,7 +137,7 @@ class ModulePane(QWidget):
 
     def clear(self) -> None:
         self.loaded = None
-        for widget in (self.source, self.kind, self.engine, self.abi, self.mode, self.sha, self.size):
+        for widget in (self.source, self.kind, self.engine, self.abi, self.mode, self.sha, self.size_fact):
             widget.setText("—")
         self.entrypoint.clear()
         self.entrypoint.setEnabled(False)
@@ -160,7 +161,7 @@ class ModulePane(QWidget):
             self.mode.setText(f"{mode} (from metadata)" if mode else "not annotated")
             self.abi.setText(f"{report.abi[0]}.{report.abi[1]}" if report.abi else "—")
             self.sha.setText(report.sha256)
-            self.size.setText(f"{report.size:,} bytes")
+            self.size_fact.setText(f"{report.size:,} bytes")
             missing = set(report.missing_builtins)
             self.builtins.setText(
                 ", ".join(("✖ " if n in missing else "") + n for n in report.required_builtins) or "none"
@@ -171,12 +172,14 @@ class ModulePane(QWidget):
             self.kind.setText("<b>rego-source</b> — evaluated from source by the embedded Rego interpreter")
             self.mode.setText(loaded.execution_mode)
             self.sha.setText(loaded.sha256)
-            self.size.setText(f"{sum(len(t) for t in loaded.rego_texts):,} characters in {len(loaded.rego_files)} file(s)")
+            self.size_fact.setText(
+                f"{sum(len(t) for t in loaded.rego_texts):,} characters in {len(loaded.rego_files)} file(s)"
+            )
         is_opa = report is not None and report.kind.value == "opa"
         self._row_visible(self.abi, is_opa)
         self._row_visible(self.builtins, is_opa and bool(report and report.required_builtins))
         self._row_visible(self.entrypoint, is_opa)
-        self._row_visible(self.size, True)
+        self._row_visible(self.size_fact, True)
         self._row_visible(self.sections, report is not None and bool(report.custom_sections))
         self.entrypoint.blockSignals(True)
         self.entrypoint.clear()

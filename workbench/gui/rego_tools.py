@@ -137,7 +137,9 @@ class RegoTools:
             module = cmds_files.module_for_tools(window)
             settings = window.settings_editor.settings()
             md = module.metadata
-            request = parse_request(window.case_editor.request.result.value, raw=bool(md and md.policy_type == "raw"))
+            request = parse_request(
+                window.case_editor.request.result.value, raw=bool(md and md.policy_type == "raw")
+            )
             assert window.open_policy is not None
             config = cmds_run.run_config(window, window.open_policy)
         except WorkbenchError as exc:
@@ -159,12 +161,20 @@ class RegoTools:
 
     # -- Build Wasm from Rego -------------------------------------------------------------------
     def choose_and_build(self) -> Task | None:
-        from workbench.core import OPA_MISSING_HELP, default_entrypoint, find_opa, load_rego_source, resolve_rego_mode
+        from workbench.core import (
+            OPA_MISSING_HELP,
+            default_entrypoint,
+            find_opa,
+            load_rego_source,
+            resolve_rego_mode,
+        )
 
         if find_opa() is None:
             self.window.show_message(OPA_MISSING_HELP, "warning")
             return None
-        paths, _ = QFileDialog.getOpenFileNames(self.window.widget(), "Rego files to compile", "", REGO_FILTER)
+        paths, _ = QFileDialog.getOpenFileNames(
+            self.window.widget(), "Rego files to compile", "", REGO_FILTER
+        )
         if not paths:
             return None
 

@@ -132,7 +132,12 @@ def _label(name: str, parent: QWidget) -> QLabel:
     return label
 
 
-_STEP_MARK = {"ok": ("✔", "#2e7d32"), "failed": ("✖", "#c62828"), "skipped": ("–", "#757575"), "info": ("•", "#1565c0")}
+_STEP_MARK = {
+    "ok": ("✔", "#2e7d32"),
+    "failed": ("✖", "#c62828"),
+    "skipped": ("–", "#757575"),
+    "info": ("•", "#1565c0"),
+}
 
 
 def decision_html(steps: tuple[DecisionStep, ...]) -> str:
@@ -155,7 +160,15 @@ class ResultView(QWidget):
 
     save_as_case_requested = Signal(object)  # RunRecord
 
-    PAGES = ("Summary", "Decision path", "Mutation diff", "JSON Patch", "Raw response", "OPA result set", "Details")
+    PAGES = (
+        "Summary",
+        "Decision path",
+        "Mutation diff",
+        "JSON Patch",
+        "Raw response",
+        "OPA result set",
+        "Details",
+    )
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -183,7 +196,9 @@ class ResultView(QWidget):
         self.save_case_button.setAccessibleName("Save as case")
         self.save_case_button.setToolTip("Keep these inputs as a case, with this outcome as its expectation")
         self.save_case_button.setEnabled(False)
-        self.save_case_button.clicked.connect(lambda: self.current and self.save_as_case_requested.emit(self.current))
+        self.save_case_button.clicked.connect(
+            lambda: self.current and self.save_as_case_requested.emit(self.current)
+        )
 
         self.message = _label("Verdict message", self)
         self.code = _label("Status code", self)
@@ -331,7 +346,9 @@ class ResultView(QWidget):
         self.message.setText(response.message or ("(no message)" if not response.allowed else "—"))
         self.code.setText(str(response.code) if response.code is not None else "—")
         self.warnings.setText("\n".join(response.warnings) if response.warnings else "none")
-        self.elapsed.setText(f"{outcome.elapsed_s * 1000:.1f} ms evaluation, {record.wall_s * 1000:.1f} ms wall")
+        self.elapsed.setText(
+            f"{outcome.elapsed_s * 1000:.1f} ms evaluation, {record.wall_s * 1000:.1f} ms wall"
+        )
         for key, value in sorted((response.audit_annotations or {}).items()):
             row = self.annotations.rowCount()
             self.annotations.insertRow(row)
@@ -355,7 +372,11 @@ class ResultView(QWidget):
                 self._page_enabled("Mutation diff", True)
                 self.show_page("Mutation diff")
                 return
-        keep = previous_page if previous_page in ("Decision path", "Raw response", "OPA result set") else "Summary"
+        keep = (
+            previous_page
+            if previous_page in ("Decision path", "Raw response", "OPA result set")
+            else "Summary"
+        )
         if keep == "OPA result set" and not self.result_set.toPlainText():
             keep = "Summary"
         self.show_page(keep)

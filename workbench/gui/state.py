@@ -36,7 +36,7 @@ def save_window_state(settings: QSettings, geometry: QByteArray, state: QByteArr
 def load_window_state(settings: QSettings) -> tuple[QByteArray, QByteArray] | None:
     """The saved (geometry, state), or None when absent or saved by another layout version."""
     try:
-        version = int(settings.value("window/version", 0))
+        version = int(str(settings.value("window/version", 0)))
     except (TypeError, ValueError):
         return None
     if version != STATE_VERSION:
@@ -60,7 +60,9 @@ class RecentFiles:
         value = self.settings.value(self.KEY, [])
         if isinstance(value, str):
             value = [value]
-        return [str(v) for v in (value or []) if v]
+        if not isinstance(value, (list, tuple)):
+            return []
+        return [str(v) for v in value if v]
 
     def add(self, item: str) -> None:
         items = [i for i in self.items() if i != item]

@@ -5,19 +5,25 @@ what is dirty, what blocks Run, which result is stale, run options, watch mode a
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QFileSystemWatcher, QTimer
-from PySide6.QtWidgets import QFileDialog, QInputDialog
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from workbench.core import WorkbenchError
-from workbench.gui import cmds_open, cmds_run
+from workbench.gui import cmds_files, cmds_open, cmds_run, runoptions
 from workbench.gui.evaluation import LoadedPolicy, policy_input_key
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMainWindow
+
     from workbench.core import HistoryEntry
-    from workbench.gui.mainwindow import MainWindow as _Base
+    from workbench.gui.view import WindowView
     from workbench.gui.workspace import WsCase, WsPolicy
+
+    class _Base(QMainWindow, WindowView):  # what the mixin may use: the window's widgets and the view
+        ...
+
 else:
     _Base = object
 
@@ -27,6 +33,8 @@ APP_TITLE = "Policy Workbench"
 
 
 class WindowStateMixin(_Base):
+    loaded: LoadedPolicy | None
+
     # ------------------------------------------------------------------ dirty and title
     def dirty_parts(self) -> list[str]:
         """What would be lost: only things that really changed since they were loaded or saved."""
@@ -64,6 +72,52 @@ class WindowStateMixin(_Base):
         for index, (label, is_dirty) in labels.items():
             self.editors.setTabText(index, label + (" *" if is_dirty else ""))
 
+    # ------------------------------------------------------------------ asking the user
+    def _ask_unsaved_dialog(self, parts: list[str]) -> str:
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Unsaved changes")
+        box.setText(f"The {', '.join(parts)} {'has' if len(parts) == 1 else 'have'} unsaved changes.")
+        box.setInformativeText("Save them first? (Edited metadata is saved as a metadata.yml file.)")
+        box.setStandardButtons(
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        answer = box.exec()
+        if answer == QMessageBox.StandardButton.Save:
+            return "save"
+        return "discard" if answer == QMessageBox.StandardButton.Discard else "cancel"
+
+    def _ask_open_path(self, title: str, start: str, filters: str) -> str:
+        return QFileDialog.getOpenFileName(self, title, start, filters)[0]
+
+    def _ask_save_path(self, title: str, start: str, filters: str) -> str:
+        return QFileDialog.getSaveFileName(self, title, start, filters)[0]
+
+    def confirm_discard(self, parts: list[str]) -> bool:
+        """True when it is fine to drop the edits of ``parts`` (saved, or discarded on purpose)."""
+        if not parts:
+            return True
+        answer = self.ask_unsaved(parts)
+        if answer == "save":
+            return self.save_parts(parts)
+        return answer == "discard"
+
+    def save_parts(self, parts: list[str], paths: dict[str, str] | None = None) -> bool:
+        paths = paths or {}
+        if "metadata" in parts and not cmds_files.save_metadata(self, paths.get("metadata")):
+            return False
+        if any(p != "metadata" for p in parts):
+            target = paths.get("workspace")
+            if target is not None:
+                self.workspace.path = Path(target)
+            if not cmds_open.save_workspace_cmd(self):
+                return False
+        self._update_title()
+        return True
+
     # ------------------------------------------------------------------ run blockers and actions
     def run_blockers(self) -> list[str]:
         """Why Run is disabled (empty when it is enabled)."""
@@ -95,7 +149,9 @@ class WindowStateMixin(_Base):
             "Evaluate the selected case (F5)" if not blockers else "Run is disabled: " + "; ".join(blockers)
         )
         if blockers and self.loaded is not None:
-            self.run_reason.setText('<span style="color:#d32f2f">Run is disabled: ' + _esc("; ".join(blockers)) + "</span>")
+            self.run_reason.setText(
+                '<span style="color:#d32f2f">Run is disabled: ' + _esc("; ".join(blockers)) + "</span>"
+            )
             self.run_reason.show()
         else:
             self.run_reason.hide()
@@ -128,7 +184,8 @@ class WindowStateMixin(_Base):
         self.module_pane.show_policy(loaded)
         if loaded.is_rego:
             self.metadata_editor.set_read_only(
-                loaded.metadata, "Rego source: the metadata comes from the metadata.yml next to the policy (read only)."
+                loaded.metadata,
+                "Rego source: the metadata comes from the metadata.yml next to the policy (read only).",
             )
         else:
             fallback = None
@@ -142,7 +199,7 @@ class WindowStateMixin(_Base):
                     fallback = None
             self.metadata_editor.set_metadata(loaded.metadata, fallback)
         if policy is not None and policy.entrypoint:
-            self.module_pane.select_entrypoint(policy.entrypoint)
+            self.module_pane.select_entrypoint(str(policy.entrypoint))
         self.banner.hide()
         compiled = f", compiled in {loaded.compile_s:.2f} s" if loaded.compile_s is not None else ""
         self.status_label.setText(f"Opened {loaded.name} ({loaded.label})")
@@ -151,7 +208,7 @@ class WindowStateMixin(_Base):
             self.context.log.app(warning, "warning")
         self._inputs_changed()
         self.watch_policy()
-        self.module_loaded.emit(loaded)
+        self.emit_module_loaded(loaded)
 
     def _policy_key(self) -> str | None:
         loaded = self.loaded
@@ -177,9 +234,9 @@ class WindowStateMixin(_Base):
                 self.tree.set_digest(case, cmds_run.case_digest(self, policy, case))
         self.tree.refresh()
         record = self.result_view.current
-        case = self.current_case
-        if record is not None and case is not None and self.open_policy is not None:
-            digest = cmds_run.case_digest(self, self.open_policy, case)
+        selected = self.current_case
+        if record is not None and selected is not None and self.open_policy is not None:
+            digest = cmds_run.case_digest(self, self.open_policy, selected)
             self.result_view.set_stale(digest is not None and digest != record.digest)
 
     def show_case_result(self) -> None:
@@ -199,21 +256,23 @@ class WindowStateMixin(_Base):
 
     # ------------------------------------------------------------------ run options
     def update_run_options(self) -> None:
-        self.run_options_label.setText(cmds_run.run_options_text(self))
+        self.run_options_label.setText(runoptions.run_options_text(self))
         self._inputs_changed()
 
     def choose_run_timeout(self) -> None:
         current = self.context.run_timeout or 2.0
         items = ["A deadline (seconds)", "No deadline (only Cancel stops a policy)"]
-        choice, ok = QInputDialog.getItem(self, "Evaluation deadline", "Stop a policy after:", items, 0, False)
+        choice, ok = QInputDialog.getItem(
+            self, "Evaluation deadline", "Stop a policy after:", items, 0, False
+        )
         if not ok:
             return
         if choice == items[1]:
-            cmds_run.set_run_timeout(self, None)
+            runoptions.set_run_timeout(self, None)
             return
         value, ok = QInputDialog.getDouble(self, "Evaluation deadline", "Seconds:", current, 0.01, 3600.0, 2)
         if ok:
-            cmds_run.set_run_timeout(self, value)
+            runoptions.set_run_timeout(self, value)
 
     def choose_memory_limit(self) -> None:
         current = self.context.memory_limit // (1024 * 1024)
@@ -239,7 +298,7 @@ class WindowStateMixin(_Base):
         if self.open_policy is not None:
             self.open_policy.cluster_snapshot = path
             self.workspace.structure_changed = True
-        self.status_label.setText(cmds_run.snapshot_label(path))
+        self.status_label.setText(runoptions.snapshot_label(path))
         self._inputs_changed()
 
     @property
@@ -249,7 +308,12 @@ class WindowStateMixin(_Base):
     def set_dark(self, dark: bool) -> None:
         """Follow a colour-scheme change: the code editors switch their highlighting style."""
         self.context.dark = dark
-        for editor in (self.metadata_editor.yaml, self.settings_editor.editor, self.request_editor.editor, self.module_pane.rego):
+        for editor in (
+            self.metadata_editor.yaml,
+            self.settings_editor.editor,
+            self.request_editor.editor,
+            self.module_pane.rego,
+        ):
             editor.highlighter.set_dark(dark)
 
     # ------------------------------------------------------------------ history
@@ -292,7 +356,9 @@ class WindowStateMixin(_Base):
         self.watching = on
         self.watch_action.setChecked(on)
         self.watch_policy()
-        self.status_label.setText("Watching files: changes re-run the affected cases" if on else "Not watching files")
+        self.status_label.setText(
+            "Watching files: changes re-run the affected cases" if on else "Not watching files"
+        )
 
     def watch_policy(self) -> None:
         if not hasattr(self, "watcher"):
@@ -324,7 +390,8 @@ class WindowStateMixin(_Base):
         for policy in self.workspace.policies:
             module = Path(policy.module)
             module_changed = str(module) in changed or any(
-                Path(p).suffix == ".rego" and Path(p).parent == (module.parent if module.is_file() else module)
+                Path(p).suffix == ".rego"
+                and Path(p).parent == (module.parent if module.is_file() else module)
                 for p in changed
             )
             for case in policy.cases:
@@ -337,7 +404,7 @@ class WindowStateMixin(_Base):
         if not self.watching or not changed:
             return
         pairs = self._affected(changed)
-        for policy, case in pairs:
+        for _policy, case in pairs:
             if case.request_path is not None and str(case.request_path) in changed and not case.dirty:
                 try:
                     case.request_text = case.request_path.read_text(encoding="utf-8")
@@ -345,10 +412,16 @@ class WindowStateMixin(_Base):
                 except OSError:
                     continue
         for policy in {id(p): p for p, _ in pairs}.values():
-            if policy is self.open_policy and any(str(Path(policy.module)) == p or p.endswith(".rego") for p in changed):
+            if policy is self.open_policy and any(
+                str(Path(policy.module)) == p or p.endswith(".rego") for p in changed
+            ):
                 self.policy_keys.pop(policy.id, None)
                 self.loaded = None
-                cmds_open.load_policy_into_window(self, policy, on_loaded=lambda pairs=pairs: cmds_run.run_cases(self, pairs, "Watch"))
+
+                def rerun(pairs: list[tuple[WsPolicy, WsCase]] = pairs) -> None:
+                    cmds_run.run_cases(self, pairs, "Watch")
+
+                cmds_open.load_policy_into_window(self, policy, on_loaded=rerun)
                 self.watch_policy()
                 return
         if pairs:

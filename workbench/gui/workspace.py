@@ -3,7 +3,8 @@ held as editable texts (no Qt here).
 
 :func:`load_workspace` reads a suite with the core's loader (:func:`workbench.core.suites.load_suite`,
 so every check and error message is the CLI's) and keeps, next to each policy and case, its
-original YAML entry. The editors edit the texts; :func:`to_suite` turns the current texts back
+original YAML entry. Reading and writing the file is :mod:`workbench.gui.workspace_io`. The editors edit the texts;
+:func:`to_suite` turns the current texts back
 into a core :class:`~workbench.core.suites.Suite` for the core's suite runner, and
 :func:`save_workspace` writes the suite file: untouched entries as they were written, edited
 cases with their request in a file under ``cases/``. A bare module is an unsaved workspace with
@@ -12,7 +13,6 @@ one policy and one scratch case.
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import hashlib
 import json
@@ -23,9 +23,16 @@ from typing import Any
 
 import yaml
 
-from workbench.core import InputError, PolicySource, SourceKind, atomic_write, dump_yaml, read_text
-from workbench.core.suites import CaseSpec, Expectation, PolicySpec, Suite, load_suite
-from workbench.core.suites.model import Position
+from workbench.core import (
+    CaseSpec,
+    Expectation,
+    InputError,
+    PolicySource,
+    PolicySpec,
+    Position,
+    SourceKind,
+    Suite,
+)
 
 __all__ = [
     "EXPECTATIONS",
@@ -35,14 +42,13 @@ __all__ = [
     "WsCase",
     "WsPolicy",
     "inputs_digest",
-    "load_workspace",
     "parse_text",
-    "save_workspace",
+    "settings_of",
+    "slug",
     "to_suite",
 ]
 
 EXPECTATIONS = tuple(e.value for e in Expectation)
-SUITE_HEADER = "# Policy Workbench test suite (format: docs/suites.md); written by the window\n"
 
 
 class CaseStatus(StrEnum):
@@ -124,7 +130,9 @@ class WsPolicy:
 
     @property
     def is_rego(self) -> bool:
-        return self.module.endswith(".rego") or (Path(self.module).is_dir() and any(Path(self.module).glob("*.rego")))
+        return self.module.endswith(".rego") or (
+            Path(self.module).is_dir() and any(Path(self.module).glob("*.rego"))
+        )
 
     @property
     def dirty(self) -> bool:
@@ -162,10 +170,10 @@ class Workspace:
         return next((p for p in self.policies if p.id == policy_id), None)
 
     def unique_policy_id(self, base: str) -> str:
-        slug = _slug(base) or "policy"
-        candidate, n = slug, 2
+        stem = slug(base) or "policy"
+        candidate, n = stem, 2
         while self.policy(candidate) is not None:
-            candidate = f"{slug}-{n}"
+            candidate = f"{stem}-{n}"
             n += 1
         return candidate
 
@@ -175,97 +183,17 @@ class Workspace:
         path = Path(text)
         generic = path.stem in ("policy", "manifest") and path.parent.name
         stem = path.parent.name if generic else path.stem
-        policy = WsPolicy(id=self.unique_policy_id(stem or "policy"), title=title or stem or text, module=text)
+        policy = WsPolicy(
+            id=self.unique_policy_id(stem or "policy"), title=title or stem or text, module=text
+        )
         policy.cases.append(WsCase(name="scratch", request_text="", scratch=True))
         self.policies.append(policy)
         self.structure_changed = True
         return policy
 
 
-def _slug(text: str) -> str:
+def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-
-
-def _document_text(value: Any) -> str:
-    return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
-
-
-def _settings_text(base: Path, raw: Any) -> str | None:
-    if raw is None:
-        return None
-    if isinstance(raw, str):
-        return read_text(base / raw, "settings file")
-    return dump_yaml(raw) if raw else "{}\n"
-
-
-def _module_text(spec: PolicySpec) -> str:
-    source = PolicySource.parse(spec.module, base=spec.base)
-    if source.path is not None:
-        return str(source.path)
-    return source.reference or source.text
-
-
-def load_workspace(path: str | Path) -> Workspace:
-    """Read a suite (a ``*.suite.yaml`` file, or a folder holding one) as a workspace."""
-    file = Path(path)
-    if file.is_dir():
-        found = sorted(file.glob("*.suite.yaml")) + sorted(file.glob("*.suite.yml"))
-        if not found:
-            raise InputError(f"{file}: no *.suite.yaml file in this folder")
-        file = found[0]
-    suite = load_suite(file)
-    raw_doc = yaml.safe_load(read_text(suite.path, "suite file"))
-    base = suite.base
-    ws = Workspace(root=base, path=suite.path, name=suite.name, description=suite.description)
-    raw_policies = raw_doc.get("policies") or {}
-    for pid, spec in suite.policies.items():
-        raw = copy.deepcopy(raw_policies.get(pid) or {})
-        settings = _settings_text(base, raw.get("settings"))
-        ws.policies.append(
-            WsPolicy(
-                id=pid,
-                title=spec.title or pid,
-                module=_module_text(spec),
-                execution_mode=spec.execution_mode,
-                entrypoint=spec.entrypoint,
-                settings_text=settings,
-                saved_settings=settings,
-                allow_context_aware=spec.allow_context_aware,
-                cluster_snapshot=spec.cluster_snapshot,
-                description=spec.description,
-                spec=spec,
-                raw=raw,
-            )
-        )
-    raw_cases = raw_doc.get("cases") or []
-    for index, case in enumerate(suite.cases):
-        raw = copy.deepcopy(raw_cases[index]) if index < len(raw_cases) else {}
-        request_file = raw.get("request") if isinstance(raw.get("request"), str) else None
-        if request_file is not None:
-            request_path = (base / request_file).resolve()
-            text = read_text(request_path, "request file")
-        else:
-            request_path = None
-            text = _document_text(case.request)
-        settings = _settings_text(base, raw.get("settings"))
-        for pid in case.policies:
-            policy = ws.policy(pid)
-            if policy is None:
-                continue
-            item = WsCase(
-                name=case.description or case.id,
-                request_text=text,
-                id=case.id,
-                request_path=request_path,
-                expect=case.expect.value,
-                message=case.message,
-                settings_text=settings,
-                spec=case,
-                raw=raw,
-            )
-            item.mark_saved()
-            policy.cases.append(item)
-    return ws
 
 
 # -- back to a core Suite ------------------------------------------------------------------
@@ -273,14 +201,18 @@ def _request_of(case: WsCase) -> dict[str, Any]:
     if case.spec is not None and not case.dirty:
         return case.spec.request
     value = parse_text(case.request_text)
-    if isinstance(value, dict) and value.get("kind") == "AdmissionReview" and isinstance(value.get("request"), dict):
+    if (
+        isinstance(value, dict)
+        and value.get("kind") == "AdmissionReview"
+        and isinstance(value.get("request"), dict)
+    ):
         value = value["request"]
     if not isinstance(value, dict):
         raise InputError(f"{case.name}: the request must be an AdmissionReview or AdmissionRequest object")
     return value
 
 
-def _settings_of(text: str | None, what: str) -> dict[str, Any] | None:
+def settings_of(text: str | None, what: str) -> dict[str, Any] | None:
     if text is None:
         return None
     value = parse_text(text)
@@ -293,7 +225,7 @@ def _settings_of(text: str | None, what: str) -> dict[str, Any] | None:
 
 def policy_spec(ws: Workspace, policy: WsPolicy, module: str | None = None) -> PolicySpec:
     """The policy as the core runner takes it, with the edited settings (and ``module`` instead, if given)."""
-    settings = _settings_of(policy.settings_text, policy.title)
+    settings = settings_of(policy.settings_text, policy.title)
     if policy.spec is not None:
         return dataclasses.replace(
             policy.spec,
@@ -320,15 +252,21 @@ def policy_spec(ws: Workspace, policy: WsPolicy, module: str | None = None) -> P
 
 def case_spec(ws: Workspace, policy: WsPolicy, case: WsCase, index: int) -> CaseSpec:
     request = _request_of(case)
-    settings = _settings_of(case.settings_text, case.name)
+    settings = settings_of(case.settings_text, case.name)
     expect = Expectation.parse(case.expect) if case.expect else Expectation.ALLOWED
     base = case.spec
     if base is not None:
         return dataclasses.replace(
-            base, id=f"{index}:{base.id}", policies=(policy.id,), request=request, settings=settings, expect=expect, message=case.message
+            base,
+            id=f"{index}:{base.id}",
+            policies=(policy.id,),
+            request=request,
+            settings=settings,
+            expect=expect,
+            message=case.message,
         )
     return CaseSpec(
-        id=f"{index}:{_slug(case.name) or 'case'}",
+        id=f"{index}:{slug(case.name) or 'case'}",
         policies=(policy.id,),
         position=Position(ws.path or ws.root / "workspace.suite.yaml", 1),
         expect=expect,
@@ -361,124 +299,11 @@ def to_suite(
             continue
         kept.append((policy, case))
     path = ws.path or ws.root / "workspace.suite.yaml"
-    return Suite(path=path, name=ws.name or "workspace", policies=policies, cases=tuple(cases)), kept, problems
-
-
-# -- saving -------------------------------------------------------------------------------
-def _rel(root: Path, path: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return str(path)
-
-
-def _policy_entry(root: Path, policy: WsPolicy) -> dict[str, Any]:
-    entry = copy.deepcopy(policy.raw) if policy.raw is not None else {}
-    module = Path(policy.module)
-    if policy.raw is None or "module" not in entry:
-        entry["module"] = _rel(root, module) if module.exists() else policy.module
-    entry.setdefault("title", policy.title)
-    if policy.settings_text != policy.saved_settings or policy.raw is None:
-        if policy.settings_text is None:
-            entry.pop("settings", None)
-        else:
-            target = entry.get("settings")
-            if isinstance(target, str):
-                atomic_write(root / target, policy.settings_text)
-            else:
-                entry["settings"] = _settings_of(policy.settings_text, policy.title) or {}
-    for key, value in (("executionMode", policy.execution_mode), ("entrypoint", policy.entrypoint)):
-        if value is not None:
-            entry[key] = value
-    if policy.allow_context_aware:
-        entry["allowContextAware"] = True
-    else:
-        entry.pop("allowContextAware", None)
-    context = dict(entry.get("context") or {})
-    if policy.cluster_snapshot is not None:
-        context["clusterSnapshot"] = _rel(root, policy.cluster_snapshot) + ("/" if policy.cluster_snapshot.is_dir() else "")
-    else:
-        context.pop("clusterSnapshot", None)
-    if context:
-        entry["context"] = context
-    else:
-        entry.pop("context", None)
-    return entry
-
-
-def _case_entry(root: Path, policy: WsPolicy, case: WsCase, used_ids: set[str]) -> dict[str, Any] | None:
-    if not case.request_text.strip():
-        return None  # an empty scratch case is not worth keeping
-    if case.raw is not None and not case.dirty:
-        entry = copy.deepcopy(case.raw)
-    else:
-        entry = {k: v for k, v in (case.raw or {}).items() if k in ("id", "description", "tags", "code", "warnings")}
-        if case.request_path is None or case.raw is None:
-            suffix = ".json" if case.request_text.lstrip().startswith(("{", "[")) else ".yaml"
-            case.request_path = root / "cases" / policy.id / ((_slug(case.name) or "case") + suffix)
-        case.request_path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(case.request_path, case.request_text)
-        entry["request"] = _rel(root, case.request_path)
-        if case.settings_text is not None:
-            entry["settings"] = _settings_of(case.settings_text, case.name) or {}
-    entry["policy"] = policy.id
-    entry.pop("policies", None)
-    case_id = str(entry.get("id") or _slug(case.name) or "case")
-    base_id, n = case_id, 2
-    while case_id in used_ids:
-        case_id = f"{base_id}-{n}"
-        n += 1
-    used_ids.add(case_id)
-    entry["id"] = case_id
-    entry.setdefault("description", case.name)
-    entry["expect"] = case.expect or "allowed"
-    if case.message:
-        entry["message"] = case.message
-    else:
-        entry.pop("message", None)
-    ordered = {k: entry[k] for k in ("id", "description", "policy") if k in entry}
-    ordered.update({k: v for k, v in entry.items() if k not in ordered})
-    return ordered
-
-
-def save_workspace(ws: Workspace, path: str | Path | None = None) -> Path:
-    """Write the suite file (atomically) and every edited request or settings file."""
-    target = Path(path) if path is not None else ws.path
-    if target is None:
-        raise InputError("choose a file to save the workspace to")
-    target = target.resolve()
-    if not target.name.endswith((".suite.yaml", ".suite.yml")):
-        target = target.with_name(target.name.removesuffix(".yaml").removesuffix(".yml") + ".suite.yaml")
-    root = target.parent
-    if ws.path is not None and root != ws.root.resolve():
-        raise InputError(f"save the workspace next to its files ({ws.root}) so that its relative paths stay valid")
-    policies = {policy.id: _policy_entry(root, policy) for policy in ws.policies}
-    cases: list[dict[str, Any]] = []
-    used: set[str] = set()
-    for policy in ws.policies:
-        for case in policy.cases:
-            entry = _case_entry(root, policy, case, used)
-            if entry is not None:
-                cases.append(entry)
-    document: dict[str, Any] = {"apiVersion": "workbench.policy/v1", "kind": "Suite", "name": ws.name or target.name.split(".")[0]}
-    if ws.description:
-        document["description"] = ws.description
-    document["policies"] = policies
-    document["cases"] = cases
-    text = SUITE_HEADER + dump_yaml(document)
-    load_suite(target, text)  # never write a suite the loader would refuse
-    atomic_write(target, text)
-    for policy in ws.policies:
-        policy.saved_settings = policy.settings_text
-        if policy.raw is None:
-            policy.raw = policies[policy.id]
-        for case in policy.cases:
-            case.scratch = False
-            case.mark_saved()
-    ws.path = target
-    ws.root = root
-    ws.structure_changed = False
-    return target
+    return (
+        Suite(path=path, name=ws.name or "workspace", policies=policies, cases=tuple(cases)),
+        kept,
+        problems,
+    )
 
 
 def source_kind(module: str) -> SourceKind:

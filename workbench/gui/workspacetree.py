@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QPoint, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QDragEnterEvent, QDragMoveEvent, QDropEvent, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -82,10 +82,10 @@ def case_status(case: WsCase, current_digest: str | None) -> CaseStatus:
         return CaseStatus.NOT_RUN
     if current_digest is not None and result.digest != current_digest:
         return CaseStatus.STALE
-    if result.verdict == "skipped" and case.expect != "skipped":
-        return CaseStatus.SKIPPED
     if result.passed is False:
         return CaseStatus.FAILED
+    if result.verdict == "skipped":
+        return CaseStatus.SKIPPED
     return CaseStatus.PASSED
 
 
@@ -146,7 +146,9 @@ class WorkspaceTree(QWidget):
         self.tree.setAcceptDrops(True)
         self.tree.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.tree.setToolTip("Select a case to edit and run it; drop .wasm, .rego, manifest or request files here")
+        self.tree.setToolTip(
+            "Select a case to edit and run it; drop .wasm, .rego, manifest or request files here"
+        )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.summary)
@@ -227,7 +229,13 @@ class WorkspaceTree(QWidget):
                 p_item.setIcon(0, status_icon(policy_status(statuses)))
         parts = [
             f"{counts[s]} {s.value.replace('-', ' ')}"
-            for s in (CaseStatus.PASSED, CaseStatus.FAILED, CaseStatus.SKIPPED, CaseStatus.STALE, CaseStatus.NOT_RUN)
+            for s in (
+                CaseStatus.PASSED,
+                CaseStatus.FAILED,
+                CaseStatus.SKIPPED,
+                CaseStatus.STALE,
+                CaseStatus.NOT_RUN,
+            )
             if counts[s]
         ]
         title = ws.title + (" *" if ws.dirty else "")
@@ -257,8 +265,8 @@ class WorkspaceTree(QWidget):
         else:
             self.policy_selected.emit(policy)
 
-    def _context_menu(self, pos: object) -> None:
-        item = self.tree.itemAt(pos)  # type: ignore[call-overload]
+    def _context_menu(self, pos: QPoint) -> None:
+        item = self.tree.itemAt(pos)
         if item is None:
             return
         policy, case = item.data(0, Qt.ItemDataRole.UserRole)
@@ -267,7 +275,7 @@ class WorkspaceTree(QWidget):
             menu.addAction("Run Case", lambda: self.run_case_requested.emit(policy, case))
             menu.addAction("Remove Case", lambda: self.remove_case_requested.emit(policy, case))
         menu.addAction("Run the Policy's Cases", lambda: self.run_policy_requested.emit(policy))
-        menu.popup(self.tree.viewport().mapToGlobal(pos))  # type: ignore[arg-type]
+        menu.popup(self.tree.viewport().mapToGlobal(pos))
         self._menu = menu
 
 

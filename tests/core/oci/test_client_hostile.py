@@ -571,3 +571,56 @@ def test_http_query_is_part_of_the_store_key(tmp_path: Path) -> None:
         f"http://{server.host}/x.wasm?v=1",
         f"http://{server.host}/x.wasm?v=2",
     ]
+
+
+def test_an_upload_whose_answer_is_lost_is_not_sent_again() -> None:
+    """Retries are for requests that never left (and for GET/HEAD); a lost upload answer is an error."""
+
+    def hang_up(request: Request, _match: re.Match[str]) -> None:
+        request.body()
+        request.close_connection = True  # no answer at all
+
+    with HostileServer() as server:
+        server.add("GET", r"/v2/", ok_probe)
+        server.add("PUT", r"/v2/p/manifests/.*", hang_up)
+        options = TransportOptions(connect_timeout=1.0, read_timeout=3.0, retries=3, backoff=0.01)
+        with _client(server, options=options) as client, _timed(10), pytest.raises(RegistryUnavailable):
+            client.put_manifest(f"{server.host}/p:v1", b"{}", "application/vnd.oci.image.manifest.v1+json")
+        assert len([r for r in server.recorded if r.method == "PUT"]) == 1
+
+
+def test_tag_pages_are_followed_on_the_same_origin_only_and_bounded() -> None:
+    with HostileServer() as other, HostileServer() as server:
+        server.add("GET", r"/v2/", ok_probe)
+        server.add(
+            "GET",
+            r"/v2/p/tags/list",
+            lambda r, m: r.send_json(
+                200, {"tags": ["a", "b"]}, {"Link": '</v2/p/tags/list?last=b&n=2>; rel="next"'}
+            ),
+        )
+        server.add("GET", r"/v2/p/tags/list\?last=b&n=2", lambda r, m: r.send_json(200, {"tags": ["c"]}))
+        server.add(
+            "GET",
+            r"/v2/q/tags/list",
+            lambda r, m: r.send_json(
+                200, {"tags": []}, {"Link": f'<{other.url}/v2/q/tags/list?x=1>; rel="next"'}
+            ),
+        )
+        server.add(
+            "GET",
+            r"/v2/loop/tags/list.*",
+            lambda r, m: r.send_json(
+                200, {"tags": ["t"]}, {"Link": '</v2/loop/tags/list?again=1>; rel="next"'}
+            ),
+        )
+        server.add("GET", r"/v2/bad/tags/list", lambda r, m: r.send_json(200, {"tags": [1, {"x": 2}]}))
+        with _client(server) as client, _timed(20):
+            assert client.tags(f"{server.host}/p:v1") == ["a", "b", "c"]
+            with pytest.raises(RegistryError, match="another origin"):
+                client.tags(f"{server.host}/q:v1")
+            with pytest.raises(RegistryError, match="more than 100 tag pages"):
+                client.tags(f"{server.host}/loop:v1")
+            with pytest.raises(RegistryError, match="malformed tag list"):
+                client.tags(f"{server.host}/bad:v1")
+        assert other.recorded == []

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from pathlib import Path
 
 import pytest
 from helpers import REPO_ROOT
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from workbench.cli.main import main
 from workbench.core.metadata.io import load_metadata_file
@@ -225,9 +228,9 @@ def test_errors_are_kwctls(change: dict[str, str | None], message: str) -> None:
 
 
 def test_no_annotations_and_empty_questions() -> None:
-    for given in (None, {}):
+    for supplied in (None, {}):
         with pytest.raises(ArtifactHubError, match="no annotations in policy metadata"):
-            scaffold_artifacthub(_metadata(given), created_at=EPOCH)
+            scaffold_artifacthub(_metadata(supplied), created_at=EPOCH)
     with pytest.raises(ArtifactHubError, match="questions-ui content cannot be empty"):
         scaffold_artifacthub(_metadata(dict(MINIMUM)), questions="", created_at=EPOCH)
 
@@ -237,3 +240,18 @@ def test_input_is_not_modified(tmp_path: Path) -> None:
     before = copy.deepcopy(md)
     scaffold_artifacthub(md, created_at=EPOCH)
     assert md == before
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.datetimes(min_value=dt.datetime(1970, 1, 1), max_value=dt.datetime(9999, 12, 31)),
+    st.integers(min_value=0, max_value=999_999_999),
+    st.sampled_from(["Z", "+02:00", "-05:30", "+00:00"]),
+)
+def test_created_at_round_trips(moment: dt.datetime, nanos: int, offset: str) -> None:
+    fraction = f".{nanos:09d}" if nanos else ""
+    text = moment.strftime("%Y-%m-%dT%H:%M:%S") + fraction + offset
+    formatted = format_created_at(parse_created_at(text))
+    assert parse_created_at(formatted) == parse_created_at(text)
+    expected_fraction = fraction.rstrip("0") if nanos else ""
+    assert formatted == moment.strftime("%Y-%m-%dT%H:%M:%S") + expected_fraction + ("Z" if offset in ("Z", "+00:00") else offset)

@@ -68,11 +68,14 @@ def test_empty_list_document() -> None:
     assert dump_kwctl_yaml([]) == "[]\n"
 
 
-_scalars = st.one_of(st.text(max_size=30), st.integers(-(10**6), 10**6), st.booleans(), st.none())
+# NEL, LS and PS are line breaks to a YAML reader: libyaml (so kwctl) and PyYAML write them raw and they
+# read back as spaces; serde_yaml has the same loss, so they are left out of the round-trip property
+_text = st.text(alphabet=st.characters(blacklist_characters="\x85\u2028\u2029"), max_size=30)
+_scalars = st.one_of(_text, st.integers(-(10**6), 10**6), st.booleans(), st.none())
 _values = st.recursive(
     _scalars,
     lambda children: st.one_of(
-        st.lists(children, max_size=4), st.dictionaries(st.text(min_size=1, max_size=8), children, max_size=4)
+        st.lists(children, max_size=4), st.dictionaries(_text.filter(bool), children, max_size=4)
     ),
     max_leaves=15,
 )

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 from helpers import REPO_ROOT
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from workbench.cli.main import main
 from workbench.core.errors import InputError
@@ -202,3 +204,25 @@ def test_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert out.out == expected.replace(DEFAULT_CEL_POLICY, "ghcr.io/kubewarden/policies/cel-policy:v1.0.1")
     assert main(["scaffold", "vap", "-p", str(DATA / "vap-with-params.yml"), "-b", str(DATA / "vap-binding.yml")]) == 1
     assert "error: Both paramKind and paramRef" in capsys.readouterr().err
+
+
+_json = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.text(max_size=8)),
+    lambda c: st.one_of(st.lists(c, max_size=3), st.dictionaries(st.text(max_size=8), c, max_size=3)),
+    max_leaves=8,
+)
+_SPEC_KEYS = ["failurePolicy", "variables", "validations", "paramKind", "matchConstraints", "matchConditions"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from(_SPEC_KEYS), _json, max_size=4), st.dictionaries(st.sampled_from(
+    ["paramRef", "matchResources", "policyName"]), _json, max_size=2))  # fmt: skip
+def test_any_input_converts_or_fails_with_an_input_error(spec: dict, binding_spec: dict) -> None:
+    vap, binding = _docs_vap()
+    vap["spec"].update(spec)
+    binding["spec"].update(binding_spec)
+    try:
+        result = convert_vap(vap, binding)
+    except InputError:
+        return
+    assert load_yaml(result.text) == result.document

@@ -8,6 +8,8 @@ import datetime
 import pytest
 from core.signatures.pki import GITHUB_ISSUER, FulcioCA
 from helpers import REPO_ROOT
+from hypothesis import given
+from hypothesis import strategies as st
 
 from workbench.core.errors import SignatureError
 from workbench.core.signatures.certificate import (
@@ -123,3 +125,9 @@ def test_der_string_decoding() -> None:
     assert _der_string(b"\x0c\x81\x03abc") == "abc"
     assert _der_string(b"\x04\x03abc") is None
     assert _der_string(b"\x0c\x05abc") is None
+
+
+@given(st.binary(max_size=40))
+def test_der_string_never_raises(raw: bytes) -> None:
+    value = _der_string(raw)
+    assert value is None or isinstance(value, str)

@@ -6,6 +6,8 @@ import hashlib
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from oci.registry import Registry
 
 from workbench.core.errors import InputError, SignatureError
@@ -16,6 +18,7 @@ from workbench.core.signatures.payload import SIMPLE_SIGNING_MEDIA_TYPE
 from workbench.core.signatures.registry import (
     MAX_SIGNATURE_LAYERS,
     SignatureDescriptor,
+    _descriptor,
     as_reference,
     config_bytes,
     docker_reference,
@@ -78,3 +81,28 @@ def test_fetch_is_none_without_signatures_and_bounded(
     plain_client.put_manifest(sig_ref, manifest, MANIFEST_MEDIA_TYPE)
     with pytest.raises(SignatureError, match="over cosign's limit of 1000"):
         fetch_signature_manifest(plain_client, ref, DIGEST)
+
+
+_values = (
+    st.none() | st.booleans() | st.integers(-5, 10**6) | st.text(max_size=80) | st.just("sha256:" + "a" * 64)
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        _values,
+        st.dictionaries(
+            st.sampled_from(["mediaType", "digest", "size", "annotations"]),
+            _values | st.dictionaries(st.text(max_size=5), _values, max_size=3),
+            max_size=4,
+        ),
+    )
+)
+def test_layer_descriptor_parser_only_raises_signature_error(value: object) -> None:
+    try:
+        descriptor = _descriptor(value, 1, "fuzz")
+    except SignatureError as exc:
+        assert str(exc).startswith("fuzz: layer 1")
+        return
+    assert (descriptor.size >= 0 and descriptor.digest.startswith("sha256:")) or len(descriptor.digest) == 71

@@ -8,6 +8,8 @@ import json
 
 import pytest
 from helpers import REPO_ROOT
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from workbench.core.errors import SignatureError
 from workbench.core.signatures.keys import load_public_key_file
@@ -83,3 +85,34 @@ def test_entry_of_another_kind_is_refused() -> None:
     other = dataclasses.replace(bundle, body=body)
     with pytest.raises(SignatureError, match="not rekord/hashedrekord"):
         other.check_entry_matches(signature=b"", payload=b"", certificate_pem=b"", where="l")
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                ["SignedEntryTimestamp", "Payload", "body", "integratedTime", "logIndex", "logID", "x"]
+            ),
+            children,
+            max_size=5,
+        )
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=100), _json.map(json.dumps)))
+def test_bundle_parser_only_raises_signature_error(text: str) -> None:
+    try:
+        bundle = parse_bundle(text, "fuzz")
+    except SignatureError as exc:
+        assert str(exc).startswith("fuzz")
+        return
+    canonical_set_payload(bundle)  # a parsed bundle can always be canonicalised
+    try:
+        bundle.check_entry_matches(signature=b"s", payload=b"p", certificate_pem=b"c", where="fuzz")
+    except SignatureError:
+        pass

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from helpers import REPO_ROOT
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from workbench.core.errors import InputError
 from workbench.core.signatures.trust import load_trust_root, trust_root_from_pem_files
@@ -81,3 +83,51 @@ def test_missing_files(tmp_path: Path) -> None:
     (tmp_path / "x.pem").write_text("no certs")
     with pytest.raises(InputError, match="holds no PEM certificate"):
         trust_root_from_pem_files([tmp_path / "x.pem"])
+
+
+_json = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.text(max_size=12)
+    | st.sampled_from(["AAAA", "MFkw", "2021-01-01T00:00:00Z"]),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "trustedRoot",
+                    "certificateAuthorities",
+                    "tlogs",
+                    "certChain",
+                    "certificates",
+                    "rawBytes",
+                    "publicKey",
+                    "logId",
+                    "keyId",
+                    "validFor",
+                    "start",
+                    "end",
+                    "uri",
+                    "baseUrl",
+                ]
+            ),
+            children,
+            max_size=4,
+        )
+    ),
+    max_leaves=14,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_json)
+def test_trust_root_parser_only_raises_input_error(
+    tmp_path_factory: pytest.TempPathFactory, document: object
+) -> None:
+    path = tmp_path_factory.mktemp("fuzz") / "root.json"
+    path.write_text(json.dumps(document))
+    try:
+        load_trust_root(path)
+    except InputError as exc:
+        assert str(path) in str(exc)

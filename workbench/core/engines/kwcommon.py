@@ -91,13 +91,13 @@ def timeout_rejection(uid: str) -> AdmissionResponse:
 def _encode(value: Any, what: str, error: type[WorkbenchError]) -> bytes:
     try:
         return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
-    except ValueError as exc:  # NaN / Infinity: not JSON, the guest's parser would refuse it
-        raise error(f"the {what} cannot be sent to the policy: {exc} (NaN and Infinity are not JSON)") from None
     except UnicodeEncodeError as exc:
         raise error(
             f"the {what} cannot be sent to the policy: it contains a lone UTF-16 surrogate "
             f"({exc.object[exc.start:exc.end]!a}), which is not valid Unicode text"
         ) from None
+    except ValueError as exc:  # NaN / Infinity: not JSON, the guest's parser would refuse it
+        raise error(f"the {what} cannot be sent to the policy: {exc} (NaN and Infinity are not JSON)") from None
     except RecursionError:
         raise error(f"the {what} is nested too deeply to be sent to the policy") from None
     except TypeError as exc:

@@ -55,6 +55,7 @@ from workbench.core.oci.distribution import (
     Deadline,
     Endpoint,
     TransportOptions,
+    discard,
     iter_body,
     origin_of,
     read_capped,
@@ -311,7 +312,7 @@ class RegistryClient:
                 endpoint.close()
                 raise
             status = response.status_code
-            response.close()  # never read: any HTTP answer proves the endpoint
+            discard(response)  # never read: any HTTP answer proves the endpoint
             if status == 401 and endpoint.authorization and endpoint.authorization.startswith("Basic"):
                 endpoint.close()
                 raise endpoint.auth_error(ref.name, "")
@@ -391,10 +392,10 @@ class RegistryClient:
             status = response.status_code
             announced = response.headers.get("Docker-Content-Digest", "")
             if status == 404:
-                response.close()
+                discard(response)
                 return None
             endpoint.check(response, oci.whole(), deadline)
-            response.close()
+            discard(response)
             if _DIGEST_RE.fullmatch(announced):
                 return announced
             try:
@@ -449,7 +450,7 @@ class RegistryClient:
             )
             endpoint.check(response, f"manifest {oci.whole()}", deadline)
             announced = response.headers.get("Docker-Content-Digest")
-            response.close()
+            discard(response)
             if announced and announced != digest:
                 raise RegistryError(
                     f"registry {oci.registry} stored the manifest as {redact(announced)[:80]}, expected {digest}"
@@ -710,7 +711,7 @@ class RegistryClient:
         deadline = self._blob_deadline(f"upload of blob {digest[:19]}… to {ref.name}", cancel)
         endpoint = self._endpoint(ref, deadline)
         head = endpoint.request("HEAD", self._blob_url(endpoint, ref, digest), deadline)
-        head.close()
+        discard(head)
         if head.status_code == 200:
             report.finish()
             return digest
@@ -718,7 +719,7 @@ class RegistryClient:
         response = endpoint.request("POST", start, deadline, headers={"Content-Length": "0"})
         endpoint.check(response, f"upload to {ref.name}", deadline)
         location = self._upload_location(endpoint, response, start, ref)
-        response.close()
+        discard(response)
         view = memoryview(blob)
         chunk = self.options.upload_chunk_size
         offset = 0
@@ -739,7 +740,7 @@ class RegistryClient:
                 )
                 endpoint.check(response, f"upload of blob {digest} to {ref.name}", deadline)
                 location = self._upload_location(endpoint, response, location, ref)
-                response.close()
+                discard(response)
                 offset += len(part)
             view = view[len(blob) :]
         separator = "&" if "?" in location else "?"
@@ -752,7 +753,7 @@ class RegistryClient:
             headers={"Content-Type": "application/octet-stream", "Content-Length": str(len(view))},
         )
         endpoint.check(response, f"upload of blob {digest} to {ref.name}", deadline)
-        response.close()
+        discard(response)
         report.finish()
         return digest
 

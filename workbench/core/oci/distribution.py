@@ -61,9 +61,9 @@ __all__ = [
     "Endpoint",
     "Origin",
     "TransportOptions",
-    "origin_of",
     "discard",
     "iter_body",
+    "origin_of",
     "parse_challenge",
     "read_capped",
     "redact",
@@ -251,6 +251,16 @@ def _is_dns_failure(exc: BaseException) -> bool:
     return "NameResolution" in text or "Name or service not known" in text or "getaddrinfo" in text
 
 
+def _never_sent(exc: BaseException) -> bool:
+    """True when the connection failed before the request could reach the server."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return True
+    cause = _root_cause(exc)
+    return isinstance(cause, (urllib3.exceptions.NewConnectionError, ConnectionRefusedError)) or (
+        "NewConnectionError" in str(exc) or "Connection refused" in str(exc)
+    )
+
+
 class _Adapter(requests.adapters.HTTPAdapter):
     """An adapter whose pools use our in-memory :class:`ssl.SSLContext` (or none for plain HTTP)."""
 
@@ -350,6 +360,12 @@ def discard(response: requests.Response) -> None:
         or length == "0"
     )
     if bodyless:
+        try:
+            # reading the (empty) body lets http.client finish the exchange; at most 1 byte
+            response.raw.read(1, decode_content=False)
+        except (urllib3.exceptions.HTTPError, OSError, ValueError):
+            response.close()
+            return
         response.raw.release_conn()
     else:
         response.close()
@@ -522,6 +538,9 @@ class Endpoint:
                 if deadline.remaining() <= 0:
                     raise deadline.expired_error() from None
                 if attempt >= self.options.retries or _is_dns_failure(exc):
+                    raise self.unavailable(exc) from None
+                if method not in {"GET", "HEAD"} and not _never_sent(exc):
+                    # an upload may have been received: sending it again could fail misleadingly
                     raise self.unavailable(exc) from None
                 log.debug("registry %s: %s; retrying", self.registry_name, _describe(exc))
             except requests.exceptions.RequestException as exc:

@@ -11,6 +11,7 @@ from workbench.core.errors import InputError, RequestError, SettingsError
 from workbench.core.yamlio import check_json_value, load_json_or_yaml, loads_json, read_text
 
 __all__ = [
+    "MAX_INPUT_BYTES",
     "REQUIRED_REQUEST_FIELDS",
     "load_request",
     "load_settings",
@@ -19,6 +20,9 @@ __all__ = [
 ]
 
 REQUIRED_REQUEST_FIELDS = ("uid", "kind", "resource", "operation", "userInfo")
+#: largest request or settings file read (the Kubernetes API server refuses request bodies over
+#: 3 MiB; the margin leaves room for raw policies). Bounds what one run can cost (docs/security.md).
+MAX_INPUT_BYTES = 16 * 1024 * 1024
 _GVK = ("group", "version", "kind")
 _GVR = ("group", "version", "resource")
 
@@ -75,7 +79,7 @@ def parse_request(document: Any, *, raw: bool = False) -> ValidationRequest:
 def load_request(source: str | Path, *, raw: bool = False) -> ValidationRequest:
     """Read a request file (JSON or YAML; ``-`` reads stdin)."""
     name = "stdin" if str(source) == "-" else str(source)
-    text = read_text(source, "request file")
+    text = read_text(source, "request file", limit=MAX_INPUT_BYTES)
     if not text.strip():
         raise RequestError(f"request {name} is empty")
     try:
@@ -103,7 +107,7 @@ def load_settings(path: str | Path | None = None, json_text: str | None = None) 
         value = loads_json(json_text, "--settings-json", error=SettingsError)
         return parse_settings(value, "--settings-json")
     if path is not None:
-        text = read_text(path, "settings file")
+        text = read_text(path, "settings file", limit=MAX_INPUT_BYTES)
         try:
             value = load_json_or_yaml(text, f"settings file {path}") if text.strip() else None
             _check_values(value, text, f"settings file {path}")

@@ -8,7 +8,7 @@ certificate must be a code-signing end-entity certificate. The identity is read 
 sigstore-rs (kwctl) reads it: the first e-mail or URI of the Subject Alternative Name,
 the OIDC issuer from Fulcio's extension ``1.3.6.1.4.1.57264.1.8`` (DER string) or the
 older ``.1.1`` (raw string), and the GitHub workflow extensions ``.1.2``–``.1.6``.
-See docs/signatures.md, section "Keyless signatures".
+See docs/signatures.md, section "Verification rules".
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ See docs/signatures.md, section "Storage format".
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -43,7 +44,7 @@ __all__ = [
 CONFIG_MEDIA_TYPE = "application/vnd.oci.image.config.v1+json"
 #: cosign's limit on signature layers (``pkg/oci/mutate/signatures.go``)
 MAX_SIGNATURE_LAYERS = 1000
-_SHA256_LEN = len("sha256:") + 64
+_SHA256_RE = re.compile(r"sha256:[0-9a-f]{64}")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -116,7 +117,7 @@ def _descriptor(value: object, index: int, where: str) -> SignatureDescriptor:
         raise SignatureError(f"{where}: layer {index} is not an object")
     media_type, digest, size = value.get("mediaType"), value.get("digest"), value.get("size")
     annotations = value.get("annotations") or {}
-    if not isinstance(media_type, str) or not isinstance(digest, str) or len(digest) != _SHA256_LEN:
+    if not isinstance(media_type, str) or not isinstance(digest, str) or not _SHA256_RE.fullmatch(digest):
         raise SignatureError(f"{where}: layer {index} has no media type or sha256 digest")
     if not isinstance(size, int) or isinstance(size, bool) or size < 0:
         raise SignatureError(f"{where}: layer {index} has no valid size")

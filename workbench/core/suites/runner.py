@@ -269,12 +269,12 @@ def judge(case: CaseSpec, got: _Got) -> tuple[bool, str, dict[str, Any]]:
         messages = [] if got.verdict is Verdict.SKIPPED else (_violations(got.policy_output) or [])
         extras["violations"] = tuple(messages)
         if got.verdict in (Verdict.ERROR, Verdict.SETTINGS_ERROR) and got.verdict != case.expect.verdict:
-            return False, f"expected {case.expect}, got {got.verdict}: {got.message}", extras
+            return False, f"expected {case.expect}, got {Expectation.of(got.verdict)}: {got.message}", extras
         problem = _check_assertions(case.assertions, messages)
         return (not problem), problem, extras
     expected = case.expect.verdict
     if got.verdict != expected:
-        why = f"expected {case.expect}, got {got.verdict}"
+        why = f"expected {case.expect}, got {Expectation.of(got.verdict)}"
         return False, why + (f": {got.message}" if got.message else ""), extras
     if case.message is not None and not re.search(case.message, got.message):
         return False, f"message {got.message!r} does not match {case.message!r}", extras

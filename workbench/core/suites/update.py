@@ -23,6 +23,12 @@ from workbench.core.yamlio import atomic_write, dump_yaml, read_text
 __all__ = ["SuiteUpdate", "apply_updates", "plan_updates", "render_updates"]
 
 _PLAIN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+_SPECIAL = re.compile(r"([.^$*+?{}\[\]\\|()])")
+
+
+def _literal_regex(text: str) -> str:
+    """A regular expression matching ``text`` literally (only regex metacharacters escaped)."""
+    return _SPECIAL.sub(r"\\\1", text)
 
 
 @dataclasses.dataclass
@@ -124,7 +130,7 @@ def plan_updates(suites: Sequence[Suite], run: SuiteRun) -> list[SuiteUpdate]:
             if not message_ok:
                 span = spans[(*path, "message")]
                 if chosen.message:
-                    edits.append(_Edit(span.start, span.end, _scalar(re.escape(chosen.message))))
+                    edits.append(_Edit(span.start, span.end, _scalar(_literal_regex(chosen.message))))
                 else:
                     edits.append(_remove_entry(text, span, span.key_start))
             code = ((chosen.response or {}).get("status") or {}).get("code")

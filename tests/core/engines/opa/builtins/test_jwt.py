@@ -194,10 +194,16 @@ def test_symmetric_key_without_k_is_refused(name: str) -> None:
         call(name, *args)
     assert str(info.value) == f"{name}: {_NO_K}"
     # inside a JWK Set the same key is refused with the set's wording
-    with pytest.raises(BuiltinError, match=r'failed to decode key #0 in "keys": .*required field k is missing$'):
+    with pytest.raises(
+        BuiltinError, match=r'failed to decode key #0 in "keys": .*required field k is missing$'
+    ):
         call("io.jwt.encode_sign", {"alg": "HS256"}, {"sub": "x"}, {"keys": [{"kty": "oct"}]})
     # with "k" the same call signs
-    assert call(name, *args[:2], {"kty": "oct", "k": "azE"} if name == "io.jwt.encode_sign" else '{"kty":"oct","k":"azE"}')
+    assert call(
+        name,
+        *args[:2],
+        {"kty": "oct", "k": "azE"} if name == "io.jwt.encode_sign" else '{"kty":"oct","k":"azE"}',
+    )
 
 
 def test_encode_sign_raw_operand_order() -> None:

@@ -13,6 +13,7 @@ from workbench.core.engines.opa.builtins.status import (
     NON_NATIVE_BUILTINS,
     all_builtins,
     builtin_status,
+    kubewarden_status,
 )
 
 
@@ -71,4 +72,33 @@ def test_entries_serialise() -> None:
         "category": "Strings",
         "deterministic": "yes",
         "note": "",
+        "kubewarden": "host",
     }
+
+
+@pytest.mark.parametrize(
+    ("name", "status"),
+    [
+        ("abs", "native"),
+        ("print", "native"),
+        ("sprintf", "host"),
+        ("yaml.marshal", "host"),
+        ("time.now_ns", "host"),
+        ("time.date", "missing"),
+        ("time.parse_rfc3339_ns", "missing"),
+        ("units.parse", "missing"),
+        ("http.send", "missing"),
+    ],
+)
+def test_kubewarden_status(name: str, status: str) -> None:
+    assert kubewarden_status(name) == status
+    assert next(e for e in all_builtins() if e.name == name).kubewarden == status
+
+
+def test_kubewarden_column_counts() -> None:
+    """Burrego's 23 names: 20 reach modules, json.is_valid is native, two are misspelt."""
+    counts = collections.Counter(e.kubewarden for e in all_builtins())
+    assert counts["host"] == 20
+    assert counts["native"] == len(NATIVE_BUILTINS) + len(COMPILED_AWAY)
+    notes = {e.name: e.note for e in all_builtins() if "registers it as" in e.note}
+    assert set(notes) == {"time.date", "time.parse_rfc3339_ns"}
