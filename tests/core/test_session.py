@@ -380,6 +380,7 @@ def test_elapsed_time_is_reported(require_labels: PolicyModule) -> None:
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
+from workbench.core.engines.response import AdmissionResponse  # noqa: E402
 from workbench.core.errors import InputError  # noqa: E402
 from workbench.core.session import (  # noqa: E402
     EngineSession,
@@ -394,7 +395,6 @@ from workbench.core.session import (  # noqa: E402
     open_sessions,
     parse_timeout,
 )
-from workbench.core.engines.response import AdmissionResponse  # noqa: E402
 
 MANIFEST = """\
 apiVersion: policies.kubewarden.io/v1

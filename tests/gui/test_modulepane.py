@@ -1,52 +1,64 @@
-"""The Module pane: the report of a module and what it enables."""
+"""The Policy tab: compact facts from the core's module report; empty sections collapse; Rego source."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from workbench.core.module import load_module
-from workbench.gui.modulepane import ModulePane, gather_report
+from helpers import REPO_ROOT
+
+from workbench.gui.evaluation import load_policy
+from workbench.gui.modulepane import ModulePane, rego_error_line
+
+DEMO = REPO_ROOT / "resources" / "demo"
 
 
-def test_report_of_an_opa_module(qtbot: Any, fixtures_dir: Path) -> None:
-    module = load_module(fixtures_dir / "policies/opa-no-default-namespace.wasm")
-    report = gather_report(module, "opa.wasm")
-    assert report.abi_text == "1.1" and report.entrypoints
-    assert report.builtins_missing == ()
+def _pane(qtbot: Any) -> ModulePane:
     pane = ModulePane()
     qtbot.addWidget(pane)
-    pane.show_report(report)
-    assert pane.entrypoint.isEnabled()
-    first = min(report.entrypoints.items(), key=lambda kv: kv[1])[0]
+    pane.show()
+    return pane
+
+
+def test_opa_module_shows_entrypoints_and_builtins(qtbot: Any, fixtures_dir: Path) -> None:
+    loaded = load_policy(str(fixtures_dir / "policies/opa-no-default-namespace.wasm"))
+    pane = _pane(qtbot)
+    pane.show_policy(loaded)
+    assert pane.abi.text() == "1.1" and pane.entrypoint.isEnabled()
+    first = min(loaded.report.entrypoints.items(), key=lambda kv: kv[1])[0]  # type: ignore[union-attr]
     assert pane.selected_entrypoint() == first
-    assert any("not annotated" in pane.warnings.item(i).text() for i in range(pane.warnings.count()))
+    assert pane.form.isRowVisible(pane.abi) and pane.warnings_box.isVisible()
+    assert "choose its execution mode" in pane.warnings.text()
 
 
-def test_report_of_a_legacy_module(qtbot: Any, fixtures_dir: Path) -> None:
-    module = load_module(fixtures_dir / "policies/opa-legacy-abi-no-entrypoints.wasm")
-    report = gather_report(module, "legacy.wasm")
-    assert module.kind == "unknown"
-    assert any(w.startswith("not a runnable policy") for w in report.warnings)
-    pane = ModulePane()
-    qtbot.addWidget(pane)
-    pane.show_report(report)
-    assert not pane.entrypoint.isEnabled()
+def test_wapc_module_collapses_what_does_not_apply(qtbot: Any) -> None:
+    loaded = load_policy(str(DEMO / "policies/require-labels/policy.wasm"))
+    pane = _pane(qtbot)
+    pane.show_policy(loaded)
+    assert pane.kind.text().startswith("<b>kubewarden-wapc</b>")
+    assert not pane.form.isRowVisible(pane.abi) and not pane.form.isRowVisible(pane.builtins)
+    assert not pane.form.isRowVisible(pane.entrypoint)
+    assert pane.warnings_box.isHidden() == (not loaded.warnings)
+    assert pane.rego_box.isHidden()
     pane.clear()
-    assert pane.report is None and pane.sha.text() == "—"
+    assert pane.loaded is None and pane.facts_box.isHidden() and pane.hint.isVisible()
 
 
-def test_unrunnable_module_disables_run_with_its_reason(
-    qtbot: Any, tmp_path: Path, fixtures_dir: Path
-) -> None:
-    from gui.gui_helpers import make_window, open_module
+def test_legacy_module_facts_without_a_session(qtbot: Any, fixtures_dir: Path) -> None:
+    loaded = load_policy(str(fixtures_dir / "policies/opa-legacy-abi-no-entrypoints.wasm"))
+    assert loaded.label == "cannot run" and loaded.module is not None and loaded.module.kind == "unknown"
+    assert any(w.startswith("not a runnable policy") for w in loaded.warnings)
+    pane = _pane(qtbot)
+    pane.show_policy(loaded)
+    assert not pane.entrypoint.isEnabled()
 
-    window = make_window(qtbot, tmp_path / "s.ini")
-    open_module(qtbot, window, fixtures_dir / "policies/opa-legacy-abi-no-entrypoints.wasm")
-    window.request_editor.use_template("Pod", "CREATE")
-    window.request_editor.reparse()
-    window.update_actions()
-    assert not window.run_action.isEnabled()
-    assert "this module cannot be run: " in window.run_reason.text()
-    assert "pre-1.0 OPA" in window.run_reason.text()
-    window.context.runner.shutdown(5000)
+
+def test_rego_source_with_highlighting_and_error_line(qtbot: Any, tmp_path: Path) -> None:
+    loaded = load_policy(str(DEMO / "rego/namespace-guard/policy.rego"))
+    pane = _pane(qtbot)
+    pane.show_policy(loaded)
+    assert loaded.is_rego and pane.rego_box.isVisible() and pane.rego.language == "rego"
+    assert "package" in pane.rego.toPlainText()
+    pane.show_rego_error("package x\n\nallow {\n", "policy.rego:3:7: rego_parse_error: unexpected eof")
+    assert pane.rego.error_line == 3
+    assert rego_error_line("line 12: bad") == 12 and rego_error_line("no position") is None

@@ -7,11 +7,15 @@ import os
 import sys
 
 from workbench.cli._common import add_registry_flags
-from workbench.core.errors import InputError
-from workbench.core.oci.client import ProgressCallback, RegistryClient
-from workbench.core.oci.credentials import Credentials, load_docker_config
-from workbench.core.oci.sources import load_sources
-from workbench.core.oci.store import Store
+from workbench.core import (
+    Credentials,
+    InputError,
+    ProgressCallback,
+    RegistryClient,
+    Store,
+    load_docker_config,
+    load_sources,
+)
 
 __all__ = ["add_oci_flags", "add_store_flag", "client_from_args", "progress_bar", "store_from_args"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from workbench.cli._oci_common import add_oci_flags, client_from_args
-from workbench.core.oci.reference import parse_oci_reference
+from workbench.core import parse_oci_reference
 
 
 def register(sub: argparse._SubParsersAction) -> None:

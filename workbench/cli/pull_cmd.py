@@ -11,9 +11,15 @@ from pathlib import Path
 from typing import IO
 
 from workbench.cli._oci_common import add_oci_flags, client_from_args, progress_bar, store_from_args
-from workbench.core.errors import InputError
-from workbench.core.oci.fetch import fetch_module
-from workbench.core.oci.reference import FileReference, OciReference, parse_reference
+from workbench.cli.verify_cmd import add_verification_flags, verification_options_from_args
+from workbench.core import (
+    FileReference,
+    InputError,
+    OciReference,
+    fetch_module,
+    parse_reference,
+    verify_policy,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -21,6 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("uri", metavar="REF", help="registry://host/repo:tag (scheme optional) or https:// URL")
     p.add_argument("-o", "--output-path", metavar="FILE", help="write the module here instead of the store")
     add_oci_flags(p)
+    add_verification_flags(p)
     p.set_defaults(func=run)
 
 
@@ -42,9 +49,17 @@ def run(args: argparse.Namespace) -> int:
     if isinstance(ref, FileReference):
         raise InputError(f"'{args.uri}' is a local file: pull takes a registry reference or an http(s) URL")
     with client_from_args(args) as client:
+        verification = verification_options_from_args(args)
+        if verification is not None:
+            # kwctl's order: verify the signatures, then pull exactly the digest they sign
+            if not isinstance(ref, OciReference):
+                raise InputError(f"{args.uri}: signatures can only be verified for registry references")
+            report = verify_policy(ref, verification, client=client)
+            ref = ref.with_digest(report.manifest_digest)
+            print(f"signatures verified: pulling {ref.uri}", file=sys.stderr)
         if args.output_path is None:
             path = fetch_module(
-                args.uri,
+                ref.uri,
                 store=store_from_args(args),
                 client=client,
                 progress=progress_bar(f"pulling {ref.uri}"),

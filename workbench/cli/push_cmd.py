@@ -6,8 +6,7 @@ import argparse
 import json
 
 from workbench.cli._oci_common import add_oci_flags, client_from_args, progress_bar, store_from_args
-from workbench.core.oci.fetch import fetch_module
-from workbench.core.oci.reference import parse_oci_reference
+from workbench.core import fetch_module, parse_oci_reference
 
 
 def register(sub: argparse._SubParsersAction) -> None:

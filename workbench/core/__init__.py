@@ -204,6 +204,12 @@ _EXPORTS: dict[str, str] = {
     "RegistryClient": "oci.client",
     "PushResult": "oci.client",
     "Store": "oci.store",
+    "load_docker_config": "oci.credentials",
+    "ProgressCallback": "oci.client",
+    "TransportOptions": "oci.client",
+    "fetch_module": "oci.fetch",
+    "FileReference": "oci.reference",
+    "parse_reference": "oci.reference",
     "EXECUTION_MODES": "metadata",
     "OPERATIONS": "metadata",
     "POLICY_TYPES": "metadata",
@@ -349,9 +355,10 @@ if TYPE_CHECKING:  # the same names, for type checkers and IDEs
         metadata_errors,
     )
     from workbench.core.module import PolicyModule, load_module
-    from workbench.core.oci.client import PushResult, RegistryClient
-    from workbench.core.oci.credentials import Credentials, DockerConfig
-    from workbench.core.oci.reference import OciReference, parse_oci_reference
+    from workbench.core.oci.client import ProgressCallback, PushResult, RegistryClient, TransportOptions
+    from workbench.core.oci.credentials import Credentials, DockerConfig, load_docker_config
+    from workbench.core.oci.fetch import fetch_module
+    from workbench.core.oci.reference import FileReference, OciReference, parse_oci_reference, parse_reference
     from workbench.core.oci.sources import Sources, load_sources
     from workbench.core.oci.store import Store
     from workbench.core.rego_build import OPA_MISSING_HELP, build_wasm, find_opa

@@ -267,8 +267,10 @@ def load_policy_into_window(
     view.status_label.setText(f"Opening {Path(text).name}…")
     registry = view.registry_options()
 
+    mode = policy.execution_mode
+
     def work(_ctx: TaskContext) -> LoadedPolicy:
-        return load_policy(text, registry)
+        return load_policy(text, registry, mode)
 
     def done(loaded: LoadedPolicy) -> None:
         if view.open_policy is not policy:

@@ -79,24 +79,39 @@ class LoadedPolicy:
         return self.module.sha256 if self.module is not None else self.rego_sha256
 
 
-def load_policy(text: str, registry: RegistryOptions | None = None) -> LoadedPolicy:
-    """Open ``text`` (see :meth:`PolicySource.parse`) and warm it up (compile through the cache)."""
+def _facts_only(text: str, source: PolicySource, module: PolicyModule, label: str, *extra: str) -> LoadedPolicy:
+    facts = module_report(module)
+    return LoadedPolicy(
+        text=text,
+        source=source,
+        module=module,
+        report=facts,
+        warnings=(*facts.warnings, *extra),
+        metadata=module.metadata,
+        label=label,
+        execution_mode="",
+    )
+
+
+def load_policy(text: str, registry: RegistryOptions | None = None, execution_mode: str | None = None) -> LoadedPolicy:
+    """Open ``text`` (see :meth:`PolicySource.parse`) and warm it up (compile through the cache).
+
+    A module that cannot run as it is (an unknown kind, or OPA without an execution mode) still
+    opens: its facts are shown and the reason is among its warnings."""
     source = PolicySource.parse(text)
-    config = RunConfig(registry=registry or RegistryOptions())
+    config = RunConfig(registry=registry or RegistryOptions(), execution_mode=execution_mode)  # type: ignore[arg-type]
     module: PolicyModule | None = None
     if source.kind in (SourceKind.WASM, SourceKind.REFERENCE):
         module = load_policy_module(source, config.registry)
     if module is not None and module.kind == "unknown":  # facts only: it cannot be run
-        facts = module_report(module)
-        return LoadedPolicy(
-            text=text,
-            source=source,
-            module=module,
-            report=facts,
-            warnings=facts.warnings,
-            metadata=module.metadata,
-            label="cannot run",
-            execution_mode="",
+        return _facts_only(text, source, module, "cannot run")
+    if module is not None and module.is_rego and module.metadata is None and execution_mode is None:
+        return _facts_only(
+            text,
+            source,
+            module,
+            "OPA (choose opa or gatekeeper)",
+            "an OPA module without metadata: choose its execution mode (Metadata tab) before running it",
         )
     started = time.perf_counter()
     with open_session(module if module is not None else source, config) as session:

@@ -50,7 +50,11 @@ class SuiteError(InputError):
 
 
 # -- YAML with positions -----------------------------------------------------------------
-class _Loader(yaml.SafeLoader):
+#: libyaml's parser when PyYAML was built with it (much faster on large suites), else the pure-Python one
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
     """YAML 1.2 booleans (``yes``/``no`` stay strings, as in Kubernetes tooling); duplicate keys are errors."""
 
 
