@@ -109,3 +109,15 @@ def test_committed_corpus_is_the_shared_one() -> None:
     assert names == sorted(p.name for p in CORPUS_DIR.glob("*.jsonl"))
     different = [n for n in names if (shared / n).read_bytes() != (CORPUS_DIR / n).read_bytes()]
     assert not different
+
+
+def test_each_file_starts_with_an_empty_regexp_cache(tmp_path: Path) -> None:
+    """OPA keys template regexps by the template alone (the first delimiters win for the process);
+    a file's cases see only that file's earlier calls, whatever ran before in this process."""
+    template = "urn:foo:{.*}"
+    braces = {"builtin": "regex.template_match", "args": [template, "urn:foo:bar", "{", "}"], "want": True}
+    angles = {"builtin": "regex.template_match", "args": [template, "urn:foo:bar", "<", ">"], "want": False}
+    (tmp_path / "angles.jsonl").write_text(json.dumps(angles) + "\n")
+    assert run_case(braces)[0]  # caches the template with { } delimiters ...
+    assert not run_case(angles)[0]  # ... which a later call in the same process then reuses
+    assert [r.ok for r in run_directory(tmp_path)] == [True]  # a fresh cache for the file

@@ -89,7 +89,16 @@ def test_layout_is_kwctls(store: Store, tmp_path: Path) -> None:
     while tar[offset : offset + 512] != bytes(512):
         header = tar[offset : offset + 512]
         assert header[257:265] == b"ustar  \0"  # GNU magic + version
-        for start, width in ((100, 8), (108, 8), (116, 8), (124, 12), (136, 12), (148, 8), (329, 8), (337, 8)):
+        for start, width in (
+            (100, 8),
+            (108, 8),
+            (116, 8),
+            (124, 12),
+            (136, 12),
+            (148, 8),
+            (329, 8),
+            (337, 8),
+        ):
             field = header[start : start + width]
             assert field[-1:] == b"\0" and field[:-1].isdigit(), (start, field)  # zero-padded octal + NUL
         assert int(header[148:155], 8) == sum(header[:148]) + 8 * 32 + sum(header[156:])
@@ -150,7 +159,9 @@ def test_windows_layout_is_accepted(tmp_path: Path) -> None:
 
 
 # -- hostile tarballs ------------------------------------------------------------------------------
-def _make(tmp_path: Path, entries: list[tarfile.TarInfo | tuple[str, bytes]], name: str = "bad.tar.gz") -> Path:
+def _make(
+    tmp_path: Path, entries: list[tarfile.TarInfo | tuple[str, bytes]], name: str = "bad.tar.gz"
+) -> Path:
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w", format=tarfile.GNU_FORMAT) as tar:
         for entry in entries:
@@ -229,7 +240,10 @@ def test_gzip_bomb_stops_at_the_limit(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [(b"not gzip at all", "is not a gzip-compressed tar file"), (gzip.compress(b"x" * 600), "not a gzip-compressed tar")],
+    [
+        (b"not gzip at all", "is not a gzip-compressed tar file"),
+        (gzip.compress(b"x" * 600), "not a gzip-compressed tar"),
+    ],
 )
 def test_not_a_tarball(tmp_path: Path, content: bytes, message: str) -> None:
     path = tmp_path / "x.tar.gz"
@@ -277,7 +291,10 @@ _component = st.text(alphabet=st.sampled_from(list("ab.:-_/\\@%0")), min_size=0,
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.sampled_from(["registry", "https", "http", "file", "", ".."]), st.lists(_component, min_size=0, max_size=5))
+@given(
+    st.sampled_from(["registry", "https", "http", "file", "", ".."]),
+    st.lists(_component, min_size=0, max_size=5),
+)
 def test_entry_names_map_to_store_paths_inside_the_root_or_are_refused(scheme: str, parts: list[str]) -> None:
     name = "/".join([scheme, *parts])
     store = Store("/srv/store", windows=False)
@@ -294,7 +311,9 @@ def test_entry_names_map_to_store_paths_inside_the_root_or_are_refused(scheme: s
 @given(st.lists(st.text(alphabet="abcxyz019-._", min_size=1, max_size=8).filter(lambda p: p not in (".", "..")),
                 min_size=2, max_size=4),
        st.text(alphabet="abcv0123.", min_size=1, max_size=6))  # fmt: skip
-def test_save_then_read_finds_every_uri(tmp_path_factory: pytest.TempPathFactory, path: list[str], tag: str) -> None:
+def test_save_then_read_finds_every_uri(
+    tmp_path_factory: pytest.TempPathFactory, path: list[str], tag: str
+) -> None:
     root = tmp_path_factory.mktemp("prop")
     store = Store(root / "s")
     uri = f"registry://registry.example.com/{'/'.join(path)}:{tag}"

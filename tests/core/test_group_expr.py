@@ -55,7 +55,12 @@ def run(expr: str, verdicts: dict[str, bool]) -> tuple[bool, list[str]]:
         ("a() != b()", {"a": False, "b": True}, True, ["a", "b"]),
         ("a() == b() == c()", {"a": True, "b": False, "c": False}, True, ["a", "b", "c"]),  # (a==b)==c
         ("!a() == b()", {"a": True, "b": False}, True, ["a", "b"]),  # (!a)==b
-        ("a() || b() && c()", {"a": False, "b": True, "c": False}, False, ["a", "b", "c"]),  # && binds tighter
+        (
+            "a() || b() && c()",
+            {"a": False, "b": True, "c": False},
+            False,
+            ["a", "b", "c"],
+        ),  # && binds tighter
         ("(a() || b()) && c()", {"a": True, "b": True, "c": False}, False, ["a", "c"]),
         ("true || a()", {"a": True}, True, []),
         ("false && a()", {"a": True}, False, []),

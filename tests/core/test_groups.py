@@ -125,7 +125,11 @@ def test_mutation_inside_a_group_is_refused(tmp_path: Path) -> None:
     path = _group(tmp_path, {"mut": MUTATE, "ok": ACCEPT}, "mut() && ok()")
     response, group, _ = _run(path)
     mut = group.member("mut")
-    assert mut.verdict is Verdict.MUTATED and mut.allowed is False and mut.message == MUTATION_NOT_ALLOWED_IN_GROUP
+    assert (
+        mut.verdict is Verdict.MUTATED
+        and mut.allowed is False
+        and mut.message == MUTATION_NOT_ALLOWED_IN_GROUP
+    )
     assert "patch" not in response and response["allowed"] is False
     assert response["status"]["details"]["causes"] == [
         {"reason": None, "message": MUTATION_NOT_ALLOWED_IN_GROUP, "field": "spec.policies.mut"}
@@ -207,7 +211,9 @@ def test_raw_request_is_treated_as_admission_request(tmp_path: Path) -> None:
         assert outcome.response.uid == "uid-nginx"
 
 
-@pytest.mark.parametrize(("name", "fragment"), [("true", "reserved word"), ("bad-name", "not a valid member name")])
+@pytest.mark.parametrize(
+    ("name", "fragment"), [("true", "reserved word"), ("bad-name", "not a valid member name")]
+)
 def test_member_names_the_controller_refuses(tmp_path: Path, name: str, fragment: str) -> None:
     path = _group(tmp_path, {name: ACCEPT}, "x()")
     [manifest] = load_manifests(path)
@@ -290,7 +296,14 @@ def test_group_session_satisfies_the_session_protocol(tmp_path: Path) -> None:
 def test_cli_run_prints_the_group_response(capsys: pytest.CaptureFixture[str]) -> None:
     from workbench.cli.main import main
 
-    code = main(["run", str(DEMO / "manifests" / "group.yaml"), "-r", str(DEMO / "requests" / "pod-untrusted-registry.json")])
+    code = main(
+        [
+            "run",
+            str(DEMO / "manifests" / "group.yaml"),
+            "-r",
+            str(DEMO / "requests" / "pod-untrusted-registry.json"),
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 0
     response = json.loads(out)
@@ -316,8 +329,16 @@ def test_demo_multi_document_manifest(capsys: pytest.CaptureFixture[str]) -> Non
     ("kind", "resources", "allowed"),
     [
         ("ClusterAdmissionPolicyGroup", "[{apiVersion: v1, kind: Namespace}]", True),
-        ("ClusterAdmissionPolicyGroup", "[]", False),  # no grant: --allow-context-aware does not apply to members
-        ("AdmissionPolicyGroup", "[{apiVersion: v1, kind: Namespace}]", False),  # namespaced groups read nothing
+        (
+            "ClusterAdmissionPolicyGroup",
+            "[]",
+            False,
+        ),  # no grant: --allow-context-aware does not apply to members
+        (
+            "AdmissionPolicyGroup",
+            "[{apiVersion: v1, kind: Namespace}]",
+            False,
+        ),  # namespaced groups read nothing
     ],
 )
 def test_member_context_aware_resources(tmp_path: Path, kind: str, resources: str, allowed: bool) -> None:
@@ -327,7 +348,7 @@ def test_member_context_aware_resources(tmp_path: Path, kind: str, resources: st
         f"apiVersion: policies.kubewarden.io/v1\nkind: {kind}\nmetadata: {{name: ctx, namespace: team-a}}\n"
         "spec:\n  expression: ns_allowed()\n  message: namespace not allowed\n  policies:\n    ns_allowed:\n"
         f"      module: {module}\n      contextAwareResources: {resources}\n"
-        "      settings: {label: policy.example.com/allowed, value: \"true\"}\n"
+        '      settings: {label: policy.example.com/allowed, value: "true"}\n'
     )
     config = RunConfig(cluster_snapshot=DEMO / "cluster", allow_context_aware=True)
     with open_session(path, config) as session:

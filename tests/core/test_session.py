@@ -454,11 +454,11 @@ def test_references_follow_docker_rules(text: str, reference: str) -> None:
 def test_missing_local_files_are_named(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="does not exist"):
         PolicySource.parse(str(tmp_path / "nope.wasm"))
-    with pytest.raises(InputError, match="Rego file .* does not exist"):
+    with pytest.raises(InputError, match=r"Rego file .* does not exist"):
         PolicySource.parse(str(tmp_path / "nope.rego"))
     empty = tmp_path / "empty"
     empty.mkdir()
-    with pytest.raises(InputError, match="without .rego files"):
+    with pytest.raises(InputError, match=r"without \.rego files"):
         PolicySource.parse(str(empty))
 
 

@@ -75,3 +75,76 @@ def test_line_numbers_gutter_grows(qtbot: Any) -> None:
     narrow = editor.editor.line_number_width()
     editor.set_text("x\n" * 20000, "yaml")
     assert editor.editor.line_number_width() > narrow
+
+
+def test_tab_inserts_spaces_and_the_yaml_stays_valid(qtbot: Any) -> None:
+    """Issue 14, defect 4: Tab inserted a literal tab that the app then reported as invalid YAML."""
+    editor = make(qtbot)
+    editor.set_text("", "yaml")
+    code = editor.editor
+    code.setFocus()
+    qtbot.keyClicks(code, "a:")
+    qtbot.keyClick(code, Qt.Key.Key_Return)  # auto-indent after `key:`
+    qtbot.keyClicks(code, "b: 1")
+    qtbot.keyClick(code, Qt.Key.Key_Return)  # keeps the indentation
+    qtbot.keyClicks(code, "c: 2")
+    assert editor.text() == "a:\n  b: 1\n  c: 2"
+    assert "\t" not in editor.text() and editor.result.ok and editor.result.value == {"a": {"b": 1, "c": 2}}
+    cursor = code.textCursor()
+    cursor.movePosition(cursor.MoveOperation.StartOfLine)
+    code.setTextCursor(cursor)
+    qtbot.keyClick(code, Qt.Key.Key_Tab)
+    assert editor.text().endswith("\n    c: 2") and "\t" not in editor.text()
+    qtbot.keyClick(code, Qt.Key.Key_Backtab)
+    assert editor.text().endswith("\n  c: 2")
+
+
+def test_auto_indent_in_lists_json_and_rego(qtbot: Any) -> None:
+    editor = make(qtbot)
+    editor.set_text("", "yaml")
+    code = editor.editor
+    qtbot.keyClicks(code, "- name:")
+    qtbot.keyClick(code, Qt.Key.Key_Return)
+    assert editor.text() == "- name:\n    "
+    editor.set_text("", "json")
+    qtbot.keyClicks(code, '{"a": [')
+    qtbot.keyClick(code, Qt.Key.Key_Return)
+    assert editor.text() == '{"a": [\n  '
+    code.set_language("rego")
+    assert code.indent_unit() == 4
+
+
+def test_ctrl_z_undoes_in_the_focused_editor_only(qtbot: Any) -> None:
+    first, second = make(qtbot), make(qtbot)
+    first.set_text("a: 1\n", "yaml")
+    second.set_text("b: 2\n", "yaml")
+    first.editor.setFocus()
+    cursor = first.editor.textCursor()
+    cursor.movePosition(cursor.MoveOperation.End)
+    first.editor.setTextCursor(cursor)
+    qtbot.keyClicks(first.editor, "c: 3")
+    second.editor.setPlainText("b: 2\nd: 4\n")
+    assert first.dirty
+    qtbot.keyClick(first.editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert first.text() == "a: 1\n" and second.text() == "b: 2\nd: 4\n"
+
+
+def test_find_with_ctrl_f(qtbot: Any) -> None:
+    editor = make(qtbot)
+    editor.show()
+    editor.set_text("alpha: 1\nbeta: 2\nalphabet: 3\n", "yaml")
+    code = editor.editor
+    code.setFocus()
+    qtbot.keyClick(code, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    bar = editor.find_bar
+    assert bar.isVisible()
+    qtbot.keyClicks(bar.field, "alpha")
+    assert code.textCursor().selectedText() == "alpha" and code.textCursor().blockNumber() == 0
+    qtbot.keyClick(bar.field, Qt.Key.Key_Return)
+    assert code.textCursor().blockNumber() == 2
+    qtbot.keyClick(bar.field, Qt.Key.Key_Return)  # wraps around
+    assert code.textCursor().blockNumber() == 0
+    bar.field.setText("gamma")
+    assert not bar.find_next() and bar.status.text() == "not found"
+    qtbot.keyClick(bar.field, Qt.Key.Key_Escape)
+    assert bar.isHidden()

@@ -9,7 +9,9 @@ from workbench.cli._oci_common import add_store_flag, store_from_args
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("load", help="load policies from a tar.gz file made by save (or kwctl save) into the store")
+    p = sub.add_parser(
+        "load", help="load policies from a tar.gz file made by save (or kwctl save) into the store"
+    )
     p.add_argument("--input", required=True, metavar="FILE", help="the tar.gz file to load")
     add_store_flag(p)
     p.set_defaults(func=run)

@@ -21,9 +21,11 @@ from workbench.core import (
     ExecutionMode,
     InputError,
     PolicyMode,
+    PolicySource,
     PostProcessing,
     RunConfig,
     Session,
+    SourceKind,
     load_settings,
     open_sessions,
     parse_timeout,
@@ -150,9 +152,23 @@ def print_warnings(session: Session) -> None:
 
 def run(args: argparse.Namespace) -> int:
     config = build_config(args)
+    source = PolicySource.parse(args.module)
     explicit = args.settings_path is not None or args.settings_json is not None
-    settings = load_settings(args.settings_path, args.settings_json)
-    sessions = open_sessions(args.module, config)
+    if source.kind == SourceKind.MANIFEST:
+        # kwctl: the manifest carries the settings; the request is passed as an AdmissionReview
+        if args.raw:
+            raise InputError(f"The --raw option cannot be used with a YAML file: {source.path}")
+        if explicit:
+            print("info: the policy manifest defines the settings: --settings-path/--settings-json are ignored",
+                  file=sys.stderr)
+            explicit = False
+    settings = load_settings(args.settings_path, args.settings_json) if explicit else {}
+    sessions = open_sessions(source, config)
+    if len(sessions) > 1:
+        print(
+            "Multiple policies defined inside of the CRD file. All of them will run sequentially using the same request.",
+            file=sys.stderr,
+        )
     try:
         for session in sessions:
             request = session.load_request(args.request_path)

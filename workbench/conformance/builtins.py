@@ -105,9 +105,18 @@ def run_case(case: dict[str, Any], ctx: BuiltinContext | None = None) -> tuple[b
 
 
 def run_directory(directory: Path) -> list[CaseResult]:
+    """Every case of every ``*.jsonl`` file of ``directory``, in file and line order.
+
+    Each file starts from a fresh engine state: OPA's process-wide regexp cache (which some
+    regex builtins' results depend on) is emptied before it, so earlier calls in this process
+    cannot change the outcome.
+    """
+    from workbench.core.engines.opa.builtins.regex import clear_regexp_cache
+
     load_all_builtins()
     results: list[CaseResult] = []
     for path in sorted(directory.glob("*.jsonl")):
+        clear_regexp_cache()
         for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip():
                 continue

@@ -90,7 +90,9 @@ def _octal(value: int, width: int) -> bytes:
     return digits.rjust(width - 1, b"0") + b"\0"
 
 
-def _gnu_header(name: bytes, *, size: int, mode: int, uid: int, gid: int, mtime: int, typeflag: bytes) -> bytes:
+def _gnu_header(
+    name: bytes, *, size: int, mode: int, uid: int, gid: int, mtime: int, typeflag: bytes
+) -> bytes:
     """A GNU tar header exactly as tar-rs's ``Header::new_gnu`` + setters + ``set_cksum`` write it."""
     header = bytearray(512)
     header[0 : len(name)] = name
@@ -118,7 +120,9 @@ def _tar_entry(name: str, data: bytes, *, mode: int, uid: int, gid: int, mtime: 
     raw = name.encode("utf-8")
     out = bytearray()
     if len(raw) > 100:
-        out += _gnu_header(b"././@LongLink", size=len(raw) + 1, mode=0o644, uid=0, gid=0, mtime=0, typeflag=b"L")
+        out += _gnu_header(
+            b"././@LongLink", size=len(raw) + 1, mode=0o644, uid=0, gid=0, mtime=0, typeflag=b"L"
+        )
         out += _padded(raw + b"\0")
         cut = raw[:100]
         while cut:  # tar-rs keeps the longest valid UTF-8 prefix
@@ -138,7 +142,9 @@ def _gzip_like_flate2(data: bytes) -> bytes:
     name, mtime 0, XFL 0 and OS 255 ("unknown") — Python's own gzip writes OS 3."""
     deflate = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
     body = deflate.compress(data) + deflate.flush()
-    trailer = (zlib.crc32(data) & 0xFFFFFFFF).to_bytes(4, "little") + (len(data) & 0xFFFFFFFF).to_bytes(4, "little")
+    trailer = (zlib.crc32(data) & 0xFFFFFFFF).to_bytes(4, "little") + (len(data) & 0xFFFFFFFF).to_bytes(
+        4, "little"
+    )
     return b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff" + body + trailer
 
 
@@ -176,7 +182,9 @@ def save_policies(refs: Sequence[str], output: str | Path, store: Store | None =
             stat = path.stat()
         except OSError as exc:
             raise StoreError(f"cannot read {path} from the policy store: {exc.strerror or exc}") from exc
-        tar += _tar_entry(member, data, mode=stat.st_mode, uid=stat.st_uid, gid=stat.st_gid, mtime=int(stat.st_mtime))
+        tar += _tar_entry(
+            member, data, mode=stat.st_mode, uid=stat.st_uid, gid=stat.st_gid, mtime=int(stat.st_mtime)
+        )
         saved.append(SavedPolicy(uri, member, hashlib.sha256(data).hexdigest(), len(data)))
     tar += bytes(1024)  # end of archive: two zero blocks, no padding to a record size (tar-rs)
     # flate2's GzEncoder with Compression::default() (level 6): no file name, mtime 0, OS "unknown"
@@ -265,7 +273,9 @@ def read_policies_tarball(
             with tarfile.open(fileobj=bounded, mode="r|") as tar:
                 for count, info in enumerate(tar, start=1):
                     if count > limits.max_entries:
-                        raise InputError(f"{source} has more than {limits.max_entries} entries; refusing to load it")
+                        raise InputError(
+                            f"{source} has more than {limits.max_entries} entries; refusing to load it"
+                        )
                     if info.isdir():
                         continue  # a tar of a store made by other tools; kwctl writes none
                     if info.issym() or info.islnk():
@@ -317,7 +327,12 @@ def load_policies(
         store.write(uri, data)
         loaded.append(
             LoadedPolicy(
-                uri, name, hashlib.sha256(data).hexdigest(), len(data), replaced, not data.startswith(WASM_MAGIC)
+                uri,
+                name,
+                hashlib.sha256(data).hexdigest(),
+                len(data),
+                replaced,
+                not data.startswith(WASM_MAGIC),
             )
         )
     return loaded
@@ -326,4 +341,3 @@ def load_policies(
 def describe_policies(policies: Iterable[SavedPolicy | LoadedPolicy]) -> list[str]:
     """One line per policy for a front end: URI, short digest and size."""
     return [f"{p.uri} ({p.sha256[:12]}, {p.size} bytes)" for p in policies]
-

@@ -62,7 +62,7 @@ RESERVED_NAMES = frozenset(
 )  # fmt: skip
 #: longer expressions are refused (a bound on work, far above any real group)
 MAX_EXPRESSION_LENGTH = 64 * 1024
-_MAX_DEPTH = 64  # Rhai's default expression depth limit; also bounds recursion
+_MAX_DEPTH = 64  # nesting of '(' and '!': bounds recursion (Rhai's parser has a similar limit)
 _BLANKS = " \t\r\n\f"
 
 
@@ -251,7 +251,9 @@ class _Parser:
     def nest(self, offset: int) -> None:
         self.depth += 1
         if self.depth > _MAX_DEPTH:
-            raise _Located(ExpressionErrorKind.SYNTAX, f"expression nested more than {_MAX_DEPTH} levels deep", offset)
+            raise _Located(
+                ExpressionErrorKind.SYNTAX, f"expression nested more than {_MAX_DEPTH} levels deep", offset
+            )
 
     def parse_or(self) -> Node:
         node = self.parse_and()
@@ -336,7 +338,9 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
     return line, offset - start + 1
 
 
-def _error(text: str, kind: ExpressionErrorKind, message: str, offset: int, length: int = 1) -> ExpressionError:
+def _error(
+    text: str, kind: ExpressionErrorKind, message: str, offset: int, length: int = 1
+) -> ExpressionError:
     line, column = _line_col(text, offset)
     return ExpressionError(kind, message, offset, line, column, length)
 
@@ -385,7 +389,9 @@ def _parse(text: str, members: Iterable[str] | None) -> tuple[GroupExpression | 
                    f"the expression is {len(text)} characters long; at most {MAX_EXPRESSION_LENGTH} are accepted", 0)
         ]  # fmt: skip
     if not text.strip(_BLANKS):
-        return None, [_error(text, ExpressionErrorKind.EMPTY, "the expression is empty (it must be non-empty)", 0)]
+        return None, [
+            _error(text, ExpressionErrorKind.EMPTY, "the expression is empty (it must be non-empty)", 0)
+        ]
     try:
         parser = _Parser(text)
         tree = parser.parse()

@@ -130,7 +130,9 @@ class _ExpressionFailure(Exception):
         self.message = message
 
 
-def _member_config(member: GroupMember, config: RunConfig, group: str, *, namespaced: bool = False) -> RunConfig:
+def _member_config(
+    member: GroupMember, config: RunConfig, group: str, *, namespaced: bool = False
+) -> RunConfig:
     """A member runs with its own deadline and resource grant, without the group's deployment options.
 
     Members of an ``AdmissionPolicyGroup`` have no ``contextAwareResources`` field in Kubewarden's
@@ -178,7 +180,10 @@ class GroupSession:
         self.label = f"policy group ({len(members)} member{'s' if len(members) != 1 else ''})"
         self.default_settings: dict[str, Any] = {}
         self.post = PostProcessing(
-            policy_id=manifest.name, mode=manifest.mode, allowed_to_mutate=False, custom_rejection_message=None
+            policy_id=manifest.name,
+            mode=manifest.mode,
+            allowed_to_mutate=False,
+            custom_rejection_message=None,
         )
         self.expression_errors: list[ExpressionError] = check_group_expression(
             manifest.expression, [m.name for m in manifest.policies]
@@ -253,7 +258,11 @@ class GroupSession:
 
     # -- running -------------------------------------------------------------
     def run(
-        self, request: ValidationRequest, settings: dict[str, Any] | None = None, *, check_settings: bool = True
+        self,
+        request: ValidationRequest,
+        settings: dict[str, Any] | None = None,
+        *,
+        check_settings: bool = True,
     ) -> ValidationOutcome:
         """Evaluate the group like ``kwctl run`` on a group manifest (``settings`` is ignored)."""
         if request.raw:
@@ -266,7 +275,9 @@ class GroupSession:
             detail = "; ".join(str(e) for e in self.expression_errors)
             return self._finish(
                 AdmissionResponse(
-                    uid=request.uid, allowed=False, status={"message": EXPRESSION_ERROR_PREFIX + detail, "code": 500}
+                    uid=request.uid,
+                    allowed=False,
+                    status={"message": EXPRESSION_ERROR_PREFIX + detail, "code": 500},
                 ),
                 GroupOutcome(self.name, self.group.expression, False, self._skipped_all(), detail),
                 [],
@@ -293,7 +304,9 @@ class GroupSession:
         group_outcome = GroupOutcome(self.name, self.group.expression, allowed, members, error)
         if error is not None:
             response = AdmissionResponse(
-                uid=request.uid, allowed=False, status={"message": EXPRESSION_ERROR_PREFIX + error, "code": 500}
+                uid=request.uid,
+                allowed=False,
+                status={"message": EXPRESSION_ERROR_PREFIX + error, "code": 500},
             )
         elif allowed:
             response = AdmissionResponse(uid=request.uid, allowed=True)
@@ -335,7 +348,9 @@ class GroupSession:
     def _skipped_all(self) -> tuple[MemberOutcome, ...]:
         return tuple(self._skipped(m) for m in self.group.policies)
 
-    def _run_member(self, member: GroupMember, request: ValidationRequest, logs: list[LogRecord]) -> MemberOutcome:
+    def _run_member(
+        self, member: GroupMember, request: ValidationRequest, logs: list[LogRecord]
+    ) -> MemberOutcome:
         from workbench.core.session import classify
 
         if self._cancelled or (self.config.cancel is not None and self.config.cancel.cancelled):
@@ -360,7 +375,14 @@ class GroupSession:
         verdict = classify(outcome)
         if response.patch is not None:
             return MemberOutcome(
-                member.name, member.module, True, verdict, False, MUTATION_NOT_ALLOWED_IN_GROUP, outcome, elapsed
+                member.name,
+                member.module,
+                True,
+                verdict,
+                False,
+                MUTATION_NOT_ALLOWED_IN_GROUP,
+                outcome,
+                elapsed,
             )
         return MemberOutcome(
             member.name, member.module, True, verdict, response.allowed, response.message, outcome, elapsed
@@ -389,7 +411,9 @@ class GroupSession:
         self.close()
 
 
-def open_group_session(manifest: GroupManifest, config: RunConfig, source: PolicySource | None = None) -> GroupSession:
+def open_group_session(
+    manifest: GroupManifest, config: RunConfig, source: PolicySource | None = None
+) -> GroupSession:
     """Open every member of ``manifest`` (each module loaded once per member) as a :class:`GroupSession`.
 
     Member modules are resolved like a policy manifest's ``spec.module``: relative paths
@@ -397,7 +421,7 @@ def open_group_session(manifest: GroupManifest, config: RunConfig, source: Polic
     a member naming another manifest, is an :class:`InputError`; expression errors surface
     as a settings error when the group runs (as with kwctl) and in :attr:`GroupSession.warnings`.
     """
-    from workbench.core.session import PolicySource, SourceKind, _open_plain
+    from workbench.core.session import PolicySource, SourceKind, open_engine_session
 
     if source is None:
         if manifest.source_path is not None:
@@ -415,8 +439,9 @@ def open_group_session(manifest: GroupManifest, config: RunConfig, source: Polic
                 member_source = PolicySource.parse(member.module, base=manifest.base_dir)
                 if member_source.kind == SourceKind.MANIFEST:
                     raise InputError("its module names a policy manifest, not a policy")
-                members[member.name] = _open_plain(
-                    member_source, _member_config(member, config, manifest.name, namespaced=manifest.kind.namespaced)
+                members[member.name] = open_engine_session(
+                    member_source,
+                    _member_config(member, config, manifest.name, namespaced=manifest.kind.namespaced),
                 )
             except WorkbenchError as exc:
                 located = copy.copy(exc)

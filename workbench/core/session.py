@@ -66,6 +66,7 @@ __all__ = [
     "classify",
     "load_policy_module",
     "module_report",
+    "open_engine_session",
     "open_session",
     "open_sessions",
     "parse_timeout",
@@ -755,13 +756,14 @@ def _open_manifest(
     module_source = PolicySource.parse(manifest.module, base=manifest.base_dir)
     if module_source.kind == SourceKind.MANIFEST:
         raise InputError(f"{manifest.where}: spec.module names another policy manifest")
-    session = _open_plain(module_source, _manifest_config(manifest, config), manifest=manifest)
+    session = open_engine_session(module_source, _manifest_config(manifest, config), manifest=manifest)
     return session
 
 
-def _open_plain(
+def open_engine_session(
     source: PolicySource, config: RunConfig, *, manifest: PolicyManifest | None = None
 ) -> EngineSession:
+    """A session over one engine for a WASM, REFERENCE or REGO source (group members use this too)."""
     settings = manifest.settings if manifest is not None else {}
     if source.kind == SourceKind.REGO:
         from workbench.core.engines.rego_source import load_rego_source
@@ -824,4 +826,4 @@ def open_session(
                 "or keep one policy per file"
             )
         return _open_manifest(manifests[0], src, cfg)
-    return _open_plain(src, cfg)
+    return open_engine_session(src, cfg)

@@ -52,7 +52,7 @@ def test_console_log_flood_is_capped_with_one_note():
         loop_calls(3 * MAX_LOG_RECORDS, "(call $log {line})") + " (call $resp {accept}) (i32.const 1)",
         data={"line": b"hello"},
     )
-    outcome = _validate(_wapc(module))
+    outcome = _validate(_wapc(module, timeout=60))
     assert outcome.response.allowed is True
     assert len(outcome.logs) == MAX_LOG_RECORDS + 1
     assert outcome.logs[-1].source == "app" and "dropped" in outcome.logs[-1].message
@@ -90,7 +90,7 @@ def test_tracing_flood_is_capped():
         + " (call $resp {accept}) (i32.const 1)",
         data={"bd": b"kubewarden", "ns": b"tracing", "op": b"log", "event": event},
     )
-    outcome = _validate(_wapc(module))
+    outcome = _validate(_wapc(module, timeout=60))
     assert outcome.response.allowed is True
     assert len(outcome.logs) <= MAX_LOG_RECORDS + 1 and "dropped" in outcome.logs[-1].message
 

@@ -57,7 +57,7 @@ def test_many_small_log_records(tmp_path: Path):
         data={"line": b"a log line"},
     )
     module_path, request = _files(tmp_path, module.data)
-    run = run_cli(["run", module_path, "-r", request, "-v"], cwd=tmp_path)
+    run = run_cli(["run", module_path, "-r", request, "-v", "--timeout", "60"], cwd=tmp_path)
     _report("200,000 console records", run)
     assert run.returncode == 0 and json.loads(run.stdout.strip().splitlines()[-1])["allowed"] is True
     assert "the rest of its log was dropped" in run.stderr

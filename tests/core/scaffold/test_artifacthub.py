@@ -49,7 +49,14 @@ def test_byte_identical_to_kwctl(name: str) -> None:
 @pytest.mark.parametrize("name", VECTORS)
 def test_cli_output_file_and_stdout(name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     expected = (DATA / f"{name}-artifacthub-pkg.yml").read_text()
-    args = ["scaffold", "artifacthub", "-m", str(DATA / f"{name}-metadata.yml"), "--created-at", _created_at(expected)]
+    args = [
+        "scaffold",
+        "artifacthub",
+        "-m",
+        str(DATA / f"{name}-metadata.yml"),
+        "--created-at",
+        _created_at(expected),
+    ]
     if _questions(name) is not None:
         args += ["-q", str(DATA / f"{name}-questions-ui.yml")]
     out = tmp_path / "artifacthub-pkg.yml"
@@ -135,7 +142,9 @@ def test_minimum_required() -> None:
         "displayName": "Verify Image Signatures",
         "createdAt": EPOCH,
         "description": "A description",
-        "containersImages": [{"name": "policy", "image": "ghcr.io/ocirepo/namespace/verify-image-signatures:v0.2.1"}],
+        "containersImages": [
+            {"name": "policy", "image": "ghcr.io/ocirepo/namespace/verify-image-signatures:v0.2.1"}
+        ],
         "install": INSTALL,
         "provider": {"name": "kubewarden"},
         "recommendations": [{"url": "https://artifacthub.io/packages/helm/kubewarden/kubewarden-controller"}],
@@ -186,14 +195,18 @@ def test_links_release_tag_and_other_hosts() -> None:
     annotations = dict(MINIMUM) | {"io.kubewarden.policy.source": "https://github.com/repo",
                                    "com.github.release.tag": "SomePolicy/v0.2.1"}  # fmt: skip
     doc = scaffold_artifacthub(_metadata(annotations), created_at=EPOCH).document
-    assert doc["links"][0]["url"] == "https://github.com/repo/releases/download/SomePolicy%2Fv0.2.1/policy.wasm"
+    assert (
+        doc["links"][0]["url"] == "https://github.com/repo/releases/download/SomePolicy%2Fv0.2.1/policy.wasm"
+    )
     annotations["io.kubewarden.policy.source"] = "https://notgithub.com/repo"
     doc = scaffold_artifacthub(_metadata(annotations), created_at=EPOCH).document
     assert doc["links"] == [{"name": "source", "url": "https://notgithub.com/repo"}]
 
 
 def test_maintainers_forms() -> None:
-    annotations = dict(MINIMUM) | {"io.kubewarden.policy.author": "Foo <foo@example.com>,,Bar <bar@example.com>"}
+    annotations = dict(MINIMUM) | {
+        "io.kubewarden.policy.author": "Foo <foo@example.com>,,Bar <bar@example.com>"
+    }
     doc = scaffold_artifacthub(_metadata(annotations), created_at=EPOCH).document
     assert [m["name"] for m in doc["maintainers"]] == ["Foo", "Bar"]
 
@@ -254,4 +267,6 @@ def test_created_at_round_trips(moment: dt.datetime, nanos: int, offset: str) ->
     formatted = format_created_at(parse_created_at(text))
     assert parse_created_at(formatted) == parse_created_at(text)
     expected_fraction = fraction.rstrip("0") if nanos else ""
-    assert formatted == moment.strftime("%Y-%m-%dT%H:%M:%S") + expected_fraction + ("Z" if offset in ("Z", "+00:00") else offset)
+    assert formatted == moment.strftime("%Y-%m-%dT%H:%M:%S") + expected_fraction + (
+        "Z" if offset in ("Z", "+00:00") else offset
+    )

@@ -39,9 +39,13 @@ def test_bytes_match_the_expected_output(vap: str, binding: str) -> None:
     assert result.warnings == (LATEST_WARNING,)
 
 
-@pytest.mark.parametrize(("vap", "binding"), [("vap-with-params", "vap-binding"), ("vap-without-variables", "vap-binding-params")])
+@pytest.mark.parametrize(
+    ("vap", "binding"), [("vap-with-params", "vap-binding"), ("vap-without-variables", "vap-binding-params")]
+)
 def test_param_kind_and_ref_go_together(vap: str, binding: str) -> None:
-    with pytest.raises(InputError, match="Both paramKind and paramRef must be present together, or both absent"):
+    with pytest.raises(
+        InputError, match="Both paramKind and paramRef must be present together, or both absent"
+    ):
         scaffold_vap(DATA / f"{vap}.yml", DATA / f"{binding}.yml")
 
 
@@ -202,7 +206,12 @@ def test_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0 and out.err == ""
     expected = (DATA / "vap-with-params.expected.yml").read_text()
     assert out.out == expected.replace(DEFAULT_CEL_POLICY, "ghcr.io/kubewarden/policies/cel-policy:v1.0.1")
-    assert main(["scaffold", "vap", "-p", str(DATA / "vap-with-params.yml"), "-b", str(DATA / "vap-binding.yml")]) == 1
+    assert (
+        main(
+            ["scaffold", "vap", "-p", str(DATA / "vap-with-params.yml"), "-b", str(DATA / "vap-binding.yml")]
+        )
+        == 1
+    )
     assert "error: Both paramKind and paramRef" in capsys.readouterr().err
 
 

@@ -71,7 +71,9 @@ _SEMVER = re.compile(
 _RFC3339 = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?([Zz]|[+-]\d{2}:\d{2})"
 )
-_EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*")
+_EMAIL = re.compile(
+    r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*"
+)
 
 
 class ArtifactHubError(MetadataError):
@@ -158,7 +160,7 @@ def _url(text: str, annotation: str) -> str:
     if scheme in ("http", "https", "ftp", "ws", "wss"):
         if not parts.hostname:
             raise _malformed_url(annotation, "empty host")
-        if any(c in parts.netloc for c in " <>\"`{}|\\^"):
+        if any(c in parts.netloc for c in ' <>"`{}|\\^'):
             raise _malformed_url(annotation, "invalid domain character")
         netloc = parts.netloc
         host_start = netloc.rfind("@") + 1
@@ -193,7 +195,9 @@ def _keywords(annotations: dict[str, str]) -> list[str] | None:
         return None
     words = [word.strip(" ") for word in text.split(",")]
     if any(not word for word in words):
-        raise ArtifactHubError(f'annotation "{AH_KEYWORDS}" in policy metadata is malformed, must be csv values')
+        raise ArtifactHubError(
+            f'annotation "{AH_KEYWORDS}" in policy metadata is malformed, must be csv values'
+        )
     return words
 
 
@@ -259,7 +263,9 @@ def _maintainers(annotations: dict[str, str]) -> list[dict[str, str]] | None:
     out: list[dict[str, str]] = []
     for address in addresses:
         match = re.fullmatch(r"(.*?)\s*<([^<>]*)>", address)
-        name, email = (match.group(1).strip().strip('"').strip(), match.group(2).strip()) if match else ("", address)
+        name, email = (
+            (match.group(1).strip().strip('"').strip(), match.group(2).strip()) if match else ("", address)
+        )
         if not _EMAIL.fullmatch(email) or len(email) > 254:
             raise ArtifactHubError(
                 f'annotation "{_debug(AUTHOR)}" in policy metadata must be a well formed email: '

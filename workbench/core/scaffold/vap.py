@@ -37,7 +37,9 @@ NOT_A_REFERENCE_WARNING = "The CEL policy module specified is not a valid OCI re
 AUDIT_ANNOTATIONS_WARNING = (
     "auditAnnotations are not supported by Kubewarden's CEL policy yet. They will be ignored."
 )
-MATCH_CONDITIONS_WARNING = "matchConditions are not supported by Kubewarden's CEL policy yet. They will be ignored."
+MATCH_CONDITIONS_WARNING = (
+    "matchConditions are not supported by Kubewarden's CEL policy yet. They will be ignored."
+)
 
 _API_VERSION = "admissionregistration.k8s.io/v1"
 _OPERATIONS = ("CREATE", "UPDATE", "DELETE", "CONNECT", "*")
@@ -97,7 +99,9 @@ class _Reader:
             raise self.fail(where, f"expected a list, got {type(value).__name__}")
         return value
 
-    def struct(self, value: Any, where: str, order: tuple[str, ...], *, strings: tuple[str, ...] = ()) -> dict[str, Any]:
+    def struct(
+        self, value: Any, where: str, order: tuple[str, ...], *, strings: tuple[str, ...] = ()
+    ) -> dict[str, Any]:
         data = self.mapping(value, where) or {}
         out: dict[str, Any] = {}
         for key in order:
@@ -121,7 +125,9 @@ class _Reader:
         if "matchExpressions" in selector:
             requirements = self.items(selector["matchExpressions"], f"{where}.matchExpressions") or []
             selector["matchExpressions"] = [
-                self.struct(r, f"{where}.matchExpressions[{i}]", _SELECTOR_REQUIREMENT, strings=("key", "operator"))
+                self.struct(
+                    r, f"{where}.matchExpressions[{i}]", _SELECTOR_REQUIREMENT, strings=("key", "operator")
+                )
                 for i, r in enumerate(requirements)
             ]
         return selector
@@ -211,7 +217,8 @@ def convert_vap(
     variables = vr.items(spec.get("variables"), "spec.variables")
     if variables is not None:
         settings["variables"] = [
-            vr.struct(v, f"spec.variables[{i}]", _VARIABLE, strings=_VARIABLE) for i, v in enumerate(variables)
+            vr.struct(v, f"spec.variables[{i}]", _VARIABLE, strings=_VARIABLE)
+            for i, v in enumerate(variables)
         ]
         for i, variable in enumerate(settings["variables"]):
             for key in _VARIABLE:
@@ -222,14 +229,17 @@ def convert_vap(
         raise InputError("Both paramKind and paramRef must be present together, or both absent")
     if param_kind is not None:
         settings["paramKind"] = vr.struct(param_kind, "spec.paramKind", _PARAM_KIND, strings=_PARAM_KIND)
-        ref = br.struct(param_ref, "spec.paramRef", _PARAM_REF, strings=("name", "namespace", "parameterNotFoundAction"))
+        ref = br.struct(
+            param_ref, "spec.paramRef", _PARAM_REF, strings=("name", "namespace", "parameterNotFoundAction")
+        )
         if "selector" in ref:
             ref["selector"] = br.selector(ref["selector"], "spec.paramRef.selector")
         settings["paramRef"] = ref
     validations = vr.items(spec.get("validations"), "spec.validations")
     if validations is not None:
         settings["validations"] = [
-            vr.struct(v, f"spec.validations[{i}]", _VALIDATION, strings=_VALIDATION) for i, v in enumerate(validations)
+            vr.struct(v, f"spec.validations[{i}]", _VALIDATION, strings=_VALIDATION)
+            for i, v in enumerate(validations)
         ]
         for i, validation in enumerate(settings["validations"]):
             if "expression" not in validation:
@@ -246,7 +256,9 @@ def convert_vap(
     match_policy = vr.string(constraints.get("matchPolicy"), "spec.matchConstraints.matchPolicy")
     if match_policy is not None:
         manifest_spec["matchPolicy"] = match_policy
-    namespace_selector = br.selector(match_resources.get("namespaceSelector"), "spec.matchResources.namespaceSelector")
+    namespace_selector = br.selector(
+        match_resources.get("namespaceSelector"), "spec.matchResources.namespaceSelector"
+    )
     if namespace_selector is not None:
         manifest_spec["namespaceSelector"] = namespace_selector
     object_selector = vr.selector(constraints.get("objectSelector"), "spec.matchConstraints.objectSelector")
@@ -261,10 +273,14 @@ def convert_vap(
     return VapResult(document, dump_kwctl_yaml(document), tuple(warnings))
 
 
-def scaffold_vap(policy_path: str | Path, binding_path: str | Path, cel_policy: str = DEFAULT_CEL_POLICY) -> VapResult:
+def scaffold_vap(
+    policy_path: str | Path, binding_path: str | Path, cel_policy: str = DEFAULT_CEL_POLICY
+) -> VapResult:
     """``kwctl scaffold vap -p POLICY -b BINDING [--cel-policy REF]`` from two YAML files."""
     from workbench.core.yamlio import load_yaml, read_text
 
     vap = load_yaml(read_text(policy_path, "ValidatingAdmissionPolicy file"), str(policy_path))
     binding = load_yaml(read_text(binding_path, "ValidatingAdmissionPolicyBinding file"), str(binding_path))
-    return convert_vap(vap, binding, cel_policy, vap_source=str(policy_path), binding_source=str(binding_path))
+    return convert_vap(
+        vap, binding, cel_policy, vap_source=str(policy_path), binding_source=str(binding_path)
+    )

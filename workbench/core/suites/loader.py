@@ -147,6 +147,8 @@ class _Where:
     def __init__(self, file: Path, spans: dict[Path_, Span]) -> None:
         self.file = file
         self.spans = spans
+        #: files read while loading this suite ((path, what) -> parsed value): each is read once
+        self.files: dict[tuple[Path, str], Any] = {}
 
     def line(self, path: Sequence[str | int]) -> int:
         p = tuple(path)
@@ -168,9 +170,23 @@ def suite_schema() -> dict[str, Any]:
     return json.loads(text)  # type: ignore[no-any-return]
 
 
+def _inline_refs(node: Any, defs: dict[str, Any]) -> Any:
+    """The schema with every local ``$ref`` replaced by its definition (the schema is not
+    recursive): validating a 1,000-case suite then spends no time resolving references."""
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/$defs/") and len(node) == 1:
+            return _inline_refs(defs[ref.removeprefix("#/$defs/")], defs)
+        return {k: _inline_refs(v, defs) for k, v in node.items() if k != "$defs"}
+    if isinstance(node, list):
+        return [_inline_refs(v, defs) for v in node]
+    return node
+
+
 @functools.cache
 def _validator() -> jsonschema.Draft202012Validator:
-    return jsonschema.Draft202012Validator(suite_schema())
+    schema = suite_schema()
+    return jsonschema.Draft202012Validator(_inline_refs(schema, schema.get("$defs", {})))
 
 
 def _schema_errors(data: Any, where: _Where) -> list[SuiteError]:
@@ -209,6 +225,13 @@ def _close_match(key: str, allowed: Iterable[str]) -> str | None:
 # -- values ------------------------------------------------------------------------------
 def _read_file_value(base: Path, value: str, where: _Where, path: Sequence[str | int], what: str) -> Any:
     file = (base / value).expanduser()
+    key = (file, what)
+    if key not in where.files:  # a file named by many cases is read once; the value is shared (read-only)
+        where.files[key] = _read_file_uncached(file, value, where, path, what)
+    return where.files[key]
+
+
+def _read_file_uncached(file: Path, value: str, where: _Where, path: Sequence[str | int], what: str) -> Any:
     if not file.is_file():
         raise where.error(path, f"{what} file {value} does not exist (looked for {file})")
     try:
@@ -224,7 +247,7 @@ def _read_file_value(base: Path, value: str, where: _Where, path: Sequence[str |
 def _path_or_object(base: Path, value: Any, where: _Where, path: Sequence[str | int], what: str) -> Any:
     if isinstance(value, str):
         return _read_file_value(base, value, where, path, what)
-    return copy.deepcopy(value)
+    return value  # fresh from the parser, owned by this suite
 
 
 def _settings(base: Path, value: Any, where: _Where, path: Sequence[str | int]) -> dict[str, Any] | None:

@@ -99,7 +99,8 @@ class CaseSpec:
     policies: tuple[str, ...]
     position: Position
     expect: Expectation
-    #: the AdmissionRequest, already built (from a request file, or scaffolded from an object)
+    #: the AdmissionRequest, already built (from a request file, or scaffolded from an object);
+    #: read-only: cases naming the same file share it
     request: dict[str, Any]
     description: str = ""
     settings: dict[str, Any] | None = None

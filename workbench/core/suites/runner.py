@@ -17,6 +17,7 @@ import hashlib
 import multiprocessing
 import queue as queue_mod
 import re
+import sys
 import tempfile
 import threading
 import time
@@ -311,8 +312,44 @@ class _Opened:
     raw: bool
 
 
+def _spec_key(spec: PolicySpec) -> tuple[Any, ...]:
+    """What decides a session: the policy's source (and its file's stamp) and run options, not its
+    settings; so a runner kept across runs reuses sessions of unchanged policies."""
+    import json
+
+    stamp: tuple[int, int] | None = None
+    local = (spec.base / spec.module).expanduser()
+    try:
+        stat = local.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        pass
+    return (
+        spec.module,
+        str(spec.base),
+        stamp,
+        spec.execution_mode,
+        spec.entrypoint,
+        spec.raw,
+        spec.mode,
+        spec.mutating,
+        spec.message,
+        spec.timeout,
+        spec.allow_context_aware,
+        spec.allowed_host_capabilities,
+        str(spec.cluster_snapshot),
+        str(spec.replay),
+        json.dumps(spec.scope, sort_keys=True),
+        spec.id,
+    )
+
+
 class CaseRunner:
-    """Runs jobs in this process with one warm session per (policy, inventory)."""
+    """Runs jobs in this process with one warm session per (policy, inventory).
+
+    A runner may be kept across runs (``run_suites(..., runner=...)``, e.g. by the window or a
+    watch loop): sessions of policies whose source and options did not change stay warm.
+    """
 
     def __init__(
         self,
@@ -325,7 +362,9 @@ class CaseRunner:
         self.cancel = cancel or CancelToken()
         #: (suite index, policy id) -> module to use instead (impact analysis)
         self.overrides = dict(overrides or {})
-        self._opened: dict[tuple[int, str, str], _Opened] = {}
+        self._opened: dict[tuple[Any, ...], _Opened] = {}
+        #: id(spec) -> (spec, session key): the key needs a stat() of the module, once per spec
+        self._keys: dict[int, tuple[PolicySpec, tuple[Any, ...]]] = {}
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
 
     # -- sessions ------------------------------------------------------------------
@@ -365,7 +404,11 @@ class CaseRunner:
 
     def _open(self, suite_index: int, spec: PolicySpec, inventory: tuple[dict[str, Any], ...]) -> _Opened:
         inv_path, inv_key = (None, "") if not inventory else self._inventory_file(inventory)
-        key = (suite_index, spec.id, inv_key)
+        cached = self._keys.get(id(spec))
+        if cached is None or cached[0] is not spec:
+            cached = (spec, _spec_key(spec))
+            self._keys[id(spec)] = cached
+        key = (cached[1], self.overrides.get((suite_index, spec.id)), inv_key)
         found = self._opened.get(key)
         if found is not None:
             return found
@@ -420,15 +463,11 @@ class CaseRunner:
             from workbench.core.engines.hostcaps.snapshot import ClusterSnapshot
 
             snapshot = ClusterSnapshot.load(config.cluster_snapshot)
-        if spec.settings is not None:
-            settings = spec.settings
-        elif manifest_defaults is not None:
-            settings = manifest_defaults
-        else:
-            settings = dict(session.default_settings)
+        settings = manifest_defaults if manifest_defaults is not None else dict(session.default_settings)
         return _Opened(session, None, match, snapshot, settings, bool(session.raw))
 
     def close(self) -> None:
+        self._keys.clear()
         for opened in self._opened.values():
             if opened.session is not None:
                 try:
@@ -441,9 +480,8 @@ class CaseRunner:
             self._tmp = None
 
     # -- one job -------------------------------------------------------------------
-    def _evaluate(self, suite_index: int, case: CaseSpec, spec: PolicySpec) -> _Got:
+    def _evaluate(self, opened: _Opened, case: CaseSpec, spec: PolicySpec) -> _Got:
         started = time.perf_counter()
-        opened = self._open(suite_index, spec, case.inventory)
         if opened.session is None:
             assert opened.error is not None
             from workbench.core.session import classify
@@ -461,7 +499,12 @@ class CaseRunner:
                 return _Got(Verdict.SKIPPED, decision.reason, elapsed_s=time.perf_counter() - started, scope=scope_note)
             if decision.outcome is ScopeOutcome.ERROR:
                 return _Got(Verdict.ERROR, decision.reason, elapsed_s=time.perf_counter() - started, scope=scope_note)
-        settings = case.settings if case.settings is not None else opened.settings
+        if case.settings is not None:
+            settings = case.settings
+        elif spec.settings is not None:
+            settings = spec.settings
+        else:
+            settings = opened.settings
         try:
             request = session.load_request(case.request)
         except WorkbenchError as exc:
@@ -483,9 +526,9 @@ class CaseRunner:
         policy_label = job.policy
         if self.cancel.cancelled:
             return cancelled_result(suite, case, policy_label)
-        self._open(job.suite, spec, case.inventory)  # warm-up is not the case's time
+        opened = self._open(job.suite, spec, case.inventory)  # warm-up is not the case's time
         started = time.perf_counter()
-        got = self._evaluate(job.suite, case, spec)
+        got = self._evaluate(opened, case, spec)
         if self.cancel.cancelled and got.verdict is Verdict.ERROR and "cancel" in got.message.lower():
             return cancelled_result(suite, case, policy_label)
         passed, reason, extras = judge(case, got)
@@ -533,6 +576,22 @@ def _failed_result(suite: Suite, case: CaseSpec, policy_id: str, why: str) -> Ca
 
 
 # -- worker processes --------------------------------------------------------------------
+def _start_method() -> str:
+    """``fork`` while this process has no threads but Python's own (no wasmtime engine, no Qt yet:
+    the CLI's case), which starts workers in milliseconds; ``spawn`` otherwise, because forking a
+    process whose native threads hold locks (wasmtime's epoch and I/O threads) is unsafe."""
+    import os
+
+    if sys.platform.startswith("linux"):
+        try:
+            native = len(os.listdir("/proc/self/task"))
+        except OSError:
+            return "spawn"
+        if native == threading.active_count() == 1:
+            return "fork"
+    return "spawn"
+
+
 def _chunk_size(total: int, workers: int) -> int:
     return max(1, min(16, total // (workers * 16) or 1))
 
@@ -607,8 +666,12 @@ def run_suites(
     progress: ProgressCallback | None = None,
     fail_fast: bool = False,
     overrides: dict[tuple[int, str], str] | None = None,
+    runner: CaseRunner | None = None,
 ) -> SuiteRun:
-    """Run ``jobs`` (default: every case × policy) and return the results in job order."""
+    """Run ``jobs`` (default: every case × policy) and return the results in job order.
+
+    ``runner``: an in-process runner to use (and keep warm) when running with one worker.
+    """
     suites = list(suites)
     job_list = list(jobs) if jobs is not None else plan_jobs(suites)
     total = len(job_list)
@@ -630,14 +693,24 @@ def run_suites(
             token.cancel()
 
     if n_workers == 1:
-        runner = CaseRunner(suites, cancel=token, overrides=overrides)
+        own = runner is None
+        local = runner if runner is not None else CaseRunner(suites, cancel=token, overrides=overrides)
+        local.suites, local.overrides = suites, dict(overrides or {})
+        # a kept runner's sessions listen to its own token: forward this run's cancellation to it
+        forward = None if local.cancel is token else token.on_cancel(local.cancel.cancel)
         try:
             for index, job in enumerate(job_list):
                 if token.cancelled:
                     break
-                record(index, runner.run(job))
+                record(index, local.run(job))
         finally:
-            runner.close()
+            if forward is not None:
+                forward()
+            if own:
+                local.close()
+            elif local.cancel.cancelled:  # its sessions were interrupted: start afresh next time
+                local.close()
+                local.cancel = CancelToken()
     else:
         _run_parallel(suites, job_list, n_workers, token, overrides or {}, record, results)
     cancelled = token.cancelled and any(r is None or r.status is CaseStatus.CANCELLED for r in results)
@@ -660,7 +733,7 @@ def _run_parallel(
     record: Callable[[int, CaseResult], None],
     results: list[CaseResult | None],
 ) -> None:
-    ctx = multiprocessing.get_context("spawn")
+    ctx = multiprocessing.get_context(_start_method())
     total = len(job_list)
     chunk = _chunk_size(total, n_workers)
     counter = ctx.Value("l", 0)

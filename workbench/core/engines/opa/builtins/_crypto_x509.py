@@ -314,8 +314,8 @@ def _parse_public_key(oid: tuple[int, ...], params: bytes, data: bytes) -> Publi
         return PublicKey("x25519", raw=data)
     if oid == OID_DSA:
         r = Der(data)
-        y = r.read_big_int()
-        if y is None:
+        dsa_y = r.read_big_int()
+        if dsa_y is None:
             raise GoError("x509: invalid DSA public key")
         pr = Der(params)
         seq = pr.read(d.SEQUENCE)
@@ -330,9 +330,9 @@ def _parse_public_key(oid: tuple[int, ...], params: bytes, data: bytes) -> Publi
         if any(v is None for v in vals):
             raise GoError("x509: invalid DSA parameters")
         p, q, g = (int(v) for v in vals)  # type: ignore[arg-type]
-        if y <= 0 or p <= 0 or q <= 0 or g <= 0:
+        if dsa_y <= 0 or p <= 0 or q <= 0 or g <= 0:
             raise GoError("x509: zero or negative DSA parameter")
-        return PublicKey("dsa", y=y, dsa_params=(p, q, g))
+        return PublicKey("dsa", y=dsa_y, dsa_params=(p, q, g))
     raise GoError("x509: unknown public key algorithm")
 
 
@@ -1249,13 +1249,19 @@ def _process_extensions(cert: Certificate) -> None:
                     raise GoError("x509: invalid policy mappings extension")
                 mr = Der(seq)
                 while not mr.empty():
-                    s = mr.read(d.SEQUENCE)
-                    sr = Der(s) if s is not None else None
-                    a = sr.read(d.OBJECT_IDENTIFIER) if sr is not None else None
-                    b = sr.read(d.OBJECT_IDENTIFIER) if sr is not None and a is not None else None
-                    if a is None or b is None:
+                    mapping = mr.read(d.SEQUENCE)
+                    mapping_reader = Der(mapping) if mapping is not None else None
+                    issuer_oid = (
+                        mapping_reader.read(d.OBJECT_IDENTIFIER) if mapping_reader is not None else None
+                    )
+                    subject_oid = (
+                        mapping_reader.read(d.OBJECT_IDENTIFIER)
+                        if mapping_reader is not None and issuer_oid is not None
+                        else None
+                    )
+                    if issuer_oid is None or subject_oid is None:
                         raise GoError("x509: invalid policy mappings extension")
-                    ia, ib = _oid_from_der_big(a), _oid_from_der_big(b)
+                    ia, ib = _oid_from_der_big(issuer_oid), _oid_from_der_big(subject_oid)
                     cert.policy_mappings = _append(cert.policy_mappings, (ia or (), ib or ()))
             elif kind == 54:
                 v = Der(value).read_int64()
@@ -1772,7 +1778,7 @@ def parse_certificate_request(der: bytes) -> CertificateRequest:
 # chain verification (Go's Certificate.Verify, simplified to what OPA uses)
 # --------------------------------------------------------------------------
 
-_HASHES = {
+_HASHES: dict[int, type[hashes.SHA256 | hashes.SHA384 | hashes.SHA512]] = {
     4: hashes.SHA256,
     5: hashes.SHA384,
     6: hashes.SHA512,

@@ -494,7 +494,7 @@ def _define_extended_types(doc: gast.DocumentNode) -> gast.DocumentNode:
     definitions: list[gast.DefinitionNode] = []
     for node in doc.definitions:
         target = _EXTENSION_TO_DEFINITION.get(type(node))
-        if target is not None and node.name.value not in defined:
+        if target is not None and isinstance(node, gast.TypeExtensionNode) and node.name.value not in defined:
             cls, fields = target
             defined.add(node.name.value)
             node = cls(

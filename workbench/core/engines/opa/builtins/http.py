@@ -479,23 +479,29 @@ def http_send(ctx: BuiltinContext, request: Any) -> dict[str, Any]:
     if isinstance(ignored, list) and isinstance(request.get("headers"), dict):
         key_request["headers"] = {k: v for k, v in request["headers"].items() if k not in ignored}
     cache_key = ("http.send", canonical_key(key_request))
-    cached = ctx.cache.get(cache_key)
+    cached: tuple[str, Any] | None = ctx.cache.get(cache_key)
     if cached is None:
+        outcome: Any
         try:
-            cached = ("ok", _execute(ctx, request))
+            kind, outcome = "ok", _execute(ctx, request)
         except _SendError as exc:
-            cached = ("error", exc)
+            kind, outcome = "error", exc
         except BuiltinError as exc:  # operand errors found while building the request
-            cached = ("raise", exc)
-        if cached[0] != "ok" or cached[1]["status_code"] in _CACHEABLE_CODES:
+            kind, outcome = "raise", exc
+        cached = (kind, outcome)
+        if kind != "ok" or outcome["status_code"] in _CACHEABLE_CODES:
             ctx.cache[cache_key] = cached
+    payload: Any
     kind, payload = cached
     if kind == "ok":
-        return payload
+        result: dict[str, Any] = payload
+        return result
     if kind == "raise":
+        raised: BuiltinError = payload
         if raise_error:
-            raise payload
-        return _error_result(INTERNAL_ERROR, f"{payload.code}: {payload}")
+            raise raised
+        return _error_result(INTERNAL_ERROR, f"{raised.code}: {raised}")
+    failure: _SendError = payload
     if raise_error:
-        raise builtin_error(NAME, payload.raised)
-    return _error_result(payload.code, payload.message)
+        raise builtin_error(NAME, failure.raised)
+    return _error_result(failure.code, failure.message)

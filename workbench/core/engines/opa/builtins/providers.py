@@ -93,11 +93,11 @@ def sign_v4(
         + "\n"
         + _sha256_hex(canonical.encode("utf-8", "surrogatepass"))
     )
-    key = _mac(date_now, ("AWS4" + creds["secret_key"]).encode("utf-8", "surrogatepass"))
-    key = _mac(region, key)
-    key = _mac(service, key)
-    key = _mac("aws4_request", key)
-    signature = _mac(string_to_sign, key).hex()
+    signing_key = _mac(date_now, ("AWS4" + creds["secret_key"]).encode("utf-8", "surrogatepass"))
+    signing_key = _mac(region, signing_key)
+    signing_key = _mac(service, signing_key)
+    signing_key = _mac("aws4_request", signing_key)
+    signature = _mac(string_to_sign, signing_key).hex()
     auth = (
         f"AWS4-HMAC-SHA256 Credential={creds['access_key']}/{scope},"
         f"SignedHeaders={header_list},Signature={signature}"

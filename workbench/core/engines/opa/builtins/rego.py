@@ -146,7 +146,7 @@ def _true_expr() -> dict[str, Any]:
 
 def _is_ground(term: Any) -> bool:
     kind = term.get("type") if isinstance(term, dict) else None
-    value = term.get("value") if isinstance(term, dict) else None
+    value: Any = term.get("value") if isinstance(term, dict) else None
     if kind == "var":
         return False
     if kind in ("ref", "array", "set", "call"):

@@ -383,8 +383,9 @@ class _Parser:
             self._set_anchor(node, event.anchor)
             return node
         if isinstance(event, _pyyaml.AliasEvent):
-            node = _Node("alias", value=event.anchor)
-            node.alias = self._anchors.get(event.anchor)
+            anchor = event.anchor or ""
+            node = _Node("alias", value=anchor)
+            node.alias = self._anchors.get(anchor)
             if node.alias is None:
                 raise YamlError(f"yaml: unknown anchor '{event.anchor}' referenced")
             return node
