@@ -162,7 +162,7 @@ def test_custom_message_keeps_the_original_as_a_cause(capsys: pytest.CaptureFixt
     assert code == 0
     assert one_response(out)["status"] == {
         "message": "Label your pods!",
-        "details": {"causes": [{"message": "missing required labels: owner"}]},
+        "details": {"causes": [{"reason": None, "message": "missing required labels: owner", "field": None}]},
     }
 
 

@@ -262,7 +262,7 @@ def test_custom_message_moves_the_original_into_causes(require_labels: PolicyMod
     out = run_policy(require_labels, demo_request("pod-missing-labels"), LABELS, config)
     assert out.response.to_dict()["status"] == {
         "message": "labels policy says no",
-        "details": {"causes": [{"message": "missing required labels: owner"}]},
+        "details": {"causes": [{"reason": None, "message": "missing required labels: owner", "field": None}]},
     }
     # an accepted request is left alone
     out = run_policy(require_labels, demo_request("pod-compliant"), LABELS, config)
@@ -277,7 +277,7 @@ def test_custom_message_and_disallowed_mutation_combine_in_kwctls_order(pull_pol
     status = out.response.to_dict()["status"]
     assert status["message"] == "no mutations here"
     assert status["details"]["causes"] == [
-        {"message": MUTATION_NOT_ALLOWED_TEMPLATE.format(policy_id="policy-from-cli")}
+        {"reason": None, "message": MUTATION_NOT_ALLOWED_TEMPLATE.format(policy_id="policy-from-cli"), "field": None}
     ]
 
 

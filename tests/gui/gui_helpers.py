@@ -49,6 +49,7 @@ def open_module(qtbot: Any, window: MainWindow, path: Path | str, timeout: int =
     with qtbot.waitSignal(window.module_loaded, timeout=timeout):
         task = window.open_module(path)
         assert task is not None
+    qtbot.waitUntil(lambda: not window.context.runner.busy, timeout=timeout)  # the load task is done too
 
 
 def run(qtbot: Any, window: MainWindow, timeout: int = 30000) -> Any:

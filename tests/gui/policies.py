@@ -87,3 +87,10 @@ def mutating_policy(mutated_object: Any, md: Metadata | None = None) -> bytes:
         {"accepted": True, "mutated_object": mutated_object},
         md if md is not None else metadata(True, "add-label"),
     )
+
+
+def bare_policy() -> bytes:
+    """A waPC policy without Kubewarden metadata (kwctl refuses to push it without --force)."""
+    payload = json.dumps({"accepted": True}, separators=(",", ":")).encode()
+    body = f"(call $resp (i32.const 2048) (i32.const {len(payload)}))\n    (i32.const 1)"
+    return _module(body, payload)

@@ -46,3 +46,27 @@ def test_bugs_are_internal_errors_with_the_traceback_in_details() -> None:
     assert info.internal and info.title == "The operation failed: internal error"
     assert info.message.startswith("Internal error (KeyError: 'missing'). This is a bug in Policy Workbench")
     assert "Traceback" in info.details and "KeyError" in info.details
+
+
+def test_core_messages_use_window_wording_not_cli_flags() -> None:
+    """Issue 14, defect 5: messages in the window said --force, --sources-path, --allow-context-aware."""
+    from workbench.core import InputError
+    from workbench.gui.errors import window_wording
+
+    messages = [
+        "cannot push a policy without metadata (annotate MODULE -m metadata.yml -o annotated.wasm) "
+        "or push anyway with --force",
+        "TLS failed for 127.0.0.1:5000 (--sources-path); for a test registry without valid TLS add it",
+        "the policy is context aware but --allow-context-aware was not given: it gets no access",
+        "allow context-aware access (--allow-context-aware) to grant them",
+        "no cluster snapshot is loaded; give one (--cluster-snapshot) or replay a session",
+        "an UPDATE request needs the old object (--old-object)",
+    ]
+    for message in messages:
+        worded = window_wording(message)
+        assert "--" not in worded, worded
+    assert "Force" in window_wording(messages[0]) and "Annotate and Save As" in window_wording(messages[0])
+    assert "Insecure" in window_wording(messages[1])
+    assert "Policy menu" in window_wording(messages[2])
+    info = describe_error(InputError(messages[3]), "Export")
+    assert "--" not in info.message and "Allow context-aware resources" in info.message

@@ -14,6 +14,7 @@ from oci.registry import Registry, start_registry
 from PySide6.QtCore import QTimer
 
 from workbench.core.module import load_module
+from workbench.gui import cmds_files
 from workbench.gui.mainwindow import MainWindow
 
 pytestmark = pytest.mark.registry
@@ -34,7 +35,7 @@ def auth(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Registry]:
 
 
 def _push(qtbot: Any, window: MainWindow, reference: str, *, insecure: bool = True, **fields: str) -> Any:
-    dialog = window.show_push_dialog()
+    dialog = cmds_files.show_push_dialog(window)
     assert dialog is not None
     dialog.form.reference.setText(reference)
     dialog.form.insecure.setChecked(insecure)
@@ -61,8 +62,32 @@ def test_push_then_pull_and_open(qtbot: Any, window: MainWindow, plain: Registry
         pull.start_button.click()
     assert window.module is not None
     assert window.module.sha256 == load_module(module).sha256
-    assert window.module_pane.source.text() == plain.ref("gui/safe-labels", "v1")
+    assert window.open_policy is not None and window.open_policy.title == "safe-labels"
     assert window.context.recent.items()[0] == plain.ref("gui/safe-labels", "v1")
+
+
+def test_push_force_and_pull_remembers_the_push(
+    qtbot: Any, window: MainWindow, plain: Registry, tmp_path: Path
+) -> None:
+    """Issue 14, defects 5 and 10: the Push dialog has the force option its message refers to, says
+    what to click (not `--force`), and the Pull dialog then offers the pushed reference and Insecure."""
+    bare = tmp_path / "bare.wasm"
+    bare.write_bytes(policies.bare_policy())
+    open_module(qtbot, window, bare)
+    assert window.module is not None and window.module.metadata is None
+    dialog = _push(qtbot, window, plain.ref("gui/bare", "v1"))
+    assert dialog.result is None
+    status = dialog.status.text()
+    assert "--force" not in status and "Force" in status, status
+    dialog.force.setChecked(True)
+    with qtbot.waitSignal(window.context.runner.task_done, timeout=60000):
+        dialog.start_button.click()
+    assert dialog.result is not None, dialog.status.text()
+    dialog.close()
+    pull = window.show_pull_dialog()
+    assert pull.form.reference.text() == plain.ref("gui/bare", "v1")
+    assert pull.form.insecure.isChecked()
+    pull.close()
 
 
 def test_auth_registry_credentials_remembered_in_keyring(
@@ -78,7 +103,7 @@ def test_auth_registry_credentials_remembered_in_keyring(
     assert "Push failed" in status and "internal error" not in status
     bad.close()
 
-    dialog = window.show_push_dialog()
+    dialog = cmds_files.show_push_dialog(window)
     assert dialog is not None
     dialog.form.reference.setText(auth.ref("gui/auth", "v1"))
     dialog.form.insecure.setChecked(True)
@@ -116,7 +141,7 @@ def test_heartbeat_during_a_10mb_push(
         last[0] = now
 
     progress_values: list[int] = []
-    dialog = window.show_push_dialog()
+    dialog = cmds_files.show_push_dialog(window)
     assert dialog is not None
     dialog.form.reference.setText(plain.ref("gui/big", "v1"))
     dialog.form.insecure.setChecked(True)

@@ -152,10 +152,33 @@ class HistoryStore:
     # -- writing ------------------------------------------------------------------------------
     def add(self, entry: HistoryEntry) -> int:
         """Store ``entry`` and prune beyond :attr:`max_runs`; returns its id."""
+        return self.add_many([entry])[0]
+
+    def add_many(self, entries: list[HistoryEntry]) -> list[int]:
+        """Store ``entries`` in one transaction (a whole suite run), then prune; returns their ids."""
+        rows = [self._row(entry) for entry in entries]
+        ids: list[int] = []
+        with self._lock, self._db:
+            for row in rows:
+                cursor = self._db.execute(
+                    "INSERT INTO runs (started, policy, policy_source, policy_digest, case_name, inputs_digest,"
+                    " request_digest, settings_digest, request_text, settings_text, verdict, message, expected,"
+                    " passed, response_json, elapsed_s, wall_s) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    row,
+                )
+                ids.append(int(cursor.lastrowid or 0))
+            self._db.execute(
+                "DELETE FROM runs WHERE id NOT IN (SELECT id FROM runs ORDER BY id DESC LIMIT ?)",
+                (self.max_runs,),
+            )
+        return ids
+
+    @staticmethod
+    def _row(entry: HistoryEntry) -> tuple[Any, ...]:
         response = json.dumps(entry.response, ensure_ascii=False) if entry.response is not None else None
         if response is not None and len(response) > MAX_TEXT:
             response = None
-        row = (
+        return (
             entry.started,
             entry.policy,
             entry.policy_source,
@@ -174,19 +197,6 @@ class HistoryStore:
             entry.elapsed_s,
             entry.wall_s,
         )
-        with self._lock, self._db:
-            cursor = self._db.execute(
-                "INSERT INTO runs (started, policy, policy_source, policy_digest, case_name, inputs_digest,"
-                " request_digest, settings_digest, request_text, settings_text, verdict, message, expected,"
-                " passed, response_json, elapsed_s, wall_s) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                row,
-            )
-            new_id = int(cursor.lastrowid or 0)
-            self._db.execute(
-                "DELETE FROM runs WHERE id NOT IN (SELECT id FROM runs ORDER BY id DESC LIMIT ?)",
-                (self.max_runs,),
-            )
-        return new_id
 
     def set_max_runs(self, max_runs: int) -> None:
         if max_runs < 1:

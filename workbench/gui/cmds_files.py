@@ -136,7 +136,7 @@ def show_pull_dialog(view: WindowView, reference: str = "") -> PullDialog:
         from workbench.gui.cmds_open import open_policy_source
 
         view.context.last_transfer = (ref, dialog.form.insecure.isChecked())
-        open_policy_source(view, path)
+        open_policy_source(view, path, recent_as=ref)
 
     dialog.pulled.connect(pulled)
     dialog.setModal(False)

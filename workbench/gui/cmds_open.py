@@ -138,14 +138,21 @@ def choose_and_open_policy(view: WindowView) -> None:
 
 
 def open_policy_source(
-    view: WindowView, text: str | Path, *, on_loaded: Callable[[], None] | None = None
+    view: WindowView,
+    text: str | Path,
+    *,
+    on_loaded: Callable[[], None] | None = None,
+    recent_as: str | None = None,
 ) -> Task | None:
-    """Open one policy (file or reference) as an unsaved workspace with a scratch case."""
+    """Open one policy (file or reference) as an unsaved workspace with a scratch case.
+
+    ``recent_as``: what the recent list remembers instead (the registry reference of a pulled module)."""
     if not view.confirm_discard(view.dirty_parts()):
         return None
     text = str(Path(text).resolve()) if Path(text).exists() else str(text)
     workspace = Workspace(root=Path(text).parent if Path(text).exists() else Path.cwd())
-    policy = workspace.add_module(text)
+    title = recent_as.rsplit("/", 1)[-1].split(":", 1)[0].split("@", 1)[0] if recent_as else None
+    policy = workspace.add_module(text, title=title)
     workspace.structure_changed = False
     request = view.case_editor.request
     policy.cases[0].request_text = request.text()  # keep what the user already typed
@@ -153,7 +160,7 @@ def open_policy_source(
     policy.settings_text = view.settings_editor.text() or None
     policy.saved_settings = policy.settings_text
     set_workspace(view, workspace, select_first=False)
-    view.context.recent.add(text)
+    view.context.recent.add(recent_as or text)
     view.refresh_recent()
     return select_case(view, policy, policy.cases[0], on_loaded=on_loaded, force_reload=True)
 

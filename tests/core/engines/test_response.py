@@ -282,7 +282,13 @@ def test_custom_message_appends_to_existing_causes() -> None:
     out = post_process(response, PostProcessing(custom_rejection_message="custom"))
     assert out.to_dict()["status"] == {
         "message": "custom",
-        "details": {"name": "p", "causes": [{"field": "f", "message": "first"}, {"message": "original"}]},
+        "details": {
+            "name": "p",
+            "causes": [
+                {"reason": None, "message": "first", "field": "f"},
+                {"reason": None, "message": "original", "field": None},
+            ],
+        },
         "code": 403,
     }
     # the input is not modified
@@ -295,8 +301,8 @@ def test_custom_message_without_original_message() -> None:
         AdmissionResponse(uid="u", allowed=False), PostProcessing(custom_rejection_message="custom")
     )
     status = out.to_dict()["status"]
-    assert status["message"] == "custom"
-    assert not status.get("details", {}).get("causes")  # nothing to move into causes
+    # policy-evaluator moves the original message, "" when there is none, into a cause
+    assert status == {"message": "custom", "details": {"causes": [{"reason": None, "message": "", "field": None}]}}
 
 
 def test_custom_message_ignores_accepted_responses() -> None:

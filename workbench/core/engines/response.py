@@ -188,23 +188,24 @@ def post_process(response: AdmissionResponse, options: PostProcessing) -> Admiss
         out.status = None
         return out
     if not options.allowed_to_mutate and out.patch is not None:
+        # policy-evaluator's apply_mutation_constraint replaces the whole status
         out.allowed = False
         out.patch = None
         out.patch_type = None
-        out.status = {**(out.status or {}), "message": MUTATION_NOT_ALLOWED_TEMPLATE.format(policy_id=options.policy_id)}
+        out.status = {"message": MUTATION_NOT_ALLOWED_TEMPLATE.format(policy_id=options.policy_id)}
     if options.custom_rejection_message is not None and not out.allowed:
+        # apply_custom_rejection_message: the original message (or "") becomes one more cause,
+        # serialised like Kubernetes' StatusCause with its null reason and field
         status = out.status or {}
-        original = status.get("message")
         details = dict(status.get("details") or {})
-        causes = list(details.get("causes") or [])
-        if original is not None:
-            causes.append({"message": original})
-        if causes:
-            details["causes"] = causes
-        new_status = {**status, "message": options.custom_rejection_message}
-        if details:
-            new_status["details"] = details
-        out.status = new_status
+        causes = [
+            {"reason": c.get("reason"), "message": c.get("message"), "field": c.get("field")}
+            for c in details.get("causes") or []
+            if isinstance(c, dict)
+        ]
+        causes.append({"reason": None, "message": status.get("message") or "", "field": None})
+        details["causes"] = causes
+        out.status = {**status, "message": options.custom_rejection_message, "details": details}
     return out
 
 

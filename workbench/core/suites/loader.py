@@ -12,7 +12,7 @@ import dataclasses
 import functools
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -189,7 +189,27 @@ def _validator() -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(_inline_refs(schema, schema.get("$defs", {})))
 
 
+@functools.cache
+def _fast_check() -> Callable[[Any], Any]:
+    """The schema compiled to Python by fastjsonschema: the quick yes/no for a valid suite (most
+    of them); the errors of an invalid one come from jsonschema, which lists them all with paths."""
+    import fastjsonschema
+
+    schema = suite_schema()
+    inlined = _inline_refs(schema, schema.get("$defs", {}))
+    inlined["$schema"] = "http://json-schema.org/draft-07/schema#"  # same keywords, fastjsonschema's draft
+    inlined.pop("$id", None)
+    return fastjsonschema.compile(inlined)  # type: ignore[no-any-return]
+
+
 def _schema_errors(data: Any, where: _Where) -> list[SuiteError]:
+    import fastjsonschema
+
+    try:
+        _fast_check()(data)
+        return []
+    except fastjsonschema.JsonSchemaException:
+        pass  # invalid: let jsonschema explain every problem
     out: list[tuple[int, SuiteError]] = []
     for err in _validator().iter_errors(data):
         path = list(err.absolute_path)
