@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Regenerate the README screenshot (resources/screenshots/main-window.png): the main window with the
-# bundled demo (resources/demo/demo.yml) loaded and its first request evaluated.
+# bundled demo workspace (resources/demo/demo.suite.yaml) after "Run All Cases", one case broken on
+# purpose so the tree shows a failure, and the mutation case selected (its structural diff).
 #
 #   packaging/make_screenshot.sh [OUTPUT.png]
 #
@@ -18,7 +19,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if [ ! -f resources/demo/demo.yml ]; then
+if [ ! -f resources/demo/demo.suite.yaml ]; then
   echo "error: resources/demo/demo.yml is missing: build the demo workspace first" >&2
   exit 1
 fi
@@ -38,6 +39,20 @@ else
   export QT_QPA_PLATFORM=offscreen
 fi
 
-mkdir -p "$(dirname "$OUT")"
-"$PYTHON" -m workbench gui --demo --demo-policy set-image-pull-policy --theme light --config "$WORK/settings.ini" --screenshot "$OUT"
+# a private copy of the demo with one expectation broken: "pod in team-a" is accepted, not rejected
+mkdir -p "$WORK/demo" "$(dirname "$OUT")"
+cp -r resources/demo/. "$WORK/demo/"
+rm -rf "$WORK/demo/policies/"*/node_modules
+"$PYTHON" - "$WORK/demo/demo.suite.yaml" <<'PY'
+import re, sys
+path = sys.argv[1]
+text = open(path, encoding="utf-8").read()
+broken, count = re.subn(r"(- id: pod-in-team-a\n(?:    .*\n)*?    expect: )allowed", r"\1rejected", text)
+assert count == 1, "the demo suite changed: update packaging/make_screenshot.sh"
+open(path, "w", encoding="utf-8").write(broken)
+PY
+export XDG_DATA_HOME="$WORK/data"
+"$PYTHON" -m workbench gui --workspace "$WORK/demo/demo.suite.yaml" --run-all \
+  --demo-policy set-image-pull-policy --demo-case 1 --size 1440x900 --theme light \
+  --config "$WORK/settings.ini" --history "$WORK/history.sqlite3" --screenshot "$OUT"
 echo "wrote $OUT"

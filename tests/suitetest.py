@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import wasmtime
 from helpers import REPO_ROOT
@@ -14,7 +15,7 @@ REQUIRE_LABELS = DEMO / "policies" / "require-labels" / "policy.wasm"
 PULL_POLICY = DEMO / "policies" / "set-image-pull-policy" / "policy.wasm"
 GATOR = REPO_ROOT / "tests" / "core" / "suites" / "data" / "gator-required-labels"
 
-POD = {
+POD: dict[str, Any] = {
     "apiVersion": "v1",
     "kind": "Pod",
     "metadata": {"name": "web", "namespace": "team-a", "labels": {"app": "web", "owner": "me"}},

@@ -106,7 +106,9 @@ def test_eval_builtins_profile(tmp_path: Path, capsys: pytest.CaptureFixture) ->
     assert "--builtins opa" in err
 
 
-def test_eval_kubewarden_profile_runs_what_burrego_provides(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+def test_eval_kubewarden_profile_runs_what_burrego_provides(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
     module = _module_file(tmp_path, {"hex.encode": 20})
     (tmp_path / "in.json").write_text('"hi"')
     args = ["eval", str(module), "-i", str(tmp_path / "in.json"), "--entrypoint", "test/missing", "--compact"]

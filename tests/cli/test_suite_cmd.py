@@ -21,7 +21,10 @@ def test_import_gator_then_test(tmp_path: Path, capsys: pytest.CaptureFixture) -
 
 
 def test_import_gator_errors_are_user_errors(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
-    assert main(["suite", "import-gator", str(DEMO / "demo.suite.yaml"), "-o", str(tmp_path / "x.suite.yaml")]) == 1
+    assert (
+        main(["suite", "import-gator", str(DEMO / "demo.suite.yaml"), "-o", str(tmp_path / "x.suite.yaml")])
+        == 1
+    )
     assert "not a gator suite" in capsys.readouterr().err
 
 

@@ -82,8 +82,13 @@ def test_formats_on_the_command_line(failing: Path, fmt: str, capsys: pytest.Cap
         assert json.loads(out)["failed"] == 1
 
 
-def test_unreadable_suites_exit_two_without_a_traceback(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
-    bad = write_suite(tmp_path, "policies: {p: {module: " + str(REQUIRE_LABELS) + "}}\ncases:\n  - id: a\n    expekt: allowed\n")
+def test_unreadable_suites_exit_two_without_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    bad = write_suite(
+        tmp_path,
+        "policies: {p: {module: " + str(REQUIRE_LABELS) + "}}\ncases:\n  - id: a\n    expekt: allowed\n",
+    )
     assert main(["test", str(bad)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ") and f"{bad}:" in err and "Traceback" not in err
@@ -105,7 +110,9 @@ def test_update_prints_a_diff_and_writes_only_with_yes(failing: Path, capsys: py
     assert "--yes only goes with --update" in capsys.readouterr().err
 
 
-def test_against_prints_only_changed_cases(failing: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+def test_against_prints_only_changed_cases(
+    failing: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
     assert main(["test", str(failing), "--against", str(REQUIRE_LABELS), "-j", "1"]) == 0
     assert "no case changes" in capsys.readouterr().out
     allow = wapc_policy(tmp_path, "allow", 'respond:{"accepted":true}')

@@ -22,7 +22,12 @@ from workbench.core.scope import (
     match_rules_of,
 )
 
-POD_RULE = {"operations": ["CREATE", "UPDATE"], "apiGroups": [""], "apiVersions": ["v1"], "resources": ["pods"]}
+POD_RULE = {
+    "operations": ["CREATE", "UPDATE"],
+    "apiGroups": [""],
+    "apiVersions": ["v1"],
+    "resources": ["pods"],
+}
 SNAPSHOT = ClusterSnapshot.from_yaml(
     """
 apiVersion: v1
@@ -122,7 +127,9 @@ def test_each_rule_field_can_skip(req: dict[str, Any], why: str) -> None:
         (["pods", "pods/exec"], "pods", "exec", True),
     ],
 )
-def test_resource_patterns_with_subresources(resources: list[str], resource: str, sub: str | None, matched: bool) -> None:
+def test_resource_patterns_with_subresources(
+    resources: list[str], resource: str, sub: str | None, matched: bool
+) -> None:
     rule = {"operations": ["*"], "apiGroups": ["*"], "apiVersions": ["*"], "resources": resources}
     decision = check_scope(request("CONNECT", resource=resource, subresource=sub), rules(rule))
     assert decision.matched is matched, decision.reason
@@ -150,7 +157,10 @@ def test_admission_policy_sees_only_its_namespace() -> None:
     other = check_scope(request(namespace="sandbox"), match)
     assert other.outcome is ScopeOutcome.SKIPPED and other.reason.startswith("namespace:")
     cluster_rule = {**POD_RULE, "resources": ["namespaces"]}
-    cluster = check_scope(request(resource="namespaces", kind="Namespace", namespace=None), rules(cluster_rule, namespace="team-a"))
+    cluster = check_scope(
+        request(resource="namespaces", kind="Namespace", namespace=None),
+        rules(cluster_rule, namespace="team-a"),
+    )
     assert not cluster.matched and "cluster-scoped" in cluster.reason
 
 
@@ -166,7 +176,9 @@ def test_namespace_selector_of_an_unknown_namespace_sees_only_its_name_label() -
     match = rules(namespace_selector={"matchLabels": {"kubernetes.io/metadata.name": "ghost"}})
     decision = check_scope(request(namespace="ghost"), match, snapshot=SNAPSHOT)
     assert decision.matched and "not in the cluster snapshot" in decision.steps[-1].detail
-    assert not check_scope(request(namespace="ghost"), rules(namespace_selector={"matchLabels": {"team": "a"}})).matched
+    assert not check_scope(
+        request(namespace="ghost"), rules(namespace_selector={"matchLabels": {"team": "a"}})
+    ).matched
 
 
 def test_namespace_selector_on_a_namespace_uses_its_own_labels_and_ignores_other_cluster_objects() -> None:
@@ -199,7 +211,9 @@ def test_namespace_selector_from_a_snapshot_path() -> None:
         ({"key": "app", "operator": "DoesNotExist"}, {"app": "x"}, False),
     ],
 )
-def test_object_selector_match_expressions(expression: dict[str, Any], labels: dict[str, str], matched: bool) -> None:
+def test_object_selector_match_expressions(
+    expression: dict[str, Any], labels: dict[str, str], matched: bool
+) -> None:
     decision = check_scope(request(labels=labels), rules(object_selector={"matchExpressions": [expression]}))
     assert decision.matched is matched
     if not matched:
@@ -232,19 +246,28 @@ def test_invalid_selectors_are_input_errors(selector: dict[str, Any]) -> None:
 def conditions(*exprs: str, failure: FailurePolicy = FailurePolicy.FAIL) -> MatchRules:
     return rules(
         {**POD_RULE, "operations": ["*"]},
-        match_conditions=tuple({"name": f"c{i}", "expression": e} for i, e in enumerate(exprs)), failure_policy=failure
+        match_conditions=tuple({"name": f"c{i}", "expression": e} for i, e in enumerate(exprs)),
+        failure_policy=failure,
     )
 
 
 def test_match_conditions_true_and_false() -> None:
-    assert check_scope(request(labels={"team": "a"}), conditions("object.metadata.labels['team'] == 'a'")).matched
-    decision = check_scope(request(), conditions("request.userInfo.username == 'alice'", "object.metadata.name == 'db'"))
+    assert check_scope(
+        request(labels={"team": "a"}), conditions("object.metadata.labels['team'] == 'a'")
+    ).matched
+    decision = check_scope(
+        request(), conditions("request.userInfo.username == 'alice'", "object.metadata.name == 'db'")
+    )
     assert decision.outcome is ScopeOutcome.SKIPPED and "c1 is false" in decision.reason
 
 
 def test_cel_sees_request_old_object_and_null() -> None:
-    assert check_scope(request("CREATE"), conditions("oldObject == null", "'dev' in request.userInfo.groups")).matched
-    assert check_scope(request("DELETE", old_labels={"x": "y"}), conditions("object == null && has(oldObject.metadata)")).matched
+    assert check_scope(
+        request("CREATE"), conditions("oldObject == null", "'dev' in request.userInfo.groups")
+    ).matched
+    assert check_scope(
+        request("DELETE", old_labels={"x": "y"}), conditions("object == null && has(oldObject.metadata)")
+    ).matched
 
 
 @pytest.mark.parametrize("failure", [FailurePolicy.FAIL, FailurePolicy.IGNORE])
@@ -264,9 +287,14 @@ def test_a_false_condition_wins_over_an_error() -> None:
 
 @pytest.mark.parametrize("failure", [FailurePolicy.FAIL, FailurePolicy.IGNORE])
 def test_non_boolean_and_authorizer_are_evaluation_errors(failure: FailurePolicy) -> None:
-    for expr, why in (("object.metadata.name", "must evaluate to bool"), ("authorizer.group('').check()", "authorizer")):
+    for expr, why in (
+        ("object.metadata.name", "must evaluate to bool"),
+        ("authorizer.group('').check()", "authorizer"),
+    ):
         decision = check_scope(request(), conditions(expr, failure=failure))
-        assert decision.outcome is (ScopeOutcome.ERROR if failure is FailurePolicy.FAIL else ScopeOutcome.SKIPPED)
+        assert decision.outcome is (
+            ScopeOutcome.ERROR if failure is FailurePolicy.FAIL else ScopeOutcome.SKIPPED
+        )
         assert why in decision.reason
 
 
@@ -295,7 +323,10 @@ def test_rules_from_a_manifest_and_a_session() -> None:
 
 
 def test_from_mapping_validates_failure_policy() -> None:
-    assert MatchRules.from_mapping({"rules": [POD_RULE], "failurePolicy": "Ignore"}).failure_policy is FailurePolicy.IGNORE
+    assert (
+        MatchRules.from_mapping({"rules": [POD_RULE], "failurePolicy": "Ignore"}).failure_policy
+        is FailurePolicy.IGNORE
+    )
     with pytest.raises(InputError, match="failurePolicy"):
         MatchRules.from_mapping({"failurePolicy": "Sometimes"})
 
@@ -311,14 +342,23 @@ _labels = st.dictionaries(_word, _word, max_size=4)
 
 
 @settings(max_examples=150, deadline=None)
-@given(op=st.sampled_from(["CREATE", "UPDATE", "DELETE", "CONNECT"]), group=_word, version=_word, resource=_word,
-       sub=st.one_of(st.none(), _word))
+@given(
+    op=st.sampled_from(["CREATE", "UPDATE", "DELETE", "CONNECT"]),
+    group=_word,
+    version=_word,
+    resource=_word,
+    sub=st.one_of(st.none(), _word),
+)
 def test_a_rule_built_from_the_request_matches_it_and_wildcards_match_all(
     op: str, group: str, version: str, resource: str, sub: str | None
 ) -> None:
     req = request(op, group=group, version=version, resource=resource, subresource=sub)
-    own = {"operations": [op], "apiGroups": [group], "apiVersions": [version],
-           "resources": [f"{resource}/{sub}" if sub else resource]}
+    own = {
+        "operations": [op],
+        "apiGroups": [group],
+        "apiVersions": [version],
+        "resources": [f"{resource}/{sub}" if sub else resource],
+    }
     assert check_scope(req, rules(own)).matched
     everything = {"operations": ["*"], "apiGroups": ["*"], "apiVersions": ["*"], "resources": ["*/*"]}
     assert check_scope(req, rules(everything)).matched
@@ -327,8 +367,12 @@ def test_a_rule_built_from_the_request_matches_it_and_wildcards_match_all(
 
 
 @settings(max_examples=200, deadline=None)
-@given(labels=_labels, wanted=_labels, present=st.lists(_word, max_size=3), absent=st.lists(_word, max_size=3))
-def test_label_selector_semantics(labels: dict[str, str], wanted: dict[str, str], present: list[str], absent: list[str]) -> None:
+@given(
+    labels=_labels, wanted=_labels, present=st.lists(_word, max_size=3), absent=st.lists(_word, max_size=3)
+)
+def test_label_selector_semantics(
+    labels: dict[str, str], wanted: dict[str, str], present: list[str], absent: list[str]
+) -> None:
     selector = {
         "matchLabels": wanted,
         "matchExpressions": [{"key": k, "operator": "Exists"} for k in present]
@@ -342,3 +386,30 @@ def test_label_selector_semantics(labels: dict[str, str], wanted: dict[str, str]
     requirements = compile_label_selector(selector, "objectSelector")
     assert all(r.matches(labels) for r in requirements) is expected
     assert check_scope(request(labels=labels), rules(object_selector=selector)).matched is expected
+
+
+def test_describe_lists_every_step() -> None:
+    text = check_scope(
+        request(labels={"app": "web"}), rules(object_selector={"matchLabels": {"app": "web"}})
+    ).describe()
+    assert text.splitlines()[0] == "scope: matched: the request reaches the policy (rules from suite)"
+    assert "ok  objectSelector: app=web matches" in text
+
+
+def test_check_session_scope_uses_the_session_rules() -> None:
+    from workbench.core import RunConfig, ValidationRequest, open_session
+    from workbench.core.scope import check_session_scope
+
+    demo = REPO_ROOT / "resources" / "demo"
+    with open_session(demo / "policies" / "set-image-pull-policy" / "policy.wasm") as session:
+        assert check_session_scope(session, session.load_request(demo / "requests" / "pod-compliant.json")).matched
+        skipped = check_session_scope(session, session.load_request(demo / "requests" / "pod-delete.json"))
+        assert skipped.outcome is ScopeOutcome.SKIPPED and skipped.origin == "metadata"
+        assert check_session_scope(session, ValidationRequest({"x": 1}, raw=True)).matched
+        with pytest.raises(InputError, match="not an AdmissionRequest"):
+            check_session_scope(session, [1])
+    manifest = demo / "manifests" / "require-labels.yaml"
+    with open_session(manifest, RunConfig()) as session:
+        sandbox = session.load_request(demo / "requests" / "pod-sandbox-namespace.json")
+        decision = check_session_scope(session, sandbox, snapshot=demo / "cluster")
+        assert decision.reason.startswith("namespaceSelector:") and decision.origin == "manifest"

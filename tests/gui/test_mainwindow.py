@@ -48,7 +48,10 @@ def test_a_new_users_day(qtbot: Any, tmp_path: Path, demo_copy: Path) -> None:
     record = run(qtbot, window)
     assert record.verdict == "rejected" and record.passed is False
     assert "expected allowed" in record.reason and "rejected" in record.reason
-    assert "✖" in window.result_view.expectation.text() and "expected allowed" in window.result_view.expectation.text()
+    assert (
+        "✖" in window.result_view.expectation.text()
+        and "expected allowed" in window.result_view.expectation.text()
+    )
     assert case_status(window.current_case, None) == CaseStatus.FAILED  # type: ignore[arg-type]
     assert "1 failed" in window.tree.summary.text()
 
@@ -161,7 +164,11 @@ def test_drop_a_module_and_a_request(qtbot: Any, window: MainWindow) -> None:
         data = QMimeData()
         data.setUrls([QUrl.fromLocalFile(str(path))])
         event = QDropEvent(
-            QPointF(10, 10), Qt.DropAction.CopyAction, data, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier
+            QPointF(10, 10),
+            Qt.DropAction.CopyAction,
+            data,
+            Qt.MouseButton.NoButton,
+            Qt.KeyboardModifier.NoModifier,
         )
         window.dropEvent(event)
 
@@ -170,7 +177,11 @@ def test_drop_a_module_and_a_request(qtbot: Any, window: MainWindow) -> None:
     assert window.open_policy is not None and window.open_policy.title == "require-labels"
     drop(DEMO / "requests/pod-missing-labels.json")
     case = window.current_case
-    assert case is not None and case.name == "pod-missing-labels" and "owner" not in case.request_text.split('"labels"')[1][:40]
+    assert (
+        case is not None
+        and case.name == "pod-missing-labels"
+        and "owner" not in case.request_text.split('"labels"')[1][:40]
+    )
     with qtbot.waitSignal(window.module_loaded, timeout=30000):
         window.tree.files_dropped.emit([DEMO / "rego/namespace-guard/policy.rego"])
     assert [p.title for p in window.workspace.policies] == ["require-labels", "namespace-guard"]
@@ -192,17 +203,29 @@ def test_controls_have_accessible_names(window: MainWindow) -> None:
     )
 
     missing = []
-    for cls in (QComboBox, QLineEdit, QPlainTextEdit, QTextEdit, QAbstractItemView, QProgressBar, QAbstractButton):
+    for cls in (
+        QComboBox,
+        QLineEdit,
+        QPlainTextEdit,
+        QTextEdit,
+        QAbstractItemView,
+        QProgressBar,
+        QAbstractButton,
+    ):
         for widget in window.findChildren(cls):
             if isinstance(widget, QLineEdit) and isinstance(widget.parent(), QComboBox):
                 continue
             if widget.window() is not window or widget.objectName().startswith("qt_"):
                 continue
-            if isinstance(widget, QHeaderView) or isinstance(widget.parent(), (QLineEdit, QTabBar, QDockWidget)):
+            if isinstance(widget, QHeaderView) or isinstance(
+                widget.parent(), (QLineEdit, QTabBar, QDockWidget)
+            ):
                 continue
             text = widget.text() if isinstance(widget, QAbstractButton) else ""
             if not widget.accessibleName() and not text.replace("&", "").strip():
-                missing.append(f"{type(widget).__name__} {widget.objectName()!r} in {type(widget.parent()).__name__}")
+                missing.append(
+                    f"{type(widget).__name__} {widget.objectName()!r} in {type(widget.parent()).__name__}"
+                )
     assert missing == [], "\n".join(missing)
 
 

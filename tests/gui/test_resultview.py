@@ -19,7 +19,14 @@ def _patch(ops: list[dict[str, Any]]) -> str:
 
 def _record(response: AdmissionResponse, n: int = 1, **fields: Any) -> RunRecord:
     return RunRecord(
-        n, "p", "CREATE Pod", {"object": POD}, POD, {}, outcome=ValidationOutcome(response, elapsed_s=0.0042), **fields
+        n,
+        "p",
+        "CREATE Pod",
+        {"object": POD},
+        POD,
+        {},
+        outcome=ValidationOutcome(response, elapsed_s=0.0042),
+        **fields,
     )
 
 
@@ -34,7 +41,9 @@ def test_verdicts_summary_and_pages(qtbot: Any) -> None:
         audit_annotations={"policy": "pod-privileged"},
         warnings=["check the pod"],
     )
-    view.show_record(_record(rejected, expect="rejected", passed=True, reason="expected rejected, got rejected"))
+    view.show_record(
+        _record(rejected, expect="rejected", passed=True, reason="expected rejected, got rejected")
+    )
     assert view.verdict.text() == "✖ REJECTED"
     assert view.message.text() == "privileged containers are not allowed"
     assert view.code.text() == "403" and view.warnings.text() == "check the pod"
@@ -42,7 +51,11 @@ def test_verdicts_summary_and_pages(qtbot: Any) -> None:
     assert json.loads(view.raw.toPlainText()) == rejected.to_dict()
     assert "4.2 ms evaluation" in view.elapsed.text()
     assert "expected rejected, got rejected" in view.expectation.text() and view.save_case_button.isEnabled()
-    disabled = [view.pages.item(i).text() for i in range(view.pages.count()) if not view.pages.item(i).flags() & view.pages.item(i).flags().ItemIsEnabled]
+    disabled = [
+        view.pages.item(i).text()
+        for i in range(view.pages.count())
+        if not view.pages.item(i).flags() & view.pages.item(i).flags().ItemIsEnabled
+    ]
     assert "Mutation diff" in disabled and "OPA result set" in disabled
 
     ops = [{"op": "add", "path": "/metadata/labels/b", "value": "2"}]
@@ -53,7 +66,9 @@ def test_verdicts_summary_and_pages(qtbot: Any) -> None:
     assert [(r.path, r.kind) for r in view.diff.rows] == [("/metadata/labels/b", "added")]
     assert json.loads(view.patch.toPlainText()) == ops
 
-    error = RunRecord(3, "p", "req", {}, None, {}, error=ErrorInfo("Run failed", "wasm trap: unreachable", "details"))
+    error = RunRecord(
+        3, "p", "req", {}, None, {}, error=ErrorInfo("Run failed", "wasm trap: unreachable", "details")
+    )
     view.show_record(error)
     assert view.verdict.text() == "⚠ ERROR" and view.message.text() == "wasm trap: unreachable"
     assert view.details.toPlainText() == "details"

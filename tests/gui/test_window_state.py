@@ -35,10 +35,15 @@ def test_result_is_cleared_or_stale_never_beside_other_inputs(qtbot: Any, window
     record = run(qtbot, window)
     assert record.verdict == "rejected" and not window.result_view.stale
     # any input change marks the result stale at once
-    window.request_editor.set_text(window.request_editor.text().replace("demo00000003", "demo00000099"), "json", clean=False)
+    window.request_editor.set_text(
+        window.request_editor.text().replace("demo00000003", "demo00000099"), "json", clean=False
+    )
     window.request_editor.reparse()
     assert window.result_view.stale and window.result_view.stale_label.isVisibleTo(window.result_view)
-    assert case_status(window.current_case, window.tree._digests.get(id(window.current_case))) == CaseStatus.STALE  # type: ignore[arg-type]
+    assert (
+        case_status(window.current_case, window.tree._digests.get(id(window.current_case)))
+        == CaseStatus.STALE
+    )  # type: ignore[arg-type]
     window.request_editor.undo_stack.undo()
     window.request_editor.reparse()
     assert not window.result_view.stale  # the inputs are those of the run again
@@ -53,7 +58,9 @@ def test_result_is_cleared_or_stale_never_beside_other_inputs(qtbot: Any, window
     assert not window.result_view.stale
     # another case of the same policy: its own (absent) result, never the previous one
     select(qtbot, window, "require-labels", "labelled pod")
-    assert window.result_view.current is None and window.result_view.verdict.text() == "No run yet for this case"
+    assert (
+        window.result_view.current is None and window.result_view.verdict.text() == "No run yet for this case"
+    )
     select(qtbot, window, "require-labels", "pod without owner label")
     assert window.result_view.current is record
     # another policy: cleared while it loads, then its case's own state

@@ -6,6 +6,7 @@ Xvfb the tests are skipped locally and fail under CI=true.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -61,7 +62,12 @@ def xvfb_display() -> Iterator[str]:
 
 def _gui(display: str, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("WAYLAND_DISPLAY",)}
-    env.update(DISPLAY=display, QT_QPA_PLATFORM="xcb", XDG_CONFIG_HOME=str(tmp_path / "config"))
+    env.update(
+        DISPLAY=display,
+        QT_QPA_PLATFORM="xcb",
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        XDG_DATA_HOME=str(tmp_path / "data"),
+    )
     env["POLICY_WORKBENCH_STORE"] = str(tmp_path / "store")
     return subprocess.run(
         [sys.executable, "-m", "workbench", "gui", "--config", str(tmp_path / "settings.ini"), *args],
@@ -85,32 +91,38 @@ def _has_colour(image: QImage, colour: str, minimum: int = 500) -> bool:
     return False
 
 
-def _demo(tmp_path: Path, fixtures: Path) -> Path:
-    demo = tmp_path / "demo"
-    demo.mkdir()
-    (demo / "demo.yml").write_text(
-        "policies:\n"
-        "  - id: no-privileged\n"
-        "    title: No privileged containers\n"
-        f"    module: {fixtures / 'policies/kw-js-demo-wasi-annotated.wasm'}\n"
-        "    requests:\n"
-        "      - name: privileged pod\n"
-        f"        request: {fixtures / 'requests/pod-js-privileged-default-ns.json'}\n"
-        "        expect: rejected\n"
+@pytest.mark.parametrize(
+    ("width", "height", "theme"), [(1280, 720, "light"), (1920, 1080, "light"), (1280, 720, "dark")]
+)
+def test_demo_workspace_fits_under_xvfb(
+    xvfb_display: str, tmp_path: Path, qapp: Any, width: int, height: int, theme: str
+) -> None:
+    """A real xcb window at 1280x720 and 1920x1080: every case runs, and no visible button, tab or label
+    text is clipped (``fontMetrics().horizontalAdvance(text) <= width``)."""
+    out = tmp_path / f"demo-{width}x{height}-{theme}.png"
+    env = {k: v for k, v in os.environ.items() if k not in ("WAYLAND_DISPLAY",)}
+    env.update(
+        DISPLAY=xvfb_display,
+        QT_QPA_PLATFORM="xcb",
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        XDG_DATA_HOME=str(tmp_path / "data"),
     )
-    return demo
-
-
-def test_demo_screenshot_under_xvfb(xvfb_display: str, tmp_path: Path, fixtures_dir: Path, qapp: Any) -> None:
-    out = tmp_path / "demo.png"
-    result = _gui(
-        xvfb_display, tmp_path, "--demo-dir", str(_demo(tmp_path, fixtures_dir)), "--screenshot", str(out)
+    probe = Path(__file__).with_name("xvfb_probe.py")
+    result = subprocess.run(
+        [sys.executable, str(probe), str(width), str(height), theme, str(out)],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["cases"] >= 10
+    assert report["clipped"] == [], report["clipped"]
     image = QImage(str(out))
-    assert not image.isNull()
-    assert image.width() >= 1200 and image.height() >= 800
-    assert _has_colour(image, "#c62828"), "the REJECTED verdict banner is not in the picture"
+    assert not image.isNull() and image.width() == width
+    assert _has_colour(image, "#1565c0"), "the MUTATED verdict banner is not in the picture"
 
 
 def test_module_screenshot_dark_theme_under_xvfb(
@@ -123,6 +135,8 @@ def test_module_screenshot_dark_theme_under_xvfb(
         str(fixtures_dir / "policies/kw-safe-labels-annotated.wasm"),
         "--request-path",
         str(fixtures_dir / "requests/ingress-labels.json"),
+        "--history",
+        str(tmp_path / "h.sqlite3"),
         "--theme",
         "dark",
         "--screenshot",
@@ -143,7 +157,11 @@ def test_x_root_window_capture(xvfb_display: str, tmp_path: Path, fixtures_dir: 
             pytest.fail(message + "; CI=true requires it")
         pytest.skip(message)
     env = dict(
-        os.environ, DISPLAY=xvfb_display, QT_QPA_PLATFORM="xcb", XDG_CONFIG_HOME=str(tmp_path / "config")
+        os.environ,
+        DISPLAY=xvfb_display,
+        QT_QPA_PLATFORM="xcb",
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        XDG_DATA_HOME=str(tmp_path / "data"),
     )
     app = subprocess.Popen(
         [

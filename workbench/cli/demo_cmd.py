@@ -13,6 +13,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from workbench.core.demo import run_headless_demo
+    from workbench.core import run_headless_demo
 
     return run_headless_demo(root=args.root)

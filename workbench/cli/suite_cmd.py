@@ -18,9 +18,13 @@ from workbench.core import SuiteError, import_gator, load_suites, suite_schema
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("suite", help="convert, check or describe policy test suites")
     verbs = p.add_subparsers(dest="suite_command", metavar="SUBCOMMAND", required=True)
-    imp = verbs.add_parser("import-gator", help="convert a gator verify suite (kind: Suite) to a *.suite.yaml")
+    imp = verbs.add_parser(
+        "import-gator", help="convert a gator verify suite (kind: Suite) to a *.suite.yaml"
+    )
     imp.add_argument("source", metavar="IN", help="the gator suite file")
-    imp.add_argument("-o", "--output", required=True, metavar="OUT", help="the suite file to write (e.g. x.suite.yaml)")
+    imp.add_argument(
+        "-o", "--output", required=True, metavar="OUT", help="the suite file to write (e.g. x.suite.yaml)"
+    )
     imp.set_defaults(func=run_import)
     check = verbs.add_parser("check", help="read and validate suites without running them")
     check.add_argument("paths", nargs="+", metavar="SUITE_OR_DIR")
@@ -45,7 +49,9 @@ def run_check(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     for suite in suites:
-        write_out(f"{suite.path}: {len(suite.policies)} policies, {len(suite.cases)} cases ({suite.format})\n")
+        write_out(
+            f"{suite.path}: {len(suite.policies)} policies, {len(suite.cases)} cases ({suite.format})\n"
+        )
         for note in suite.notes:
             print(f"note: {note}", file=sys.stderr)
     return 0

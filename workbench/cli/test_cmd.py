@@ -19,15 +19,14 @@ from workbench.core import (
     SuiteError,
     WorkbenchError,
     apply_updates,
-    compare_runs,
     default_jobs,
     format_run,
-    impact_overrides,
     load_suites,
     parse_shard,
     plan_jobs,
     plan_updates,
     render_updates,
+    run_impact,
     run_suites,
 )
 
@@ -52,18 +51,39 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="run policy test suites (*.suite.yaml, gator verify suites) and report",
         description="Run every case of the suites (files, or folders searched for *.suite.yaml).",
     )
-    p.add_argument("paths", nargs="*", default=["."], metavar="SUITE_OR_DIR", help="suite files or folders (default .)")
-    p.add_argument("-k", dest="keyword", metavar="EXPR", help="only cases whose suite/case/policy/tags match (and, or, not)")
-    p.add_argument("--tag", action="append", default=[], metavar="T", help="only cases with this tag (repeatable: any)")
-    p.add_argument("-j", "--jobs", type=_workers, metavar="N", help=f"worker processes (default: CPUs, {default_jobs()})")
     p.add_argument(
-        "-o", "--output", choices=[f.value for f in OutputFormat], default="table", help="report format (default table)"
+        "paths", nargs="*", default=["."], metavar="SUITE_OR_DIR", help="suite files or folders (default .)"
+    )
+    p.add_argument(
+        "-k",
+        dest="keyword",
+        metavar="EXPR",
+        help="only cases whose suite/case/policy/tags match (and, or, not)",
+    )
+    p.add_argument(
+        "--tag", action="append", default=[], metavar="T", help="only cases with this tag (repeatable: any)"
+    )
+    p.add_argument(
+        "-j", "--jobs", type=_workers, metavar="N", help=f"worker processes (default: CPUs, {default_jobs()})"
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        choices=[f.value for f in OutputFormat],
+        default="table",
+        help="report format (default table)",
     )
     p.add_argument("--fail-fast", action="store_true", help="stop at the first failing case")
-    p.add_argument("--update", action="store_true", help="rewrite failing expectations from the results (review diff)")
-    p.add_argument("--yes", action="store_true", help="with --update: write the files (else only print the diff)")
+    p.add_argument(
+        "--update", action="store_true", help="rewrite failing expectations from the results (review diff)"
+    )
+    p.add_argument(
+        "--yes", action="store_true", help="with --update: write the files (else only print the diff)"
+    )
     p.add_argument("--shard", metavar="K/N", help="run only shard K of N (stable hash of the case id)")
-    p.add_argument("--against", metavar="MODULE_OR_REF", help="impact analysis: run the cases against this version too")
+    p.add_argument(
+        "--against", metavar="MODULE_OR_REF", help="impact analysis: run the cases against this version too"
+    )
     p.add_argument("--policy", metavar="ID", help="with --against: the suite policy to replace")
     p.add_argument("-v", "--verbose", action="store_true", help="show messages of passing cases too")
     p.set_defaults(func=run)
@@ -86,22 +106,29 @@ def _impact_report(changes: list, fmt: str) -> str:  # type: ignore[type-arg]
     import json
 
     if fmt == "json":
-        return json.dumps(
-            [
-                {
-                    "case": c.before.case_id,
-                    "policy": c.before.policy_id,
-                    "suite": str(c.before.suite),
-                    "line": c.before.line,
-                    "changes": list(c.changes),
-                    "before": {"verdict": c.before.got, "message": c.before.message, "patch": c.before.patch},
-                    "after": {"verdict": c.after.got, "message": c.after.message, "patch": c.after.patch},
-                }
-                for c in changes
-            ],
-            indent=2,
-            ensure_ascii=False,
-        ) + "\n"
+        return (
+            json.dumps(
+                [
+                    {
+                        "case": c.before.case_id,
+                        "policy": c.before.policy_id,
+                        "suite": str(c.before.suite),
+                        "line": c.before.line,
+                        "changes": list(c.changes),
+                        "before": {
+                            "verdict": c.before.got,
+                            "message": c.before.message,
+                            "patch": c.before.patch,
+                        },
+                        "after": {"verdict": c.after.got, "message": c.after.message, "patch": c.after.patch},
+                    }
+                    for c in changes
+                ],
+                indent=2,
+                ensure_ascii=False,
+            )
+            + "\n"
+        )
     if not changes:
         return "no case changes its verdict, message or patch\n"
     lines = []
@@ -137,10 +164,9 @@ def run(args: argparse.Namespace) -> int:
     cancel = CancelToken()
     try:
         if args.against:
-            overrides = impact_overrides(suites, args.against, args.policy)
-            before = run_suites(suites, jobs, workers=workers, cancel=cancel)
-            after = run_suites(suites, jobs, workers=workers, cancel=cancel, overrides=overrides)
-            changes = compare_runs(before, after)
+            _before, _after, changes = run_impact(
+                suites, jobs, args.against, args.policy, workers=workers, cancel=cancel
+            )
             write_out(_impact_report(changes, "json" if args.output == "json" else "table"))
             return EXIT_FAILED if changes else EXIT_OK
         result = run_suites(

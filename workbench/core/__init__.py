@@ -154,6 +154,7 @@ _EXPORTS: dict[str, str] = {
     "scaffold_artifacthub": "scaffold.artifacthub",
     # test suites (docs/suites.md)
     "CaseResult": "suites",
+    "CaseRunner": "suites",
     "CaseSpec": "suites",
     "CaseStatus": "suites",
     "Expectation": "suites",
@@ -178,6 +179,7 @@ _EXPORTS: dict[str, str] = {
     "plan_jobs": "suites",
     "plan_updates": "suites",
     "render_updates": "suites",
+    "run_impact": "suites",
     "run_suites": "suites",
     "shard_of": "suites",
     "suite_schema": "suites",
@@ -188,6 +190,7 @@ _EXPORTS: dict[str, str] = {
     "ScopeOutcome": "scope",
     "ScopeStep": "scope",
     "check_scope": "scope",
+    "check_session_scope": "scope",
     "match_rules_of": "scope",
     # demo
     "load_demo": "demo",
@@ -380,6 +383,7 @@ if TYPE_CHECKING:  # the same names, for type checkers and IDEs
         ScopeOutcome,
         ScopeStep,
         check_scope,
+        check_session_scope,
         match_rules_of,
     )
     from workbench.core.session import (
@@ -429,6 +433,7 @@ if TYPE_CHECKING:  # the same names, for type checkers and IDEs
     )
     from workbench.core.suites import (
         CaseResult,
+        CaseRunner,
         CaseSpec,
         CaseStatus,
         Expectation,
@@ -452,6 +457,7 @@ if TYPE_CHECKING:  # the same names, for type checkers and IDEs
         plan_jobs,
         plan_updates,
         render_updates,
+        run_impact,
         run_suites,
         shard_of,
         suite_schema,

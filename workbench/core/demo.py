@@ -209,6 +209,8 @@ def run_headless_demo(out: TextIO | None = None, root: Path | None = None) -> in
         message = r.message.replace("\n", " ")
         if len(message) > 90:
             message = message[:87] + "..."
-        out.write(f"{titles[r.policy_id]:<{w_policy}}  {names[r.case_id]:<{w_case}}  {verdict:<14}  {message}{mark}\n")
+        out.write(
+            f"{titles[r.policy_id]:<{w_policy}}  {names[r.case_id]:<{w_case}}  {verdict:<14}  {message}{mark}\n"
+        )
     out.write(f"\n{len(run.results) - failures} of {len(run.results)} verdicts as documented\n")
     return 1 if failures else 0

@@ -310,8 +310,8 @@ def compare_entries(a: HistoryEntry, b: HistoryEntry) -> list[str]:
         out.extend(f"patch: + {op}" for op in sorted(after - before))
     if a.policy_digest != b.policy_digest:
         out.append("policy: a different module or metadata")
-    if a.request_digest != b.request_digest:
+    if (a.request_digest or text_digest(a.request_text)) != (b.request_digest or text_digest(b.request_text)):
         out.append("request: different")
-    if a.settings_digest != b.settings_digest:
+    if (a.settings_digest or text_digest(a.settings_text)) != (b.settings_digest or text_digest(b.settings_text)):
         out.append("settings: different")
     return out

@@ -42,6 +42,7 @@ __all__ = [
     "ScopeOutcome",
     "ScopeStep",
     "check_scope",
+    "check_session_scope",
     "compile_label_selector",
     "match_rules_of",
 ]
@@ -86,6 +87,15 @@ class ScopeDecision:
     def matched(self) -> bool:
         return self.outcome is ScopeOutcome.MATCHED
 
+    def describe(self) -> str:
+        """Human-readable: the outcome and reason, then every step (as ``run --check-scope`` prints it)."""
+        lines = [
+            f"scope: {self.outcome.value}: {self.reason}"
+            + (f" (rules from {self.origin})" if self.origin != "none" else "")
+        ]
+        lines.extend(f"  {'ok ' if s.passed else 'no '} {s.check}: {s.detail}" for s in self.steps)
+        return "\n".join(lines)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "matched": self.matched,
@@ -108,6 +118,19 @@ class MatchRules:
     #: an AdmissionPolicy's namespace (it sees only namespaced requests there); None = cluster-wide
     namespace: str | None = None
     origin: str = "suite"
+    #: compiled selectors, filled on first use (a suite checks thousands of requests against one policy)
+    _compiled: dict[str, list[LabelRequirement]] = dataclasses.field(
+        default_factory=dict, compare=False, repr=False, hash=False
+    )
+
+    def requirements(self, which: str) -> list[LabelRequirement]:
+        """The compiled ``namespaceSelector`` or ``objectSelector`` (validated once)."""
+        found = self._compiled.get(which)
+        if found is None:
+            selector = self.namespace_selector if which == "namespaceSelector" else self.object_selector
+            found = compile_label_selector(selector, which)
+            self._compiled[which] = found
+        return found
 
     @classmethod
     def from_manifest(cls, manifest: PolicyManifest | GroupManifest) -> MatchRules:
@@ -401,20 +424,23 @@ def check_scope(
             )
         steps.append(ScopeStep("namespace", True, f"request in the policy's namespace {match.namespace}"))
     # 3. namespaceSelector
-    ns_requirements = compile_label_selector(match.namespace_selector, "namespaceSelector")
+    ns_requirements = match.requirements("namespaceSelector")
     if ns_requirements:
         labels, note = _namespace_labels(request, snapshot)
         if labels is not None and not all(r.matches(labels) for r in ns_requirements):
             return skipped("namespaceSelector", f"{_selector_text(ns_requirements)} does not match ({note})")
-        steps.append(ScopeStep("namespaceSelector", True, f"{_selector_text(ns_requirements)} matches ({note})"))
+        steps.append(
+            ScopeStep("namespaceSelector", True, f"{_selector_text(ns_requirements)} matches ({note})")
+        )
     # 4. objectSelector
-    obj_requirements = compile_label_selector(match.object_selector, "objectSelector")
+    obj_requirements = match.requirements("objectSelector")
     if obj_requirements:
         candidates = [o for o in (request.get("object"), request.get("oldObject")) if isinstance(o, Mapping)]
         label_sets = [_labels(o) for o in candidates] or [{}]
         if not any(all(r.matches(labels) for r in obj_requirements) for labels in label_sets):
             return skipped(
-                "objectSelector", f"{_selector_text(obj_requirements)} matches neither object nor oldObject labels"
+                "objectSelector",
+                f"{_selector_text(obj_requirements)} matches neither object nor oldObject labels",
             )
         steps.append(ScopeStep("objectSelector", True, f"{_selector_text(obj_requirements)} matches"))
     # 5. matchConditions
@@ -448,5 +474,23 @@ def check_scope(
                     tuple(steps),
                     match.origin,
                 )
-            return skipped("matchConditions", f"evaluation error with failurePolicy Ignore, skipped: {detail}")
+            return skipped(
+                "matchConditions", f"evaluation error with failurePolicy Ignore, skipped: {detail}"
+            )
     return ScopeDecision(ScopeOutcome.MATCHED, "the request reaches the policy", tuple(steps), match.origin)
+
+
+def check_session_scope(
+    session: Any, request: Any, *, snapshot: ClusterSnapshot | Path | None = None
+) -> ScopeDecision:
+    """:func:`check_scope` for an open session (its manifest's or metadata's rules) and a
+    :class:`~workbench.core.ValidationRequest` or AdmissionRequest mapping; what
+    ``policy-workbench run --check-scope`` prints. Raw policies are not scope-checked."""
+    if getattr(session, "raw", False) or getattr(request, "raw", False):
+        return ScopeDecision(
+            ScopeOutcome.MATCHED, "raw policy: the request is not an admission request, scope not checked"
+        )
+    payload = getattr(request, "request", request)
+    if not isinstance(payload, Mapping):
+        raise InputError("the request is not an AdmissionRequest object: cannot check the scope")
+    return check_scope(payload, match_rules_of(session), snapshot=snapshot)

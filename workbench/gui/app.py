@@ -87,6 +87,7 @@ class ScreenshotController:
             if policy is not None and case is not None:
                 window.banner.hide()
                 window.tree.select_case(case)
+                window.editors.setCurrentWidget(window.case_editor)
                 cmds_open.select_case(
                     window, policy, case, on_loaded=lambda: QTimer.singleShot(400, self.take)
                 )
@@ -162,7 +163,7 @@ def run_app(args: argparse.Namespace) -> int:
             else:
                 demo = load_demo(Path(args.demo_dir) if getattr(args, "demo_dir", None) else None)
                 path = demo.root / "demo.yml"
-            if not cmds_open.open_workspace(window, path):
+            if not cmds_open.open_workspace(window, path, select_first=False):
                 raise InputError(f"cannot open the workspace {path}")
             ws = window.workspace
             policy_id = getattr(args, "demo_policy", None)

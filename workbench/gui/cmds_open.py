@@ -6,6 +6,7 @@ action; long work runs in a worker task through ``view.context.runner``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,9 +15,10 @@ from workbench.core import InputError, WorkbenchError, load_demo, read_text
 from workbench.gui import textdoc
 from workbench.gui.errors import ErrorInfo
 from workbench.gui.evaluation import LoadedPolicy, load_policy
+from workbench.gui.resultview import RunRecord
 from workbench.gui.tasks import Task, TaskContext
 from workbench.gui.view import WindowView
-from workbench.gui.workspace import Workspace, WsCase, WsPolicy
+from workbench.gui.workspace import CaseResult, Workspace, WsCase, WsPolicy
 from workbench.gui.workspace_io import load_workspace, save_workspace
 
 __all__ = [
@@ -28,6 +30,7 @@ __all__ = [
     "open_policy_source",
     "open_recent",
     "open_workspace",
+    "save_result_as_case",
     "save_workspace_cmd",
     "select_case",
     "set_workspace",
@@ -85,7 +88,11 @@ def choose_and_open_workspace(view: WindowView) -> None:
 
 
 def open_workspace(
-    view: WindowView, path: str | Path, *, on_loaded: Callable[[], None] | None = None
+    view: WindowView,
+    path: str | Path,
+    *,
+    on_loaded: Callable[[], None] | None = None,
+    select_first: bool = True,
 ) -> bool:
     if not view.confirm_discard(view.dirty_parts()):
         return False
@@ -98,7 +105,7 @@ def open_workspace(
     view.refresh_recent()
     set_workspace(view, workspace, select_first=False)
     first = next((p for p in workspace.policies if p.cases), None)
-    if first is not None:
+    if first is not None and select_first:
         select_case(view, first, first.cases[0], on_loaded=on_loaded)
     view.status_label.setText(f"Opened workspace {workspace.title}")
     return True
@@ -316,3 +323,35 @@ def require_policy(view: WindowView) -> LoadedPolicy:
     if view.loaded is None:
         raise InputError("open a policy first")
     return view.loaded
+
+
+# -- results into cases ------------------------------------------------------------------------------
+def save_result_as_case(view: WindowView, record: RunRecord, name: str | None = None) -> WsCase | None:
+    """A new case from a result: its inputs, and its outcome as the (editable) expectation."""
+    policy = view.open_policy
+    if policy is None or record.request_text is None:
+        return None
+    base = name or f"{record.request_label[:40]} ({record.verdict})"
+    expect = "allowed" if record.verdict == "accepted" else record.verdict
+    message = None
+    if record.verdict in ("rejected", "settings-error") and record.message:
+        message = re.escape(record.message.splitlines()[0][:120])  # a suite message is a regular expression
+    case = WsCase(
+        name=policy.unique_case_name(base),
+        request_text=record.request_text[0],
+        expect=expect,
+        message=message,
+    )
+    if record.settings_text is not None and record.settings_text[0] != (policy.settings_text or ""):
+        case.settings_text = record.settings_text[0]
+    reason = f"expected {expect}, got {record.verdict} (saved from run #{record.number})"
+    case.result = CaseResult(record.verdict, record.message, record.digest, True, reason, record)
+    policy.cases.append(case)
+    view.workspace.structure_changed = True
+    view.tree.rebuild(select=case)
+    select_case(view, policy, case)
+    view.editors.setCurrentWidget(view.case_editor)
+    view.show_message(
+        f"Saved as case “{case.name}” expecting {expect}: edit the expectation above the request", "success"
+    )
+    return case

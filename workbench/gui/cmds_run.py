@@ -8,7 +8,8 @@ request, run options) so the window can mark a result stale the moment one of th
 from __future__ import annotations
 
 import dataclasses
-import re
+import functools
+import json
 import tempfile
 import time
 from pathlib import Path
@@ -33,8 +34,14 @@ from workbench.gui import textdoc
 from workbench.gui.codeeditor import escape_html
 from workbench.gui.editors import describe_request
 from workbench.gui.errors import ErrorInfo, window_wording
-from workbench.gui.evaluation import RunOutput, evaluate_inputs
-from workbench.gui.resultview import DecisionStep, RunRecord
+from workbench.gui.evaluation import (
+    RunOutput,
+    decision_from_result,
+    evaluate_inputs,
+    load_policy,
+    policy_input_key,
+)
+from workbench.gui.resultview import RunRecord
 from workbench.gui.tasks import Task, TaskContext
 from workbench.gui.view import WindowView
 from workbench.gui.workspace import CaseResult, WsCase, WsPolicy, inputs_digest, parse_text, to_suite
@@ -45,7 +52,6 @@ __all__ = [
     "run_cases",
     "run_config",
     "run_selected",
-    "save_result_as_case",
     "validate_settings",
 ]
 
@@ -96,36 +102,46 @@ def _options_key(config: RunConfig, scope: bool = True) -> list[Any]:
     ]
 
 
+@functools.lru_cache(maxsize=4096)
+def _value_json(text: str) -> str:
+    result = textdoc.parse(text, textdoc.detect_language(text))
+    return json.dumps(result.value if result.ok else ["unparsed", text], sort_keys=True, default=str)
+
+
 def _value(text: str | None) -> Any:
+    """The parsed document as canonical JSON (cached: a digest per case on every edit stays cheap)."""
     if text is None:
         return None
-    result = textdoc.parse(text, textdoc.detect_language(text))
-    return result.value if result.ok else ("unparsed", text)
+    return _value_json(text)
 
 
 def case_settings_text(policy: WsPolicy, case: WsCase) -> str | None:
     return case.settings_text if case.settings_text is not None else policy.settings_text
 
 
-def case_digest(view: WindowView, policy: WsPolicy, case: WsCase) -> str | None:
-    """The digest of the inputs a run of ``case`` would have now (None: its policy is not loaded)."""
+def policy_digest_key(view: WindowView, policy: WsPolicy) -> str | None:
+    """The policy side of its cases' digests (module, metadata, run options); None when not loaded."""
     key = view.policy_keys.get(policy.id)
     if key is None:
         return None
-    config = run_config(view, policy)
+    return inputs_digest(key, _options_key(run_config(view, policy), view.check_scope_enabled()))
+
+
+def case_digest(view: WindowView, policy: WsPolicy, case: WsCase, prefix: str | None = None) -> str | None:
+    """The digest of the inputs a run of ``case`` would have now (None: its policy is not loaded).
+
+    ``prefix``: :func:`policy_digest_key` of the policy, when digesting many cases of it."""
+    prefix = prefix or policy_digest_key(view, policy)
+    if prefix is None:
+        return None
     return inputs_digest(
-        key,
-        _options_key(config, view.check_scope_enabled()),
-        case.expect,
-        case.message,
-        _value(case_settings_text(policy, case)),
-        _value(case.request_text),
+        prefix, case.expect, case.message, _value(case_settings_text(policy, case)), _value(case.request_text)
     )
 
 
 # -- running -----------------------------------------------------------------------------------
-def _record(view: WindowView, policy: WsPolicy, case: WsCase, digest: str) -> RunRecord:
-    view.run_count += 1
+def _record(policy: WsPolicy, case: WsCase, digest: str, number: int = 0) -> RunRecord:
+    """A record of the inputs of a run (its number is set when it is shown)."""
     try:
         value = parse_text(case.request_text)
     except WorkbenchError:
@@ -139,7 +155,7 @@ def _record(view: WindowView, policy: WsPolicy, case: WsCase, digest: str) -> Ru
         request.get("object") if isinstance(request, dict) and request.get("object") is not None else request
     )
     return RunRecord(
-        number=view.run_count,
+        number=number,
         policy=policy.title,
         request_label=describe_request(value),
         request=request,
@@ -162,6 +178,8 @@ def _apply(
     result: SuiteCaseResult | None,
     output: RunOutput | None,
     error: ErrorInfo | None,
+    *,
+    store: bool = True,
 ) -> None:
     """Fill ``record`` from the core runner's judged result (and the decision path of a single run)."""
     if result is not None:
@@ -203,29 +221,8 @@ def _apply(
         record.verdict, record.message, record.digest, record.passed, record.reason, record
     )
     history = view.context.history
-    if history is not None:
+    if history is not None and store:
         record.history_id = history.add_record(policy, case, record)
-
-
-def decision_from_result(result: SuiteCaseResult) -> tuple[DecisionStep, ...]:
-    """The decision path of a suite result (the runner keeps no policy log)."""
-    steps = []
-    if result.scope:
-        skipped = result.got == "skipped"
-        steps.append(DecisionStep("Scope", "skipped" if skipped else "ok", result.scope))
-        if skipped:
-            return tuple(steps)
-    if result.got == "settings-error":
-        steps.append(DecisionStep("Settings validation", "failed", result.message))
-        return tuple(steps)
-    steps.append(DecisionStep("Settings validation", "ok", "the policy accepts the settings"))
-    status = "ok" if result.got in ("allowed", "mutated") else "failed"
-    steps.append(
-        DecisionStep(
-            "Evaluation", status, f"{result.got}" + (f": {result.message}" if result.message else "")
-        )
-    )
-    return tuple(steps)
 
 
 def _modules_for_run(view: WindowView, policies: set[str]) -> tuple[dict[str, Any], list[str]]:
@@ -272,7 +269,8 @@ def run_selected(view: WindowView) -> Task | None:
         return None
     edited, _ = _modules_for_run(view, {policy.id})
     digest = case_digest(view, policy, case) or ""
-    record = _record(view, policy, case, digest)
+    view.run_count += 1
+    record = _record(policy, case, digest, view.run_count)
     config = spec_config(view, spec)
     scope = view.check_scope_enabled() and spec.check_scope
     if not scope:
@@ -316,43 +314,80 @@ PARALLEL_FROM = 40
 def run_cases(
     view: WindowView, pairs: list[tuple[WsPolicy, WsCase]], title: str = "Run suite"
 ) -> Task | None:
-    """Run many cases through the core suite runner in the background, with progress and Cancel."""
+    """Run many cases through the core suite runner in the background, with progress and Cancel.
+
+    The GUI thread only snapshots the texts; parsing them, building the core Suite and running it
+    happen in the worker (a 1,000-case suite never stalls the window)."""
     if view.run_task is not None or view.suite_task is not None:
         view.show_message("Wait for the running cases to finish (or cancel them)", "warning")
         return None
-    suite, kept, problems = to_suite(view.workspace, pairs)
-    if not view.check_scope_enabled():
-        suite = dataclasses.replace(
-            suite, policies={k: dataclasses.replace(v, check_scope=False) for k, v in suite.policies.items()}
-        )
-    edited, more = _modules_for_run(view, set(suite.policies))
-    problems += more
-    if not kept:
-        view.show_message("Nothing to run: " + ("; ".join(problems) or "no cases"), "warning")
+    if not pairs:
+        view.show_message("Nothing to run: no cases", "warning")
         return None
-    records = [_record(view, p, c, case_digest(view, p, c) or "") for p, c in kept]
+    ws = dataclasses.replace(view.workspace, policies=[])
+    policy_copies = {id(p): dataclasses.replace(p, cases=[]) for p, _c in pairs}
+    snapshot = [(policy_copies[id(p)], dataclasses.replace(c, result=None)) for p, c in pairs]
+    originals = {id(copy_case): (p, c) for (p, c), (_pc, copy_case) in zip(pairs, snapshot, strict=True)}
+    edited, problems = _modules_for_run(view, {p.id for p, _c in pairs})
+    scope = view.check_scope_enabled()
+    workers = 1 if len(pairs) < PARALLEL_FROM else None
     started = time.perf_counter()
-    workers = 1 if len(kept) < PARALLEL_FROM else None
+    unkeyed = {p.id: (p.module, p.execution_mode) for p, _c in pairs if p.id not in view.policy_keys}
+    registry = view.registry_options()
+    keys: dict[str, str] = {}
 
-    def work(ctx: TaskContext) -> Any:
+    def work(ctx: TaskContext) -> tuple[Any, list[tuple[WsPolicy, WsCase]], list[RunRecord], list[str]]:
+        suite, kept, more = to_suite(ws, snapshot)
+        if not scope:
+            suite = dataclasses.replace(
+                suite,
+                policies={k: dataclasses.replace(v, check_scope=False) for k, v in suite.policies.items()},
+            )
+        records = [_record(p, c, "") for p, c in kept]
+
         def progress(done: int, total: int, result: SuiteCaseResult) -> None:
             ctx.progress(done, total, f"{title}: {done} / {total} ({result.case_id.split(':', 1)[-1]})")
 
         with tempfile.TemporaryDirectory(prefix="pwb-suite-") as folder:
             overrides = _annotated_overrides(edited, Path(folder))
-            return run_suites(
+            run = run_suites(
                 [suite], workers=workers, cancel=ctx.cancel, progress=progress, overrides=overrides
             )
+        for pid, (module, mode) in unkeyed.items():  # what the results belong to, for the stale marks
+            try:
+                found = load_policy(module, registry, mode)
+            except WorkbenchError:
+                continue
+            keys[pid] = policy_input_key(
+                found, found.metadata.to_dict() if found.metadata is not None else None
+            )
+        return run, kept, records, more
 
-    def finished(run: Any) -> None:
+    def finished(value: tuple[Any, list[tuple[WsPolicy, WsCase]], list[RunRecord], list[str]]) -> None:
+        run, kept, records, more = value
         view.suite_task = None
+        problems.extend(more)
+        for pid, key in keys.items():
+            view.policy_keys.setdefault(pid, key)
         done_records = []
-        for (policy, case), record, result in zip(kept, records, run.results, strict=False):
+        stored = []
+        prefixes: dict[str, str | None] = {}
+        for (_pc, copy_case), record, result in zip(kept, records, run.results, strict=False):
             if result.status.value == "cancelled":
                 continue
-            record.digest = case_digest(view, policy, case) or record.digest
-            _apply(view, policy, case, record, result, None, None)
+            policy, case = originals[id(copy_case)]
+            view.run_count += 1
+            record.number = view.run_count
+            if policy.id not in prefixes:
+                prefixes[policy.id] = policy_digest_key(view, policy)
+            record.digest = case_digest(view, policy, case, prefixes[policy.id]) or ""
+            _apply(view, policy, case, record, result, None, None, store=False)
             done_records.append(record)
+            stored.append((policy, case, record))
+        history = view.context.history
+        if history is not None and stored:
+            for (_p, _c, record), run_id in zip(stored, history.add_records(stored), strict=True):
+                record.history_id = run_id
         if run.cancelled:
             problems.append(f"cancelled after {len(done_records)} of {len(kept)} case(s)")
         view.suite_done(done_records=done_records, wall_s=time.perf_counter() - started, problems=problems)
@@ -362,7 +397,7 @@ def run_cases(
         view.show_error(error)
         view.update_actions()
 
-    view.status_label.setText(f"{title}: {len(kept)} case(s)…")
+    view.status_label.setText(f"{title}: {len(pairs)} case(s)…")
     view.suite_task = view.context.runner.run(
         work, title, on_finished=finished, on_failed=failed, on_progress=view.task_progress
     )
@@ -428,37 +463,3 @@ def validate_settings(view: WindowView) -> Task | None:
             )
 
     return view.context.runner.run(work, "Validate settings", on_finished=done, on_failed=view.show_error)
-
-
-# -- results into cases ------------------------------------------------------------------------------
-def save_result_as_case(view: WindowView, record: RunRecord, name: str | None = None) -> WsCase | None:
-    """A new case from a result: its inputs, and its outcome as the (editable) expectation."""
-    policy = view.open_policy
-    if policy is None or record.request_text is None:
-        return None
-    base = name or f"{record.request_label[:40]} ({record.verdict})"
-    expect = "allowed" if record.verdict == "accepted" else record.verdict
-    message = None
-    if record.verdict in ("rejected", "settings-error") and record.message:
-        message = re.escape(record.message.splitlines()[0][:120])  # a suite message is a regular expression
-    case = WsCase(
-        name=policy.unique_case_name(base),
-        request_text=record.request_text[0],
-        expect=expect,
-        message=message,
-    )
-    if record.settings_text is not None and record.settings_text[0] != (policy.settings_text or ""):
-        case.settings_text = record.settings_text[0]
-    reason = f"expected {expect}, got {record.verdict} (saved from run #{record.number})"
-    case.result = CaseResult(record.verdict, record.message, record.digest, True, reason, record)
-    policy.cases.append(case)
-    view.workspace.structure_changed = True
-    view.tree.rebuild(select=case)
-    from workbench.gui.cmds_open import select_case
-
-    select_case(view, policy, case)
-    view.editors.setCurrentWidget(view.case_editor)
-    view.show_message(
-        f"Saved as case “{case.name}” expecting {expect}: edit the expectation above the request", "success"
-    )
-    return case

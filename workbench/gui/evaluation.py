@@ -16,6 +16,7 @@ from typing import Any
 
 from workbench.core import (
     CancelToken,
+    CaseResult,
     Evaluation,
     LogRecord,
     Metadata,
@@ -40,7 +41,14 @@ from workbench.core import (
 )
 from workbench.gui.resultview import DecisionStep
 
-__all__ = ["LoadedPolicy", "RunOutput", "evaluate_inputs", "load_policy", "policy_input_key"]
+__all__ = [
+    "LoadedPolicy",
+    "RunOutput",
+    "decision_from_result",
+    "evaluate_inputs",
+    "load_policy",
+    "policy_input_key",
+]
 
 DELETE_MUTATION_HINT = "which happens only with DELETE operations"
 MUTATION_REFUSED_HINT = "configured to not allow mutations"
@@ -79,7 +87,9 @@ class LoadedPolicy:
         return self.module.sha256 if self.module is not None else self.rego_sha256
 
 
-def _facts_only(text: str, source: PolicySource, module: PolicyModule, label: str, *extra: str) -> LoadedPolicy:
+def _facts_only(
+    text: str, source: PolicySource, module: PolicyModule, label: str, *extra: str
+) -> LoadedPolicy:
     facts = module_report(module)
     return LoadedPolicy(
         text=text,
@@ -93,7 +103,9 @@ def _facts_only(text: str, source: PolicySource, module: PolicyModule, label: st
     )
 
 
-def load_policy(text: str, registry: RegistryOptions | None = None, execution_mode: str | None = None) -> LoadedPolicy:
+def load_policy(
+    text: str, registry: RegistryOptions | None = None, execution_mode: str | None = None
+) -> LoadedPolicy:
     """Open ``text`` (see :meth:`PolicySource.parse`) and warm it up (compile through the cache).
 
     A module that cannot run as it is (an unknown kind, or OPA without an execution mode) still
@@ -295,3 +307,24 @@ def _run(session: Any, request: Any, settings: dict[str, Any]) -> Evaluation:
     return Evaluation(
         classify(outcome), message, outcome, None, outcome.elapsed_s or time.perf_counter() - started
     )
+
+
+def decision_from_result(result: CaseResult) -> tuple[DecisionStep, ...]:
+    """The decision path of a suite result (the runner keeps no policy log)."""
+    steps = []
+    if result.scope:
+        skipped = result.got == "skipped"
+        steps.append(DecisionStep("Scope", "skipped" if skipped else "ok", result.scope))
+        if skipped:
+            return tuple(steps)
+    if result.got == "settings-error":
+        steps.append(DecisionStep("Settings validation", "failed", result.message))
+        return tuple(steps)
+    steps.append(DecisionStep("Settings validation", "ok", "the policy accepts the settings"))
+    status = "ok" if result.got in ("allowed", "mutated") else "failed"
+    steps.append(
+        DecisionStep(
+            "Evaluation", status, f"{result.got}" + (f": {result.message}" if result.message else "")
+        )
+    )
+    return tuple(steps)

@@ -37,10 +37,21 @@ class WindowHistory:
         self.listeners: list[Any] = []
 
     def add_record(self, policy: WsPolicy, case: WsCase, record: RunRecord) -> int:
+        return self.add_records([(policy, case, record)])[0]
+
+    def add_records(self, runs: list[tuple[WsPolicy, WsCase, RunRecord]]) -> list[int]:
+        """Store runs in one transaction (a suite run) and tell the listeners once."""
+        ids = self.store.add_many([self.entry(p, c, r) for p, c, r in runs])
+        for listener in self.listeners:
+            listener()
+        return ids
+
+    @staticmethod
+    def entry(policy: WsPolicy, case: WsCase, record: RunRecord) -> HistoryEntry:
         response = record.outcome.response.to_dict() if record.outcome is not None else None
         request_text = record.request_text[0] if record.request_text else ""
         settings_text = record.settings_text[0] if record.settings_text else ""
-        entry = HistoryEntry(
+        return HistoryEntry(
             policy=policy.title,
             policy_source=policy.module,
             policy_digest=record.digest[:64] or text_digest(policy.module),
@@ -57,10 +68,6 @@ class WindowHistory:
             response=response,
             started=record.started,
         )
-        new_id = self.store.add(entry)
-        for listener in self.listeners:
-            listener()
-        return new_id
 
 
 class HistoryPane(QWidget):

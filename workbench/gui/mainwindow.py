@@ -244,7 +244,7 @@ class MainWindow(WindowStateMixin, QMainWindow):
         self.settings_editor.validate_button.clicked.connect(lambda: cmds_run.validate_settings(self))
         self.module_pane.entrypoint_changed.connect(lambda _e: self._inputs_changed())
         self.editors.currentChanged.connect(self._editor_tab_changed)
-        self.result_view.save_as_case_requested.connect(lambda r: cmds_run.save_result_as_case(self, r))
+        self.result_view.save_as_case_requested.connect(lambda r: cmds_open.save_result_as_case(self, r))
         self.history_pane.reopen_requested.connect(self.reopen_history_entry)
 
     # ------------------------------------------------------------------ WindowView
@@ -321,7 +321,7 @@ class MainWindow(WindowStateMixin, QMainWindow):
                 "Run a case first: Save as Case keeps the inputs and outcome of a result", "warning"
             )
             return None
-        return cmds_run.save_result_as_case(self, record)
+        return cmds_open.save_result_as_case(self, record)
 
     def run_done(self, record: RunRecord) -> None:
         self.result_dock.raise_()
@@ -442,11 +442,11 @@ class MainWindow(WindowStateMixin, QMainWindow):
             QTimer.singleShot(0, self.apply_default_layout)
 
     def apply_default_layout(self) -> None:
-        """Dock sizes for a first start (no saved layout): workspace 20 %, result 34 %, log 18 %."""
+        """Dock sizes for a first start (no saved layout): workspace 22 %, result 38 %, log 18 %."""
         width = max(self.width(), 900)
         self.resizeDocks(
             [self.workspace_dock, self.result_dock],
-            [int(width * 0.2), int(width * 0.34)],
+            [int(width * 0.22), int(width * 0.38)],
             Qt.Orientation.Horizontal,
         )
         self.resizeDocks([self.log_dock], [max(120, int(self.height() * 0.18))], Qt.Orientation.Vertical)

@@ -129,6 +129,11 @@ class ModulePane(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(splitter)
         self.facts_box = facts
+        self.description = QLabel(self)
+        self.description.setWordWrap(True)
+        self.description.setAccessibleName("Policy description")
+        self.description.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        top_layout.insertWidget(1, self.description)
         self.entrypoint.currentIndexChanged.connect(self._entrypoint_selected)
         self.clear()
 
@@ -145,13 +150,18 @@ class ModulePane(QWidget):
         self.facts_box.hide()
         self.warnings_box.hide()
         self.rego_box.hide()
+        self.description.hide()
 
-    def show_policy(self, loaded: LoadedPolicy) -> None:
+    def show_policy(self, loaded: LoadedPolicy, shown: str | None = None, description: str = "") -> None:
+        """Show ``loaded``; ``shown`` is its source as the pane writes it (relative to the workspace),
+        ``description`` what the workspace says about the policy."""
         self.loaded = loaded
+        self.description.setText(description)
+        self.description.setVisible(bool(description))
         self.hint.hide()
         self.facts_box.show()
         report = loaded.report
-        self.source.setText(loaded.text)
+        self.source.setText(shown or loaded.text)
         self.source.setCursorPosition(0)
         self.source.setToolTip(loaded.text)
         self.engine.setText(loaded.label)

@@ -181,7 +181,8 @@ class WindowStateMixin(_Base):
     def set_loaded(self, loaded: LoadedPolicy) -> None:
         policy = self.open_policy
         self.loaded = loaded
-        self.module_pane.show_policy(loaded)
+        shown = self.display_path(loaded.text)
+        self.module_pane.show_policy(loaded, shown, policy.description if policy is not None else "")
         if loaded.is_rego:
             self.metadata_editor.set_read_only(
                 loaded.metadata,
@@ -203,18 +204,29 @@ class WindowStateMixin(_Base):
         self.banner.hide()
         compiled = f", compiled in {loaded.compile_s:.2f} s" if loaded.compile_s is not None else ""
         self.status_label.setText(f"Opened {loaded.name} ({loaded.label})")
-        self.context.log.app(f"opened {loaded.text} ({loaded.label}, sha256 {loaded.sha256[:12]}{compiled})")
+        self.context.log.app(f"opened {shown} ({loaded.label}, sha256 {loaded.sha256[:12]}{compiled})")
         for warning in loaded.warnings:
             self.context.log.app(warning, "warning")
         self._inputs_changed()
         self.watch_policy()
         self.emit_module_loaded(loaded)
 
+    def display_path(self, text: str) -> str:
+        """A path inside the workspace folder written relative to it (the window shows no machine paths
+        it does not need); anything else as it is."""
+        try:
+            return Path(text).resolve().relative_to(self.workspace.root.resolve()).as_posix()
+        except (ValueError, OSError):
+            return text
+
     def _policy_key(self) -> str | None:
         loaded = self.loaded
         if loaded is None:
             return None
-        metadata = self.metadata_editor.data if loaded.module is not None else None
+        metadata = loaded.metadata.to_dict() if loaded.metadata is not None else None
+        module = loaded.module
+        if module is not None and (module.metadata is None or self.metadata_editor.dirty):
+            metadata = self.metadata_editor.data  # what runs use: the edited (or scaffolded) metadata
         return policy_input_key(loaded, metadata)
 
     def _inputs_changed(self) -> None:
@@ -230,8 +242,11 @@ class WindowStateMixin(_Base):
     def refresh_stale(self) -> None:
         """Recompute every case's current digest: results whose inputs changed become stale."""
         for policy in self.workspace.policies:
+            prefix = cmds_run.policy_digest_key(self, policy)
             for case in policy.cases:
-                self.tree.set_digest(case, cmds_run.case_digest(self, policy, case))
+                self.tree.set_digest(
+                    case, cmds_run.case_digest(self, policy, case, prefix) if prefix else None
+                )
         self.tree.refresh()
         record = self.result_view.current
         selected = self.current_case

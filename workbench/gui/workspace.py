@@ -102,6 +102,8 @@ class WsCase:
     scratch: bool = False
     spec: CaseSpec | None = None
     raw: dict[str, Any] | None = None  # the suite entry as written (kept when not edited)
+    #: where the entry is in the file (new cases come last)
+    order: int = 1 << 30
 
     @property
     def dirty(self) -> bool:

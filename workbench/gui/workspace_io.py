@@ -85,7 +85,7 @@ def load_workspace(path: str | Path) -> Workspace:
         )
     raw_cases = raw_doc.get("cases") or []
     for index, case in enumerate(suite.cases):
-        raw = copy.deepcopy(raw_cases[index]) if index < len(raw_cases) else {}
+        raw = copy.deepcopy(raw_cases[index]) if index < len(raw_cases) else {}  # shared by its policies
         request_file = raw.get("request") if isinstance(raw.get("request"), str) else None
         if request_file is not None:
             request_path = (base / request_file).resolve()
@@ -108,6 +108,7 @@ def load_workspace(path: str | Path) -> Workspace:
                 settings_text=settings,
                 spec=case,
                 raw=raw,
+                order=index,
             )
             item.mark_saved()
             policy.cases.append(item)
@@ -158,32 +159,39 @@ def _policy_entry(root: Path, policy: WsPolicy) -> dict[str, Any]:
     return entry
 
 
+def _unchanged(case: WsCase) -> bool:
+    """Written as loaded: same texts and the same expectation as its entry says."""
+    raw = case.raw
+    if raw is None or case.dirty:
+        return False
+    return (raw.get("expect"), raw.get("message")) == (case.expect, case.message) or (
+        raw.get("expect") == "accepted" and case.expect == "allowed" and raw.get("message") == case.message
+    )
+
+
 def _case_entry(root: Path, policy: WsPolicy, case: WsCase, used_ids: set[str]) -> dict[str, Any] | None:
+    """The suite entry of an edited or new case (its request goes to a file under ``cases/``)."""
     if not case.request_text.strip():
         return None  # an empty scratch case is not worth keeping
-    if case.raw is not None and not case.dirty:
-        entry = copy.deepcopy(case.raw)
-    else:
-        entry = {
-            k: v
-            for k, v in (case.raw or {}).items()
-            if k in ("id", "description", "tags", "code", "warnings")
-        }
+    entry = {
+        k: v for k, v in (case.raw or {}).items() if k in ("id", "description", "tags", "code", "warnings")
+    }
+    if case.request_path is None or case.raw is None or case.dirty:
         if case.request_path is None or case.raw is None:
             suffix = ".json" if case.request_text.lstrip().startswith(("{", "[")) else ".yaml"
             case.request_path = root / "cases" / policy.id / ((slug(case.name) or "case") + suffix)
         case.request_path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(case.request_path, case.request_text)
-        entry["request"] = _rel(root, case.request_path)
-        case.spec = None  # the request is now the file's text
-        if case.settings_text is not None:
-            entry["settings"] = settings_of(case.settings_text, case.name) or {}
+    assert case.request_path is not None
+    entry["request"] = _rel(root, case.request_path)
+    case.spec = None  # the request is now the file's text
+    if case.settings_text is not None:
+        entry["settings"] = settings_of(case.settings_text, case.name) or {}
     entry["policy"] = policy.id
-    entry.pop("policies", None)
     case_id = str(entry.get("id") or slug(case.name) or "case")
     base_id, n = case_id, 2
     while case_id in used_ids:
-        case_id = f"{base_id}-{n}"
+        case_id = f"{base_id}-{policy.id}" if n == 2 else f"{base_id}-{n}"
         n += 1
     used_ids.add(case_id)
     entry["id"] = case_id
@@ -191,12 +199,40 @@ def _case_entry(root: Path, policy: WsPolicy, case: WsCase, used_ids: set[str]) 
     entry["expect"] = case.expect or "allowed"
     if case.message:
         entry["message"] = case.message
-    else:
-        entry.pop("message", None)
     ordered: dict[str, Any] = {k: entry[k] for k in ("id", "description", "policy") if k in entry}
     ordered.update({k: v for k, v in entry.items() if k not in ordered})
-    case.raw = copy.deepcopy(ordered)
+    case.raw = ordered
     return ordered
+
+
+def _case_entries(root: Path, ws: Workspace) -> list[dict[str, Any]]:
+    """Every case in the order of the file (new ones last); an entry shared by several policies once."""
+    pairs = [
+        (case.order, pi, ci, policy, case)
+        for pi, policy in enumerate(ws.policies)
+        for ci, case in enumerate(policy.cases)
+    ]
+    pairs.sort(key=lambda item: item[:3])
+    unchanged = {id(case.raw) for *_rest, case in pairs if _unchanged(case)}
+    used = {
+        str(case.raw.get("id"))
+        for *_rest, case in pairs
+        if id(case.raw) in unchanged and case.raw is not None
+    }
+    written: set[int] = set()
+    entries: list[dict[str, Any]] = []
+    for position, (*_rest, policy, case) in enumerate(pairs):
+        if case.raw is not None and id(case.raw) in unchanged:
+            if id(case.raw) not in written:
+                written.add(id(case.raw))
+                entries.append(copy.deepcopy(case.raw))
+            case.order = position
+            continue
+        entry = _case_entry(root, policy, case, used)
+        if entry is not None:
+            case.order = position
+            entries.append(entry)
+    return entries
 
 
 def save_workspace(ws: Workspace, path: str | Path | None = None) -> Path:
@@ -213,13 +249,7 @@ def save_workspace(ws: Workspace, path: str | Path | None = None) -> Path:
             f"save the workspace next to its files ({ws.root}) so that its relative paths stay valid"
         )
     policies = {policy.id: _policy_entry(root, policy) for policy in ws.policies}
-    cases: list[dict[str, Any]] = []
-    used: set[str] = set()
-    for policy in ws.policies:
-        for case in policy.cases:
-            entry = _case_entry(root, policy, case, used)
-            if entry is not None:
-                cases.append(entry)
+    cases = _case_entries(root, ws)
     document: dict[str, Any] = {
         "apiVersion": "workbench.policy/v1",
         "kind": "Suite",

@@ -27,19 +27,41 @@ def test_a_realistic_gator_suite_runs_and_passes() -> None:
 def test_a_wrong_assertion_fails(tmp_path: Path) -> None:
     folder = tmp_path / "g"
     shutil.copytree(GATOR, folder)
-    text = (folder / "suite.yaml").read_text().replace("          - violations: 1\n            message: \"you must", "          - violations: 2\n            message: \"you must")
+    text = (
+        (folder / "suite.yaml")
+        .read_text()
+        .replace(
+            '          - violations: 1\n            message: "you must',
+            '          - violations: 2\n            message: "you must',
+        )
+    )
     (folder / "suite.yaml").write_text(text)
     run = run_suites([load_suite(folder / "suite.yaml")], workers=1)
     failed = [r for r in run.results if r.status is CaseStatus.FAILED]
-    assert len(failed) == 1 and "got 1 violations containing 'you must provide labels' but want exactly 2" in failed[0].reason
+    assert (
+        len(failed) == 1
+        and "got 1 violations containing 'you must provide labels' but want exactly 2" in failed[0].reason
+    )
 
 
 @pytest.mark.parametrize(
     ("edit", "fragment"),
     [
-        (("template: template.yaml\n    constraint: constraint.yaml\n    cases", "template: nope.yaml\n    constraint: constraint.yaml\n    cases"), "template file nope.yaml does not exist"),
-        (("      - name: example-allowed\n", "      - name: example-allowed\n        objekt: x\n"), "unknown key in a gator case"),
-        (("          - violations: no\n", "          - violations: maybe\n"), 'must be a nonnegative integer, "yes", or "no"'),
+        (
+            (
+                "template: template.yaml\n    constraint: constraint.yaml\n    cases",
+                "template: nope.yaml\n    constraint: constraint.yaml\n    cases",
+            ),
+            "template file nope.yaml does not exist",
+        ),
+        (
+            ("      - name: example-allowed\n", "      - name: example-allowed\n        objekt: x\n"),
+            "unknown key in a gator case",
+        ),
+        (
+            ("          - violations: no\n", "          - violations: maybe\n"),
+            'must be a nonnegative integer, "yes", or "no"',
+        ),
         (("tests:\n", "tests: 3\nx:\n"), "unknown key"),
     ],
 )
@@ -64,7 +86,9 @@ def test_import_gator_writes_a_suite_that_runs_the_same(tmp_path: Path) -> None:
     original = run_suites([load_suite(GATOR / "suite.yaml")], workers=1)
     again = run_suites([converted], workers=1)
     assert again.ok
-    assert [(r.case_id, r.got, r.message) for r in again.results] == [(r.case_id, r.got, r.message) for r in original.results]
+    assert [(r.case_id, r.got, r.message) for r in again.results] == [
+        (r.case_id, r.got, r.message) for r in original.results
+    ]
     with pytest.raises(InputError, match="would overwrite"):
         import_gator(GATOR / "suite.yaml", GATOR / "suite.yaml")
     with pytest.raises(InputError, match="not a gator suite"):
@@ -73,10 +97,15 @@ def test_import_gator_writes_a_suite_that_runs_the_same(tmp_path: Path) -> None:
 
 def test_constraint_match_becomes_scope() -> None:
     scope = scope_of_match(
-        {"kinds": [{"apiGroups": ["apps"], "kinds": ["Deployment"]}], "namespaces": ["prod-*", "web"],
-         "labelSelector": {"matchLabels": {"a": "b"}}}
+        {
+            "kinds": [{"apiGroups": ["apps"], "kinds": ["Deployment"]}],
+            "namespaces": ["prod-*", "web"],
+            "labelSelector": {"matchLabels": {"a": "b"}},
+        }
     )
     assert scope is not None
-    assert scope["rules"][0]["resources"] == ["deployments"] and scope["objectSelector"] == {"matchLabels": {"a": "b"}}
+    assert scope["rules"][0]["resources"] == ["deployments"] and scope["objectSelector"] == {
+        "matchLabels": {"a": "b"}
+    }
     assert "startsWith('prod-')" in scope["matchConditions"][0]["expression"]
     assert scope_of_match({}) is None

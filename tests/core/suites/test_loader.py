@@ -79,7 +79,11 @@ def test_the_schema_ships_in_the_package() -> None:
 @pytest.mark.parametrize(
     ("text", "line", "fragments"),
     [
-        ("policies: {p: {module: " + str(REQUIRE_LABELS) + "}}\ncases: []\nextra: 1\n", 3, ["extra", "unknown key"]),
+        (
+            "policies: {p: {module: " + str(REQUIRE_LABELS) + "}}\ncases: []\nextra: 1\n",
+            3,
+            ["extra", "unknown key"],
+        ),
         (
             "policies:\n  p:\n    module: " + str(REQUIRE_LABELS) + "\n    setings: {}\ncases: []\n",
             4,
@@ -91,21 +95,42 @@ def test_the_schema_ships_in_the_package() -> None:
             6,
             ["cases[0].expcet", "unknown key"],
         ),
-        ("policies: {p: {module: " + str(REQUIRE_LABELS) + "}}\ncases:\n  - id: a\n    expect: maybe\n    object: pod.yaml\n", 4,
-         ["cases[0].expect", "'maybe'"]),
-        ("policies: {p: {module: " + str(REQUIRE_LABELS) + "}}\ncases:\n  - id: a\n    expect: allowed\n    object: pod.yaml\n"
-         "    code: ten\n", 6, ["cases[0].code", "'ten'"]),
+        (
+            "policies: {p: {module: "
+            + str(REQUIRE_LABELS)
+            + "}}\ncases:\n  - id: a\n    expect: maybe\n    object: pod.yaml\n",
+            4,
+            ["cases[0].expect", "'maybe'"],
+        ),
+        (
+            "policies: {p: {module: "
+            + str(REQUIRE_LABELS)
+            + "}}\ncases:\n  - id: a\n    expect: allowed\n    object: pod.yaml\n"
+            "    code: ten\n",
+            6,
+            ["cases[0].code", "'ten'"],
+        ),
         ("policies: []\ncases: []\n", 1, ["policies", "not of type 'object'"]),
         ("policies: {p: {module: " + str(REQUIRE_LABELS) + "}}\n", 1, ["'cases' is required"]),
-        ("policies: {p: {module: " + str(REQUIRE_LABELS) + ", timeout: -1}}\ncases: []\n", 1, ["policies.p.timeout"]),
+        (
+            "policies: {p: {module: " + str(REQUIRE_LABELS) + ", timeout: -1}}\ncases: []\n",
+            1,
+            ["policies.p.timeout"],
+        ),
     ],
 )
-def test_schema_errors_name_file_line_and_field(tmp_path: Path, text: str, line: int, fragments: list[str]) -> None:
+def test_schema_errors_name_file_line_and_field(
+    tmp_path: Path, text: str, line: int, fragments: list[str]
+) -> None:
     expect_error(tmp_path, text, line, *fragments)
 
 
 def test_several_problems_are_listed_in_line_order(tmp_path: Path) -> None:
-    text = "policies: {p: {module: " + str(REQUIRE_LABELS) + "}}\ncases:\n  - id: a\n    expect: nope\n    bogus: 1\n"
+    text = (
+        "policies: {p: {module: "
+        + str(REQUIRE_LABELS)
+        + "}}\ncases:\n  - id: a\n    expect: nope\n    bogus: 1\n"
+    )
     err = expect_error(tmp_path, text, 4, "2 problems", "cases[0].bogus")
     assert str(err).index(":4:") < str(err).index(":5:")
 
@@ -126,7 +151,12 @@ def test_several_problems_are_listed_in_line_order(tmp_path: Path) -> None:
     ],
 )
 def test_case_problems_name_the_line(tmp_path: Path, case: str, line: int, fragments: list[str]) -> None:
-    text = "policies: {p: {module: " + str(REQUIRE_LABELS) + "}}\ncases:\n  - id: a\n    expect: allowed\n" + case
+    text = (
+        "policies: {p: {module: "
+        + str(REQUIRE_LABELS)
+        + "}}\ncases:\n  - id: a\n    expect: allowed\n"
+        + case
+    )
     expect_error(tmp_path, text, line, *fragments)
 
 
@@ -134,13 +164,21 @@ def test_duplicate_ids_missing_modules_and_yaml_errors(tmp_path: Path) -> None:
     head = "policies: {p: {module: " + str(REQUIRE_LABELS) + "}}\ncases:\n"
     case = "  - id: a\n    expect: allowed\n    object: pod.yaml\n"
     expect_error(tmp_path, head + case + case, 6, "duplicate case id 'a' (first at line 3)")
-    expect_error(tmp_path, "policies:\n  p:\n    module: nowhere/policy.wasm\ncases: []\n", 3, "policies.p.module", "does not exist")
+    expect_error(
+        tmp_path,
+        "policies:\n  p:\n    module: nowhere/policy.wasm\ncases: []\n",
+        3,
+        "policies.p.module",
+        "does not exist",
+    )
     expect_error(tmp_path, "policies: {p: {module: x}\ncases: [\n", 2, "not valid YAML")
     expect_error(tmp_path, "policies: {}\npolicies: {}\ncases: []\n", 2, "duplicate mapping key 'policies'")
     expect_error(tmp_path, "- 1\n- 2\n", 1, "a suite is a mapping")
     expect_error(
         tmp_path,
-        "policies:\n  p:\n    module: " + str(REQUIRE_LABELS) + "\n    context: {clusterSnapshot: nowhere/}\ncases: []\n",
+        "policies:\n  p:\n    module: "
+        + str(REQUIRE_LABELS)
+        + "\n    context: {clusterSnapshot: nowhere/}\ncases: []\n",
         4,
         "nowhere/ does not exist",
     )
@@ -176,16 +214,27 @@ def test_gator_suites_are_recognised() -> None:
 
 def test_requests_from_objects() -> None:
     review = build_request(
-        operation="CREATE", obj=POD, old_object=None, namespace="other", user_info={"username": "bob"}, dry_run=True
+        operation="CREATE",
+        obj=POD,
+        old_object=None,
+        namespace="other",
+        user_info={"username": "bob"},
+        dry_run=True,
     )
-    assert review["namespace"] == "other" and review["userInfo"] == {"username": "bob"} and review["dryRun"] is True
+    assert (
+        review["namespace"] == "other"
+        and review["userInfo"] == {"username": "bob"}
+        and review["dryRun"] is True
+    )
     assert review["resource"]["resource"] == "pods" and review["object"] == POD
     delete = build_request(operation="DELETE", obj=None, old_object=POD)
     assert delete["operation"] == "DELETE" and "object" not in delete and delete["oldObject"] == POD
     status = build_request(operation="UPDATE", obj=POD, old_object=POD, subresource="status")
     assert status["subResource"] == "status" and status["requestSubResource"] == "status"
     options = {"apiVersion": "v1", "kind": "PodExecOptions", "command": ["sh"]}
-    connect = build_request(operation="CONNECT", obj=options, old_object=None, resource="pods", subresource="exec", name="web")
+    connect = build_request(
+        operation="CONNECT", obj=options, old_object=None, resource="pods", subresource="exec", name="web"
+    )
     assert connect["kind"]["kind"] == "PodExecOptions" and connect["resource"]["resource"] == "pods"
     assert connect["subResource"] == "exec" and connect["name"] == "web"
     cluster = build_request(operation="CREATE", obj=POD, old_object=None, namespace="")
@@ -201,7 +250,11 @@ def test_positions_of_nested_values() -> None:
 
 # -- properties --------------------------------------------------------------------------------
 _scalars = st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.text(max_size=8))
-_values = st.recursive(_scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3), max_leaves=6)
+_values = st.recursive(
+    _scalars,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=6,
+)
 
 
 def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -217,9 +270,13 @@ def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
-def test_any_mutation_of_a_suite_loads_or_fails_with_a_located_suite_error(tmp_path: Path, data: st.DataObject) -> None:
+def test_any_mutation_of_a_suite_loads_or_fails_with_a_located_suite_error(
+    tmp_path: Path, data: st.DataObject
+) -> None:
     _pod(tmp_path)
-    doc = yaml.safe_load(GOOD.replace("    ", "", 0).replace("{demo}", str(DEMO)).replace("\n    ", "\n").lstrip())
+    doc = yaml.safe_load(
+        GOOD.replace("    ", "", 0).replace("{demo}", str(DEMO)).replace("\n    ", "\n").lstrip()
+    )
     paths = [p for p in _paths(doc) if p]
     target = data.draw(st.sampled_from(paths))
     parent: Any = doc
@@ -231,7 +288,9 @@ def test_any_mutation_of_a_suite_loads_or_fails_with_a_located_suite_error(tmp_p
     try:
         load_suite(path)
     except SuiteError as exc:
-        assert re.match(rf"^(\d+ problems in the suite:\n  )?{re.escape(str(path))}(:\d+)?: ", str(exc)), str(exc)
+        assert re.match(rf"^(\d+ problems in the suite:\n  )?{re.escape(str(path))}(:\d+)?: ", str(exc)), str(
+            exc
+        )
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -243,3 +302,25 @@ def test_arbitrary_text_never_escapes_as_another_exception(tmp_path: Path, text:
         load_suite(path)
     except SuiteError:
         pass
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_the_fast_and_the_explaining_validators_agree(data: st.DataObject) -> None:
+    from workbench.core.suites.loader import _fast_check, _validator
+
+    doc = yaml.safe_load(GOOD.replace("\n    ", "\n").lstrip().replace("{demo}", str(DEMO)))
+    paths = [p for p in _paths(doc) if p]
+    target = data.draw(st.sampled_from(paths))
+    parent: Any = doc
+    for part in target[:-1]:
+        parent = parent[part]
+    parent[target[-1]] = data.draw(_values)
+    import fastjsonschema
+
+    try:
+        _fast_check()(doc)
+        fast_ok = True
+    except fastjsonschema.JsonSchemaException:
+        fast_ok = False
+    assert fast_ok == _validator().is_valid(doc)

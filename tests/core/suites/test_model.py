@@ -18,8 +18,20 @@ def test_expectations_map_to_verdicts_and_back() -> None:
 
 def test_results_and_totals() -> None:
     def result(status: CaseStatus) -> CaseResult:
-        return CaseResult(Path("s.suite.yaml"), "c", "p", 3, status, "allowed", "allowed", "", "", 0.1, ("t",),
-                          violations=("v",))
+        return CaseResult(
+            Path("s.suite.yaml"),
+            "c",
+            "p",
+            3,
+            status,
+            "allowed",
+            "allowed",
+            "",
+            "",
+            0.1,
+            ("t",),
+            violations=("v",),
+        )
 
     run = SuiteRun([result(CaseStatus.PASSED), result(CaseStatus.FAILED), result(CaseStatus.CANCELLED)], 1.0)
     assert (run.passed, run.failed, run.ok) == (1, 1, False)

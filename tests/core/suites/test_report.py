@@ -21,9 +21,13 @@ def _result(case_id: str, status: CaseStatus, **kw: object) -> CaseResult:
         "line": 12,
         "status": status,
         "expected": "allowed",
-        "got": "allowed" if status is CaseStatus.PASSED else ("rejected" if status is CaseStatus.FAILED else ""),
+        "got": "allowed"
+        if status is CaseStatus.PASSED
+        else ("rejected" if status is CaseStatus.FAILED else ""),
         "message": "",
-        "reason": "" if status is CaseStatus.PASSED else ("expected allowed, got rejected: no" if status is CaseStatus.FAILED else "cancelled"),
+        "reason": ""
+        if status is CaseStatus.PASSED
+        else ("expected allowed, got rejected: no" if status is CaseStatus.FAILED else "cancelled"),
         "elapsed_s": 0.0012,
     }
     base.update(kw)
@@ -34,7 +38,7 @@ RUN = SuiteRun(
     [
         _result("ok-case", CaseStatus.PASSED, message="fine"),
         _result(
-            "bad <case> & \"quotes\"",
+            'bad <case> & "quotes"',
             CaseStatus.FAILED,
             message="no\x01control\nnewline",
             diff=('/spec/x: expected "a", got "b"',),
@@ -73,7 +77,10 @@ def test_tap13_parses_back() -> None:
     text = format_run(RUN, "tap")
     lines = text.splitlines()
     assert lines[0] == "TAP version 13" and lines[1] == "1..4"
-    tests = [(m.group(1), int(m.group(2)), m.group(3)) for m in re.finditer(r"^(ok|not ok) (\d+) - (.*)$", text, re.M)]
+    tests = [
+        (m.group(1), int(m.group(2)), m.group(3))
+        for m in re.finditer(r"^(ok|not ok) (\d+) - (.*)$", text, re.M)
+    ]
     assert [t[:2] for t in tests] == [("ok", 1), ("not ok", 2), ("ok", 3), ("not ok", 4)]
     assert tests[2][2].endswith("# SKIP cancelled") and "\\#" in tests[3][2]
     # every YAML diagnostic block is valid YAML with the failure's fields
@@ -108,7 +115,7 @@ def test_github_annotations() -> None:
 def test_table_shows_expected_got_and_the_diff() -> None:
     text = format_run(RUN, "table")
     assert "ok  ok-case" in text and "FAIL" in text and "failures:" in text
-    assert 'diff (expected -> got):' in text and '/spec/x: expected "a", got "b"' in text
+    assert "diff (expected -> got):" in text and '/spec/x: expected "a", got "b"' in text
     assert "1 passed, 2 failed, 1 not run (cancelled)" in text
     with pytest.raises(ValueError):
         format_run(RUN, "xml")

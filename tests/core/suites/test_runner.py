@@ -7,6 +7,7 @@ import dataclasses
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -98,7 +99,10 @@ cases:
 def kinds_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("kinds")
     (folder / "pod.yaml").write_text(yaml.safe_dump(POD))
-    patched = {**POD, "spec": {"containers": [{**POD["spec"]["containers"][0], "imagePullPolicy": "IfNotPresent"}]}}
+    patched = {
+        **POD,
+        "spec": {"containers": [{**POD["spec"]["containers"][0], "imagePullPolicy": "IfNotPresent"}]},
+    }
     (folder / "patched.yaml").write_text(yaml.safe_dump(patched))
     wapc_policy(folder, "warn", 'respond:{"accepted":true,"warnings":["deprecated field"]}')
     wapc_policy(folder, "broken", "error:boom")
@@ -125,7 +129,11 @@ def test_every_expectation_kind_passes(kinds_dir: Path) -> None:
         ("rejected", {"message": "^owner"}, "does not match '^owner'"),
         ("mutated", {"expect": "allowed", "patched": None}, "expected allowed, got mutated"),
         ("mutated-patch", {"patch": [{"op": "add", "path": "/x", "value": 1}]}, "the patch differs"),
-        ("skipped", {"expect": "allowed", "message": None}, "expected allowed, got skipped: rules: no rule matches"),
+        (
+            "skipped",
+            {"expect": "allowed", "message": None},
+            "expected allowed, got skipped: rules: no rule matches",
+        ),
         ("settings-error", {"expect": "rejected"}, "expected rejected, got settings-error"),
         ("error", {"code": 403}, "expected status code 403, got 500"),
         ("error", {"expect": "allowed", "code": None, "message": None}, "expected allowed, got error"),
@@ -138,7 +146,9 @@ def test_every_expectation_kind_can_fail(kinds_dir: Path, case_id: str, change: 
     suite = load_suite(kinds_dir / "kinds.suite.yaml")
     index = next(i for i, c in enumerate(suite.cases) if c.id == case_id)
     case = suite.cases[index]
-    fields = {k: (tuple(v) if k == "warnings" and v is not None else v) for k, v in change.items() if k != "expect"}
+    fields: dict[str, Any] = {
+        k: (tuple(v) if k == "warnings" and v is not None else v) for k, v in change.items() if k != "expect"
+    }
     if "expect" in change:
         from workbench.core import Expectation
 
@@ -155,7 +165,12 @@ def test_a_wrong_patched_object_shows_a_structural_diff(kinds_dir: Path) -> None
     index = next(i for i, c in enumerate(suite.cases) if c.id == "mutated")
     wrong = {**POD, "spec": {"containers": [{**POD["spec"]["containers"][0], "imagePullPolicy": "Always"}]}}
     suite = dataclasses.replace(
-        suite, cases=(*suite.cases[:index], dataclasses.replace(suite.cases[index], patched=wrong), *suite.cases[index + 1 :])
+        suite,
+        cases=(
+            *suite.cases[:index],
+            dataclasses.replace(suite.cases[index], patched=wrong),
+            *suite.cases[index + 1 :],
+        ),
     )
     run = run_suites([suite], plan_jobs([suite], keyword="mutated and not patch"), workers=1)
     (result,) = run.results
@@ -191,7 +206,19 @@ def _demo_suite(tmp_path: Path, copies: int) -> Path:
 
 def _comparable(run) -> list[tuple]:  # type: ignore[no-untyped-def]
     return [
-        (r.case_id, r.policy_id, r.status, r.got, r.message, r.reason, r.response, r.patch, r.patched, r.diff, r.scope)
+        (
+            r.case_id,
+            r.policy_id,
+            r.status,
+            r.got,
+            r.message,
+            r.reason,
+            r.response,
+            r.patch,
+            r.patched,
+            r.diff,
+            r.scope,
+        )
         for r in run.results
     ]
 
@@ -218,7 +245,9 @@ def test_cancellation_between_cases(tmp_path: Path) -> None:
     run = run_suites([suite], workers=1, cancel=token, progress=progress)
     assert run.cancelled and not run.ok
     statuses = [r.status for r in run.results]
-    assert statuses[:3] == [CaseStatus.FAILED if r.got != "allowed" else CaseStatus.PASSED for r in run.results[:3]]
+    assert statuses[:3] == [
+        CaseStatus.FAILED if r.got != "allowed" else CaseStatus.PASSED for r in run.results[:3]
+    ]
     assert set(statuses[3:]) == {CaseStatus.CANCELLED}
 
 
@@ -227,7 +256,9 @@ def test_cancellation_interrupts_a_running_evaluation(tmp_path: Path, workers: i
     wapc_policy(tmp_path, "spin", "loop")
     (tmp_path / "pod.yaml").write_text(yaml.safe_dump(POD))
     cases = "".join(f"  - id: c{i}\n    object: pod.yaml\n    expect: allowed\n" for i in range(4))
-    path = write_suite(tmp_path, "policies:\n  spin: {module: spin.wasm, timeout: null, checkScope: false}\ncases:\n" + cases)
+    path = write_suite(
+        tmp_path, "policies:\n  spin: {module: spin.wasm, timeout: null, checkScope: false}\ncases:\n" + cases
+    )
     suite = load_suite(path)
     token = CancelToken()
     timer = threading.Timer(1.5, token.cancel)
@@ -269,13 +300,19 @@ def test_shards_are_stable_disjoint_and_complete(tmp_path: Path) -> None:
 
 def test_keyword_and_tag_selection(kinds_dir: Path) -> None:
     suite = load_suite(kinds_dir / "kinds.suite.yaml")
-    assert [suite.cases[j.case].id for j in plan_jobs([suite], keyword="mutated and not patch")] == ["mutated"]
-    assert [suite.cases[j.case].id for j in plan_jobs([suite], keyword="(allowed or error) and not settings")] == [
+    assert [suite.cases[j.case].id for j in plan_jobs([suite], keyword="mutated and not patch")] == [
+        "mutated"
+    ]
+    assert [
+        suite.cases[j.case].id for j in plan_jobs([suite], keyword="(allowed or error) and not settings")
+    ] == [
         "allowed",
         "error",
     ]
     assert [suite.cases[j.case].id for j in plan_jobs([suite], tags=["rego"])] == ["gatekeeper"]
-    assert plan_jobs([suite], policy="pull") and all(j.policy == "pull" for j in plan_jobs([suite], policy="pull"))
+    assert plan_jobs([suite], policy="pull") and all(
+        j.policy == "pull" for j in plan_jobs([suite], policy="pull")
+    )
     for bad in ("", "a and", "(a", "a b c )"):
         with pytest.raises(InputError):
             _keyword_matcher(bad)
@@ -285,7 +322,9 @@ def test_impact_analysis_lists_only_changed_cases(kinds_dir: Path, tmp_path: Pat
     suite = load_suite(kinds_dir / "kinds.suite.yaml")
     jobs = plan_jobs([suite], policy="labels")
     before = run_suites([suite], jobs, workers=1)
-    same = run_suites([suite], jobs, workers=1, overrides=impact_overrides([suite], str(REQUIRE_LABELS), "labels"))
+    same = run_suites(
+        [suite], jobs, workers=1, overrides=impact_overrides([suite], str(REQUIRE_LABELS), "labels")
+    )
     assert compare_runs(before, same) == []
     deny = wapc_policy(tmp_path, "deny", 'respond:{"accepted":false,"message":"nope"}')
     after = run_suites([suite], jobs, workers=2, overrides=impact_overrides([suite], str(deny), "labels"))
@@ -306,9 +345,16 @@ def test_impact_analysis_lists_only_changed_cases(kinds_dir: Path, tmp_path: Pat
 def test_a_policy_that_cannot_be_opened_fails_its_cases_with_the_reason(tmp_path: Path) -> None:
     (tmp_path / "bad.wasm").write_bytes(b"not wasm")
     (tmp_path / "pod.yaml").write_text(yaml.safe_dump(POD))
-    path = write_suite(tmp_path, "policies:\n  bad: {module: bad.wasm}\ncases:\n  - {id: a, object: pod.yaml, expect: allowed}\n")
+    path = write_suite(
+        tmp_path,
+        "policies:\n  bad: {module: bad.wasm}\ncases:\n  - {id: a, object: pod.yaml, expect: allowed}\n",
+    )
     (result,) = run_suites([load_suite(path)], workers=1).results
-    assert result.status is CaseStatus.FAILED and result.got == "error" and "expected allowed, got error" in result.reason
+    assert (
+        result.status is CaseStatus.FAILED
+        and result.got == "error"
+        and "expected allowed, got error" in result.reason
+    )
 
 
 def test_judge_gator_assertions() -> None:
@@ -317,7 +363,7 @@ def test_judge_gator_assertions() -> None:
 
     suite = load_suite(Path(__file__).parent / "data" / "gator-required-labels" / "suite.yaml")
     case = next(c for c in suite.cases if c.id.endswith("missing-owner"))
-    output = [{"result": [{"msg": "you must provide labels: {\"owner\"}"}]}]
+    output = [{"result": [{"msg": 'you must provide labels: {"owner"}'}]}]
     assert judge(case, _Got(Verdict.REJECTED, "x", policy_output=output))[0]
     two = [{"result": [{"msg": "you must provide labels"}, {"msg": "you must provide labels too"}]}]
     ok, reason, _ = judge(case, _Got(Verdict.REJECTED, "x", policy_output=two))
@@ -326,3 +372,39 @@ def test_judge_gator_assertions() -> None:
     assert not ok and "got 0 violations" in reason
     ok, reason, _ = judge(case, _Got(Verdict.ERROR, "boom"))
     assert not ok and "expected rejected, got error" in reason
+
+
+def test_a_kept_runner_reuses_sessions_until_the_module_changes(tmp_path: Path) -> None:
+    from workbench.core.suites.runner import CaseRunner
+
+    (tmp_path / "pod.yaml").write_text(yaml.safe_dump(POD))
+    wapc_policy(tmp_path, "p", 'respond:{"accepted":true}')
+    text = "policies: {p: {module: p.wasm}}\ncases:\n  - {id: a, object: pod.yaml, expect: allowed}\n"
+    path = write_suite(tmp_path, text)
+    runner = CaseRunner([load_suite(path)])
+    try:
+        assert run_suites([load_suite(path)], workers=1, runner=runner).ok
+        first = [o.session for o in runner._opened.values()]
+        assert run_suites([load_suite(path)], workers=1, runner=runner).ok  # re-read suite, same session
+        assert [o.session for o in runner._opened.values()] == first
+        wapc_policy(tmp_path, "p", 'respond:{"accepted":false,"message":"now no"}')  # rebuilt module
+        run = run_suites([load_suite(path)], workers=1, runner=runner)
+        assert not run.ok and run.results[0].message == "now no"
+        token = CancelToken()
+        token.cancel()
+        cancelled = run_suites([load_suite(path)], workers=1, runner=runner, cancel=token)
+        assert cancelled.cancelled and not runner.cancel.cancelled  # the kept runner is usable again
+        assert run_suites([load_suite(path)], workers=1, runner=runner).results[0].message == "now no"
+    finally:
+        runner.close()
+
+
+def test_run_impact_runs_both_versions_in_one_pass(kinds_dir: Path, tmp_path: Path) -> None:
+    from workbench.core import run_impact
+
+    suite = load_suite(kinds_dir / "kinds.suite.yaml")
+    deny = wapc_policy(tmp_path, "deny", 'respond:{"accepted":false,"message":"nope"}')
+    before, after, changes = run_impact([suite], plan_jobs([suite]), str(deny), "labels", workers=2)
+    assert len(before.results) == len(after.results) == sum(1 for c in suite.cases if "labels" in c.policies)
+    assert {c.before.case_id for c in changes} == {"allowed", "rejected", "settings-error", "skipped"}
+    assert all(r.policy_id == "labels" for r in after.results)

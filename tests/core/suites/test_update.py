@@ -67,19 +67,28 @@ def test_update_rewrites_only_what_failed_and_keeps_the_rest(suite_path: Path) -
     written = apply_updates(updates)
     assert set(written) == {suite_path, suite_path.parent / "patched.json"}
     text = suite_path.read_text()
-    assert "# my suite: keep this comment" in text and "# inline settings" in text and "# already right" in text
+    assert (
+        "# my suite: keep this comment" in text and "# inline settings" in text and "# already right" in text
+    )
     assert "# expects the wrong verdict" in text
     again = run_suites([load_suite(suite_path)], workers=1)
     assert again.ok, [(r.case_id, r.reason) for r in again.results if not r.passed]
     data, _ = parse_positions(text, "x")
     four = data["cases"][3]
-    assert four["expect"] == "mutated" and four["patched"]["spec"]["containers"][0]["imagePullPolicy"] == "Always"
+    assert (
+        four["expect"] == "mutated"
+        and four["patched"]["spec"]["containers"][0]["imagePullPolicy"] == "Always"
+    )
     assert "code" not in data["cases"][0]
 
 
 def test_nothing_to_update_when_all_pass(suite_path: Path, tmp_path: Path) -> None:
     wapc_policy(tmp_path, "ok", 'respond:{"accepted":true}')
-    path = write_suite(tmp_path, "policies: {p: {module: ok.wasm}}\ncases:\n  - {id: a, object: pod.yaml, expect: allowed}\n", "ok.suite.yaml")
+    path = write_suite(
+        tmp_path,
+        "policies: {p: {module: ok.wasm}}\ncases:\n  - {id: a, object: pod.yaml, expect: allowed}\n",
+        "ok.suite.yaml",
+    )
     suite = load_suite(path)
     assert plan_updates([suite], run_suites([suite], workers=1)) == []
 
@@ -87,7 +96,10 @@ def test_nothing_to_update_when_all_pass(suite_path: Path, tmp_path: Path) -> No
 def test_flow_style_cases_and_gator_suites_are_not_rewritten(tmp_path: Path) -> None:
     (tmp_path / "pod.yaml").write_text(yaml.safe_dump(POD))
     wapc_policy(tmp_path, "deny", 'respond:{"accepted":false,"message":"no"}')
-    path = write_suite(tmp_path, "policies: {p: {module: deny.wasm}}\ncases:\n  - {id: a, object: pod.yaml, expect: allowed}\n")
+    path = write_suite(
+        tmp_path,
+        "policies: {p: {module: deny.wasm}}\ncases:\n  - {id: a, object: pod.yaml, expect: allowed}\n",
+    )
     suite = load_suite(path)
     (update,) = plan_updates([suite], run_suites([suite], workers=1))
     assert not update.changed and "flow-style" in update.notes[0]
@@ -102,3 +114,16 @@ def test_flow_style_cases_and_gator_suites_are_not_rewritten(tmp_path: Path) -> 
     run.results[0] = replace(run.results[0], status=CaseStatus.FAILED)
     with pytest.raises(InputError, match="workbench suites only"):
         plan_updates([gator], run)
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@given(st.text(max_size=40))
+def test_literal_regex_matches_exactly_its_text(text: str) -> None:
+    import re
+
+    from workbench.core.suites.update import _literal_regex
+
+    assert re.fullmatch(_literal_regex(text), text, re.S) is not None

@@ -15,6 +15,7 @@ from workbench.core.suites.model import (
 )
 from workbench.core.suites.report import OutputFormat, format_run
 from workbench.core.suites.runner import (
+    CaseRunner,
     ImpactChange,
     Job,
     compare_runs,
@@ -22,6 +23,7 @@ from workbench.core.suites.runner import (
     impact_overrides,
     parse_shard,
     plan_jobs,
+    run_impact,
     run_suites,
     shard_of,
 )
@@ -29,6 +31,7 @@ from workbench.core.suites.update import SuiteUpdate, apply_updates, plan_update
 
 __all__ = [
     "CaseResult",
+    "CaseRunner",
     "CaseSpec",
     "CaseStatus",
     "Expectation",
@@ -53,6 +56,7 @@ __all__ = [
     "plan_jobs",
     "plan_updates",
     "render_updates",
+    "run_impact",
     "run_suites",
     "shard_of",
     "suite_schema",

@@ -72,12 +72,14 @@ def _documents(base: Path, value: Any, where: _Where, path: list[str | int], wha
     return docs
 
 
-def _template(doc: Any, where: _Where, path: list[str | int]) -> tuple[str, list[str], str, dict[str, Any] | None]:
+def _template(
+    doc: Any, where: _Where, path: list[str | int]
+) -> tuple[str, list[str], str, dict[str, Any] | None]:
     """(rego, libs, constraint kind, parameters schema) of a ConstraintTemplate."""
     if not isinstance(doc, dict) or doc.get("kind") != "ConstraintTemplate":
         raise where.error(path, "the template file does not hold a ConstraintTemplate")
     spec = doc.get("spec") or {}
-    names = (((spec.get("crd") or {}).get("spec") or {}).get("names") or {})
+    names = ((spec.get("crd") or {}).get("spec") or {}).get("names") or {}
     kind = names.get("kind")
     targets = spec.get("targets") or []
     if not isinstance(targets, list) or not targets or not isinstance(targets[0], dict):
@@ -87,14 +89,18 @@ def _template(doc: Any, where: _Where, path: list[str | int]) -> tuple[str, list
     if not isinstance(rego, str) or not rego.strip():
         code = target.get("code")
         if code:
-            raise where.error(path, "only Rego templates run here (this template's code is another engine, e.g. CEL)")
+            raise where.error(
+                path, "only Rego templates run here (this template's code is another engine, e.g. CEL)"
+            )
         raise where.error(path, "the ConstraintTemplate has no spec.targets[0].rego")
     libs = [lib for lib in (target.get("libs") or []) if isinstance(lib, str)]
     schema = ((spec.get("crd") or {}).get("spec") or {}).get("validation", {}).get("openAPIV3Schema")
     return rego, libs, str(kind or ""), schema if isinstance(schema, dict) else None
 
 
-def _constraint(doc: Any, kind: str, where: _Where, path: list[str | int]) -> tuple[str, dict[str, Any], dict[str, Any]]:
+def _constraint(
+    doc: Any, kind: str, where: _Where, path: list[str | int]
+) -> tuple[str, dict[str, Any], dict[str, Any]]:
     """(name, parameters, match) of a Constraint."""
     if not isinstance(doc, dict) or not isinstance(doc.get("kind"), str):
         raise where.error(path, "the constraint file does not hold a Kubernetes object")
@@ -120,12 +126,20 @@ def scope_of_match(match: dict[str, Any]) -> dict[str, Any] | None:
             continue
         groups = [g for g in entry.get("apiGroups") or ["*"] if isinstance(g, str)]
         kinds = [k for k in entry.get("kinds") or ["*"] if isinstance(k, str)]
-        resources = sorted({"*" if k == "*" else resource_for_kind("" if g == "*" else g, k).plural for g in groups for k in kinds})
+        resources = sorted(
+            {
+                "*" if k == "*" else resource_for_kind("" if g == "*" else g, k).plural
+                for g in groups
+                for k in kinds
+            }
+        )
         rules.append({"operations": ["*"], "apiGroups": groups, "apiVersions": ["*"], "resources": resources})
     if rules:
         scope["rules"] = rules
     elif match:
-        scope["rules"] = [{"operations": ["*"], "apiGroups": ["*"], "apiVersions": ["*"], "resources": ["*", "*/*"]}]
+        scope["rules"] = [
+            {"operations": ["*"], "apiGroups": ["*"], "apiVersions": ["*"], "resources": ["*", "*/*"]}
+        ]
     if isinstance(match.get("labelSelector"), dict):
         scope["objectSelector"] = match["labelSelector"]
     if isinstance(match.get("namespaceSelector"), dict):
@@ -143,7 +157,9 @@ def scope_of_match(match: dict[str, Any]) -> dict[str, Any] | None:
                 if exact:
                     parts.append("request.namespace in [" + ", ".join(f"'{n}'" for n in exact) + "]")
                 test = " || ".join(parts)
-            expression = f"!(has(request.namespace) && ({test}))" if negate else f"has(request.namespace) && ({test})"
+            expression = (
+                f"!(has(request.namespace) && ({test}))" if negate else f"has(request.namespace) && ({test})"
+            )
             conditions.append({"name": key, "expression": expression})
     if conditions:
         scope["matchConditions"] = conditions
@@ -248,7 +264,9 @@ def _convert(
             continue
         template_doc = _documents(base, test.get("template"), where, [*tpath, "template"], "template")[0]
         rego, libs, kind, _schema = _template(template_doc, where, [*tpath, "template"])
-        constraint_doc = _documents(base, test.get("constraint"), where, [*tpath, "constraint"], "constraint")[0]
+        constraint_doc = _documents(
+            base, test.get("constraint"), where, [*tpath, "constraint"], "constraint"
+        )[0]
         cname, params, match = _constraint(constraint_doc, kind, where, [*tpath, "constraint"])
         pid = _slug(name)
         while pid in policies:
@@ -266,7 +284,9 @@ def _convert(
             scope=scope,
             check_scope=scope is not None,
         )
-        templates.append({"id": pid, "rego": rego, "libs": libs, "constraint": cname, "params": params, "scope": scope})
+        templates.append(
+            {"id": pid, "rego": rego, "libs": libs, "constraint": cname, "params": params, "scope": scope}
+        )
         for ci, case in enumerate(test.get("cases") or []):
             cpath: list[str | int] = [*tpath, "cases", ci]
             if not isinstance(case, dict):
@@ -280,7 +300,9 @@ def _convert(
                 continue
             objects = _documents(base, case.get("object"), where, [*cpath, "object"], "object")
             if len(objects) > 1:
-                notes.append(f"test {name}, case {cname_}: the object file holds {len(objects)} documents; the first is used")
+                notes.append(
+                    f"test {name}, case {cname_}: the object file holds {len(objects)} documents; the first is used"
+                )
             try:
                 request = _object_request(objects[0])
             except WorkbenchError as exc:
@@ -343,7 +365,10 @@ def import_gator(source: str | Path, out: str | Path) -> tuple[list[Path], list[
     for t in templates:
         folder = rego_root / t["id"]
         folder.mkdir(parents=True, exist_ok=True)
-        for name, text in [("template.rego", t["rego"]), *((f"lib-{i + 1}.rego", lib) for i, lib in enumerate(t["libs"]))]:
+        for name, text in [
+            ("template.rego", t["rego"]),
+            *((f"lib-{i + 1}.rego", lib) for i, lib in enumerate(t["libs"])),
+        ]:
             atomic_write(folder / name, text)
             written.append(folder / name)
         entry: dict[str, Any] = {
@@ -371,7 +396,8 @@ def import_gator(source: str | Path, out: str | Path) -> tuple[list[Path], list[
         if case.inventory:
             item["inventory"] = list(case.inventory)
         item["assertions"] = [
-            {"violations": want, **({"message": msg} if msg is not None else {})} for want, msg in case.assertions or ()
+            {"violations": want, **({"message": msg} if msg is not None else {})}
+            for want, msg in case.assertions or ()
         ]
         cases.append(item)
     doc = {

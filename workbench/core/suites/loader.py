@@ -8,14 +8,13 @@ traceback. Relative paths resolve against the suite file's folder. See docs/suit
 from __future__ import annotations
 
 import copy
-import dataclasses
 import functools
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import jsonschema
 import yaml
@@ -67,10 +66,10 @@ _Loader.add_implicit_resolver(
 )
 
 
-@dataclasses.dataclass(frozen=True)
-class Span:
-    """Where a value is written: 1-based line and column of the value (or of its key for
-    mapping entries), and the character offsets of the value node in the text."""
+class Span(NamedTuple):
+    """Where a value is written: 1-based line and column of the value and of its key (for
+    mapping entries; else the value again), and the character offsets in the text.
+    (A tuple: a suite of a thousand cases records tens of thousands of them.)"""
 
     line: int
     column: int
@@ -84,29 +83,65 @@ class Span:
 Path_ = tuple[str | int, ...]
 
 
-def _walk(node: yaml.Node, path: Path_, out: dict[Path_, Span], key: yaml.Node | None) -> None:
-    kline = (key or node).start_mark.line + 1
-    kcol = (key or node).start_mark.column + 1
-    out[path] = Span(
-        node.start_mark.line + 1,
-        node.start_mark.column + 1,
-        node.start_mark.index,
-        node.end_mark.index,
-        kline,
-        kcol,
-        (key or node).start_mark.index,
-    )
-    if isinstance(node, yaml.MappingNode):
-        seen: set[Any] = set()
-        for k, v in node.value:
-            name = k.value if isinstance(k, yaml.ScalarNode) else str(k.start_mark)
-            if name in seen:
-                raise yaml.constructor.ConstructorError(None, None, f"duplicate mapping key {name!r}", k.start_mark)
-            seen.add(name)
-            _walk(v, (*path, name), out, k)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            _walk(item, (*path, i), out, None)
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+class _Builder:
+    """Builds the document from the composed nodes in one pass, recording every value's span.
+
+    Plain strings (nearly everything in a suite) are taken from the node directly; other
+    scalars go through the safe constructor. A node reached again through an alias is shared,
+    not rebuilt (no exponential "billion laughs" expansion)."""
+
+    def __init__(self, loader: Any) -> None:
+        self.loader = loader
+        self.spans: dict[Path_, Span] = {}
+        self.built: dict[int, Any] = {}
+
+    def scalar(self, node: yaml.ScalarNode) -> Any:
+        if node.tag == _STR_TAG:
+            return node.value
+        return self.loader.construct_object(node, deep=True)
+
+    def build(self, node: yaml.Node, path: Path_, key: yaml.Node | None) -> Any:
+        anchor = key or node
+        self.spans[path] = Span(
+            node.start_mark.line + 1,
+            node.start_mark.column + 1,
+            node.start_mark.index,
+            node.end_mark.index,
+            anchor.start_mark.line + 1,
+            anchor.start_mark.column + 1,
+            anchor.start_mark.index,
+        )
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node)
+        known = self.built.get(id(node))
+        if known is not None:
+            return known
+        if isinstance(node, yaml.SequenceNode):
+            items: list[Any] = []
+            self.built[id(node)] = items
+            for i, item in enumerate(node.value):
+                items.append(self.build(item, (*path, i), None))
+            return items
+        if isinstance(node, yaml.MappingNode):
+            self.loader.flatten_mapping(node)  # merge keys (<<)
+            mapping: dict[Any, Any] = {}
+            self.built[id(node)] = mapping
+            for key_node, value_node in node.value:
+                name = self.scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
+                if name is None or isinstance(name, (list, dict)):
+                    raise yaml.constructor.ConstructorError(
+                        None, None, "mapping keys must be scalars", key_node.start_mark
+                    )
+                if name in mapping:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"duplicate mapping key {name!r}", key_node.start_mark
+                    )
+                mapping[name] = self.build(value_node, (*path, name), key_node)
+            return mapping
+        raise yaml.constructor.ConstructorError(None, None, f"unexpected node {node.tag}", node.start_mark)
 
 
 def parse_positions(text: str, source: str) -> tuple[Any, dict[Path_, Span]]:
@@ -117,9 +152,9 @@ def parse_positions(text: str, source: str) -> tuple[Any, dict[Path_, Span]]:
             node = loader.get_single_node()
             if node is None:
                 return None, {}
-            spans: dict[Path_, Span] = {}
-            _walk(node, (), spans, None)
-            data = loader.construct_document(node)
+            builder = _Builder(loader)
+            data = builder.build(node, (), None)
+            spans = builder.spans
         finally:
             loader.dispose()
     except yaml.YAMLError as exc:
@@ -148,7 +183,7 @@ class _Where:
         self.file = file
         self.spans = spans
         #: files read while loading this suite ((path, what) -> parsed value): each is read once
-        self.files: dict[tuple[Path, str], Any] = {}
+        self.files: dict[tuple[str, str], Any] = {}
 
     def line(self, path: Sequence[str | int]) -> int:
         p = tuple(path)
@@ -244,10 +279,9 @@ def _close_match(key: str, allowed: Iterable[str]) -> str | None:
 
 # -- values ------------------------------------------------------------------------------
 def _read_file_value(base: Path, value: str, where: _Where, path: Sequence[str | int], what: str) -> Any:
-    file = (base / value).expanduser()
-    key = (file, what)
+    key = (value, what)
     if key not in where.files:  # a file named by many cases is read once; the value is shared (read-only)
-        where.files[key] = _read_file_uncached(file, value, where, path, what)
+        where.files[key] = _read_file_uncached((base / value).expanduser(), value, where, path, what)
     return where.files[key]
 
 
@@ -256,7 +290,9 @@ def _read_file_uncached(file: Path, value: str, where: _Where, path: Sequence[st
         raise where.error(path, f"{what} file {value} does not exist (looked for {file})")
     try:
         if file.stat().st_size > MAX_SUITE_BYTES:
-            raise where.error(path, f"{what} file {value} is larger than {MAX_SUITE_BYTES // (1024 * 1024)} MiB")
+            raise where.error(
+                path, f"{what} file {value} is larger than {MAX_SUITE_BYTES // (1024 * 1024)} MiB"
+            )
         return load_json_or_yaml(read_text(file, what), f"{what} file {file}")
     except SuiteError:
         raise
@@ -296,7 +332,11 @@ def _policy(pid: str, raw: dict[str, Any], base: Path, where: _Where) -> PolicyS
     module = raw["module"]
     # a registry reference (kubewarden/safe-labels:v1) need not exist here; a local-looking path must
     local_looking = module.endswith((".wasm", ".rego", ".yaml", ".yml")) or module.startswith((".", "/"))
-    if local_looking and not re.match(r"^[a-z][a-z0-9+.-]*://", module) and not (base / module).expanduser().exists():
+    if (
+        local_looking
+        and not re.match(r"^[a-z][a-z0-9+.-]*://", module)
+        and not (base / module).expanduser().exists()
+    ):
         raise where.error([*path, "module"], f"{module} does not exist (looked for {base / module})")
     return PolicySpec(
         id=pid,
@@ -403,21 +443,32 @@ def _case(
                 )
     has_request, has_object = "request" in raw, ("object" in raw or "oldObject" in raw)
     if has_request == has_object:
-        raise where.error(path, "give either `request` (an AdmissionReview) or `object`/`oldObject` with `operation`")
+        raise where.error(
+            path, "give either `request` (an AdmissionReview) or `object`/`oldObject` with `operation`"
+        )
     object_only = ("operation", "namespace", "name", "resource", "subresource", "userInfo", "dryRun")
     if has_request:
         for key in object_only:
             if key in raw:
-                raise where.error([*path, key], "only allowed with `object` (a request file is used as it is)")
+                raise where.error(
+                    [*path, key], "only allowed with `object` (a request file is used as it is)"
+                )
         document = _path_or_object(base, raw["request"], where, [*path, "request"], "request")
         if isinstance(document, dict) and document.get("kind") == "AdmissionReview" and "request" in document:
             document = document["request"]
         if not isinstance(document, dict):
-            raise where.error([*path, "request"], f"expected an AdmissionReview or AdmissionRequest, got {type(document).__name__}")
+            raise where.error(
+                [*path, "request"],
+                f"expected an AdmissionReview or AdmissionRequest, got {type(document).__name__}",
+            )
         request = document
         source = raw["request"] if isinstance(raw["request"], str) else "inline request"
     else:
-        obj = _path_or_object(base, raw["object"], where, [*path, "object"], "object") if "object" in raw else None
+        obj = (
+            _path_or_object(base, raw["object"], where, [*path, "object"], "object")
+            if "object" in raw
+            else None
+        )
         old = (
             _path_or_object(base, raw["oldObject"], where, [*path, "oldObject"], "oldObject")
             if "oldObject" in raw
@@ -455,8 +506,14 @@ def _case(
             raise where.error([*path, "warnings", i], f"not a valid regular expression: {exc}") from None
     if ("patched" in raw or "patch" in raw) and expect is not Expectation.MUTATED:
         key = "patched" if "patched" in raw else "patch"
-        raise where.error([*path, key], f"only meaningful with `expect: mutated` (this case expects {expect})")
-    patched = _path_or_object(base, raw["patched"], where, [*path, "patched"], "patched object") if "patched" in raw else None
+        raise where.error(
+            [*path, key], f"only meaningful with `expect: mutated` (this case expects {expect})"
+        )
+    patched = (
+        _path_or_object(base, raw["patched"], where, [*path, "patched"], "patched object")
+        if "patched" in raw
+        else None
+    )
     patch = None
     if "patch" in raw:
         patch = _path_or_object(base, raw["patch"], where, [*path, "patch"], "patch")
@@ -471,7 +528,9 @@ def _case(
                 try:
                     re.compile(pattern)
                 except re.error as exc:
-                    raise where.error([*path, "assertions", i, "message"], f"not a valid regular expression: {exc}") from None
+                    raise where.error(
+                        [*path, "assertions", i, "message"], f"not a valid regular expression: {exc}"
+                    ) from None
             assertions.append((item.get("violations", "yes"), pattern))
     inventory: list[dict[str, Any]] = []
     for i, item in enumerate(raw.get("inventory") or ()):
@@ -555,7 +614,9 @@ def load_suite(path: str | Path, text: str | None = None) -> Suite:
     seen: dict[str, int] = {}
     for i, raw in enumerate(data["cases"]):
         if raw["id"] in seen:
-            raise where.error(["cases", i, "id"], f"duplicate case id {raw['id']!r} (first at line {seen[raw['id']]})")
+            raise where.error(
+                ["cases", i, "id"], f"duplicate case id {raw['id']!r} (first at line {seen[raw['id']]})"
+            )
         seen[raw["id"]] = where.line(["cases", i])
         cases.append(_case(i, raw, base, where, policies))
     return Suite(
@@ -574,7 +635,17 @@ def discover_suites(paths: Sequence[str | Path]) -> list[Path]:
     for item in paths:
         p = Path(item)
         if p.is_dir():
-            hits = sorted({f for suffix in SUITE_SUFFIXES for f in p.rglob(f"*{suffix}") if f.is_file()})
+            hits = sorted(
+                {
+                    f
+                    for suffix in SUITE_SUFFIXES
+                    for f in p.rglob(f"*{suffix}")
+                    if f.is_file()
+                    and not any(
+                        part.startswith(".") or part == "node_modules" for part in f.relative_to(p).parts[:-1]
+                    )
+                }
+            )
             if not hits:
                 raise SuiteError(f"{p}: no *.suite.yaml files in this folder", p)
             found.extend(hits)

@@ -10,7 +10,16 @@ from xml.etree import ElementTree as ET
 
 from workbench.core.suites.model import CaseResult, CaseStatus, SuiteRun
 
-__all__ = ["OutputFormat", "format_run", "render_failure", "render_github", "render_json", "render_junit", "render_table", "render_tap"]
+__all__ = [
+    "OutputFormat",
+    "format_run",
+    "render_failure",
+    "render_github",
+    "render_json",
+    "render_junit",
+    "render_table",
+    "render_tap",
+]
 
 
 class OutputFormat(StrEnum):
@@ -39,7 +48,8 @@ def render_failure(result: CaseResult, indent: str = "    ") -> list[str]:
     lines = [
         f"{indent}at {_rel(result.suite)}:{result.line}",
         f"{indent}expected: {result.expected}",
-        f"{indent}got:      {result.got or '-'}" + (f" ({_one_line(result.message, 200)})" if result.message else ""),
+        f"{indent}got:      {result.got or '-'}"
+        + (f" ({_one_line(result.message, 200)})" if result.message else ""),
         f"{indent}reason:   {_one_line(result.reason, 300)}",
     ]
     if result.diff:
@@ -52,7 +62,9 @@ def render_table(run: SuiteRun, *, verbose: bool = False) -> str:
     rows = run.results
     w_case = max([len("case")] + [len(r.case_id) for r in rows])
     w_policy = max([len("policy")] + [len(r.policy_id) for r in rows])
-    out = [f"{'':4}{'case':<{w_case}}  {'policy':<{w_policy}}  {'expected':<14}  {'got':<14}  {'time':>8}  reason"]
+    out = [
+        f"{'':4}{'case':<{w_case}}  {'policy':<{w_policy}}  {'expected':<14}  {'got':<14}  {'time':>8}  reason"
+    ]
     out.append(f"{'':4}{'-' * w_case}  {'-' * w_policy}  {'-' * 14}  {'-' * 14}  {'-' * 8}  {'-' * 6}")
     for r in rows:
         mark = {CaseStatus.PASSED: "ok", CaseStatus.FAILED: "FAIL", CaseStatus.CANCELLED: "--"}[r.status]
@@ -93,7 +105,11 @@ def render_json(run: SuiteRun) -> str:
 def _xml_safe(text: str) -> str:
     """XML 1.0 cannot carry most control characters, even escaped: show them as \\xNN."""
     return "".join(
-        ch if ch in "\t\n\r" or (0x20 <= ord(ch) <= 0xD7FF) or (0xE000 <= ord(ch) <= 0xFFFD) or ord(ch) >= 0x10000
+        ch
+        if ch in "\t\n\r"
+        or (0x20 <= ord(ch) <= 0xD7FF)
+        or (0xE000 <= ord(ch) <= 0xFFFD)
+        or ord(ch) >= 0x10000
         else f"\\x{ord(ch):02x}"
         for ch in text
     )
@@ -101,8 +117,13 @@ def _xml_safe(text: str) -> str:
 
 def render_junit(run: SuiteRun) -> str:
     """JUnit XML (the Ant/Jenkins schema most CI systems read): one testsuite per suite file."""
-    root = ET.Element("testsuites", name="policy-workbench", tests=str(len(run.results)),
-                      failures=str(run.failed), time=f"{run.elapsed_s:.3f}")
+    root = ET.Element(
+        "testsuites",
+        name="policy-workbench",
+        tests=str(len(run.results)),
+        failures=str(run.failed),
+        time=f"{run.elapsed_s:.3f}",
+    )
     by_suite: dict[str, list[CaseResult]] = {}
     for r in run.results:
         by_suite.setdefault(str(r.suite), []).append(r)
@@ -128,7 +149,9 @@ def render_junit(run: SuiteRun) -> str:
                 time=f"{r.elapsed_s:.6f}",
             )
             if r.status is CaseStatus.FAILED:
-                failure = ET.SubElement(case, "failure", message=_xml_safe(_one_line(r.reason, 500)), type="expectation")
+                failure = ET.SubElement(
+                    case, "failure", message=_xml_safe(_one_line(r.reason, 500)), type="expectation"
+                )
                 failure.text = _xml_safe("\n".join(render_failure(r, indent="")))
             elif r.status is CaseStatus.CANCELLED:
                 ET.SubElement(case, "skipped", message="cancelled")

@@ -1,9 +1,9 @@
 """Running suites: every case through a warm session, scope first, then the expectation check.
 
 Parallelism (see docs/suites.md, "Running in parallel"): the per-evaluation Python work holds
-the GIL, so threads do not scale; ``jobs > 1`` starts ``jobs - 1`` worker *processes*
-(``spawn``: never ``fork`` once wasmtime threads exist) while the calling process works
-too. Workers claim small chunks of cases from a shared counter, keep one warm session per
+the GIL, so threads do not scale; ``jobs > 1`` starts ``jobs - 1`` worker *processes* while
+the calling process works too (``fork`` while this process has no native threads, ``spawn``
+otherwise: never ``fork`` once wasmtime threads exist). Workers claim small chunks of cases from a shared counter, keep one warm session per
 policy (compiled modules come from the module cache), and send results back; the caller
 orders them by case, so a parallel run gives exactly the serial results. Cancellation
 crosses the process boundary through an event that interrupts the running evaluation.
@@ -53,6 +53,7 @@ __all__ = [
     "judge",
     "parse_shard",
     "plan_jobs",
+    "run_impact",
     "run_suites",
     "shard_of",
 ]
@@ -193,7 +194,9 @@ def _structural_diff(expected: Any, got: Any, limit: int = 50) -> tuple[str, ...
         if op["op"] == "add":
             lines.append(f"{path}: unexpected {_short(op['value'])}")
         elif op["op"] == "remove":
-            lines.append(f"{path}: missing (expected {_short(jsonpatch.JsonPointer(path).resolve(expected))})")
+            lines.append(
+                f"{path}: missing (expected {_short(jsonpatch.JsonPointer(path).resolve(expected))})"
+            )
         elif op["op"] == "replace":
             lines.append(
                 f"{path}: expected {_short(jsonpatch.JsonPointer(path).resolve(expected))}, got {_short(op['value'])}"
@@ -368,7 +371,9 @@ class CaseRunner:
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
 
     # -- sessions ------------------------------------------------------------------
-    def _config(self, spec: PolicySpec, inventory_path: Path | None, granted: tuple[tuple[str, str], ...] | None) -> RunConfig:
+    def _config(
+        self, spec: PolicySpec, inventory_path: Path | None, granted: tuple[tuple[str, str], ...] | None
+    ) -> RunConfig:
         return RunConfig(
             execution_mode=spec.execution_mode,  # type: ignore[arg-type]  # parsed in __post_init__
             entrypoint=spec.entrypoint,
@@ -447,7 +452,9 @@ class CaseRunner:
                         allowed_to_mutate=manifest.mutating,
                         custom_rejection_message=manifest.message,
                     ),
-                    timeout=float(manifest.timeout_eval_seconds) if manifest.timeout_eval_seconds else config.timeout,
+                    timeout=float(manifest.timeout_eval_seconds)
+                    if manifest.timeout_eval_seconds
+                    else config.timeout,
                     granted_resources=manifest.context_aware_resources or config.granted_resources,
                 )
                 manifest_defaults = dict(manifest.settings)
@@ -496,9 +503,16 @@ class CaseRunner:
                 return _Got(Verdict.ERROR, f"scope: {exc}", elapsed_s=time.perf_counter() - started)
             scope_note = decision.reason
             if decision.outcome is ScopeOutcome.SKIPPED:
-                return _Got(Verdict.SKIPPED, decision.reason, elapsed_s=time.perf_counter() - started, scope=scope_note)
+                return _Got(
+                    Verdict.SKIPPED,
+                    decision.reason,
+                    elapsed_s=time.perf_counter() - started,
+                    scope=scope_note,
+                )
             if decision.outcome is ScopeOutcome.ERROR:
-                return _Got(Verdict.ERROR, decision.reason, elapsed_s=time.perf_counter() - started, scope=scope_note)
+                return _Got(
+                    Verdict.ERROR, decision.reason, elapsed_s=time.perf_counter() - started, scope=scope_note
+                )
         if case.settings is not None:
             settings = case.settings
         elif spec.settings is not None:
@@ -569,9 +583,23 @@ def cancelled_result(suite: Suite, case: CaseSpec, policy_id: str) -> CaseResult
     )
 
 
+def _safe_run(runner: CaseRunner, suites: Sequence[Suite], job: Job) -> CaseResult:
+    """``runner.run(job)``; a bug (an exception that is not a WorkbenchError, which the runner folds
+    into verdicts itself) becomes this case's failure instead of a traceback or a hung worker."""
+    try:
+        return runner.run(job)
+    except Exception as exc:
+        suite = suites[job.suite]
+        return _failed_result(suite, suite.cases[job.case], job.policy, f"internal error: {exc!r}")
+
+
 def _failed_result(suite: Suite, case: CaseSpec, policy_id: str, why: str) -> CaseResult:
     return dataclasses.replace(
-        cancelled_result(suite, case, policy_id), status=CaseStatus.FAILED, got="error", message=why, reason=why
+        cancelled_result(suite, case, policy_id),
+        status=CaseStatus.FAILED,
+        got="error",
+        message=why,
+        reason=why,
     )
 
 
@@ -590,6 +618,29 @@ def _start_method() -> str:
         if native == threading.active_count() == 1:
             return "fork"
     return "spawn"
+
+
+#: modules every worker needs; imported before forking so that children inherit them
+_PRELOAD = (
+    "workbench.core.oci.reference",
+    "workbench.core.engines.wapc",
+    "workbench.core.engines.wasi",
+    "workbench.core.engines.hostcaps",
+    "workbench.core.inspect",
+    "workbench.core.cache",
+)
+
+
+def _preload() -> None:
+    """Import what sessions of Kubewarden policies need (imports start no native threads, so
+    forking stays safe); the OPA and Rego engines are imported by the workers that need them."""
+    import importlib
+
+    for name in _PRELOAD:
+        try:
+            importlib.import_module(name)
+        except ImportError:  # an optional part missing here fails later, in the worker, with its own error
+            continue
 
 
 def _chunk_size(total: int, workers: int) -> int:
@@ -641,13 +692,7 @@ def _child_main(
             results.put(("claim", worker_id, start, end))
             batch = []
             for index in range(start, end):
-                job = jobs[index]
-                try:
-                    result = runner.run(job)
-                except Exception as exc:  # a bug must not hang the caller: report it as this case's failure
-                    suite = suites[job.suite]
-                    result = _failed_result(suite, suite.cases[job.case], job.policy, f"internal error: {exc!r}")
-                batch.append((index, result))
+                batch.append((index, _safe_run(runner, suites, jobs[index])))
             results.put(("results", worker_id, batch))
     finally:
         stop.set()
@@ -702,7 +747,7 @@ def run_suites(
             for index, job in enumerate(job_list):
                 if token.cancelled:
                     break
-                record(index, local.run(job))
+                record(index, _safe_run(local, suites, job))
         finally:
             if forward is not None:
                 forward()
@@ -733,7 +778,10 @@ def _run_parallel(
     record: Callable[[int, CaseResult], None],
     results: list[CaseResult | None],
 ) -> None:
-    ctx = multiprocessing.get_context(_start_method())
+    method = _start_method()
+    if method == "fork":
+        _preload()
+    ctx: Any = multiprocessing.get_context(method)  # typeshed's BaseContext lacks Process
     total = len(job_list)
     chunk = _chunk_size(total, n_workers)
     counter = ctx.Value("l", 0)
@@ -783,11 +831,15 @@ def _run_parallel(
             for index in range(*claimed):
                 if token.cancelled:
                     break
-                record(index, runner.run(job_list[index]))
+                record(index, _safe_run(runner, suites, job_list[index]))
             drain(block=False)
         # children that never claimed a job (still starting up) are not needed any more
         with counter.get_lock():
-            idle = [wid for wid in range(1, n_workers) if claimed_counts[wid] == 0] if counter.value >= total else []
+            idle = (
+                [wid for wid in range(1, n_workers) if claimed_counts[wid] == 0]
+                if counter.value >= total
+                else []
+            )
         for wid in idle:
             children[wid - 1].terminate()
             finished.add(wid)
@@ -813,7 +865,9 @@ def _run_parallel(
                         record(
                             index,
                             _failed_result(
-                                suite, suite.cases[job.case], job.policy,
+                                suite,
+                                suite.cases[job.case],
+                                job.policy,
                                 f"worker process ended unexpectedly (exit code {child.exitcode})",
                             ),
                         )
@@ -822,9 +876,8 @@ def _run_parallel(
                 break
     finally:
         unregister()
+        cancel_event.set()  # normally every child is done; after an interruption this stops them
         runner.close()
-        if token.cancelled:
-            cancel_event.set()
         for child in children:
             child.join(5.0)
             if child.is_alive():
@@ -882,3 +935,29 @@ def compare_runs(before: SuiteRun, after: SuiteRun) -> list[ImpactChange]:
         if what:
             changes.append(ImpactChange(old, new, tuple(what)))
     return changes
+
+
+def run_impact(
+    suites: Sequence[Suite],
+    jobs: Sequence[Job],
+    against: str,
+    policy: str | None = None,
+    *,
+    workers: int | None = None,
+    cancel: CancelToken | None = None,
+) -> tuple[SuiteRun, SuiteRun, list[ImpactChange]]:
+    """Run ``jobs`` with the suites' policy and with ``against`` in one pass (one set of workers),
+    and return both runs and the cases whose verdict, message or patch changed."""
+    suites = list(suites)
+    count = len(suites)
+    overrides = {
+        (si + count, pid): module for (si, pid), module in impact_overrides(suites, against, policy).items()
+    }
+    affected = {pid for (_si, pid) in overrides}
+    selected = [j for j in jobs if j.policy in affected]
+    doubled = [*selected, *(Job(j.suite + count, j.case, j.policy) for j in selected)]
+    both = run_suites([*suites, *suites], doubled, workers=workers, cancel=cancel, overrides=overrides)
+    half = len(selected)
+    before = SuiteRun(both.results[:half], both.elapsed_s, both.cancelled, both.workers)
+    after = SuiteRun(both.results[half:], both.elapsed_s, both.cancelled, both.workers)
+    return before, after, compare_runs(before, after)

@@ -47,7 +47,11 @@ class SuiteUpdate:
 
 
 def _scalar(value: Any) -> str:
-    if isinstance(value, str) and _PLAIN.match(value) and value not in ("true", "false", "null", "yes", "no", "on", "off"):
+    if (
+        isinstance(value, str)
+        and _PLAIN.match(value)
+        and value not in ("true", "false", "null", "yes", "no", "on", "off")
+    ):
         return value
     return json.dumps(value, ensure_ascii=False)
 
@@ -101,10 +105,15 @@ def plan_updates(suites: Sequence[Suite], run: SuiteRun) -> list[SuiteUpdate]:
         by_case.setdefault((r.suite, r.case_id), []).append(r)
     updates = []
     for suite in suites:
-        if not any(suite.path == key[0] and any(r.status is CaseStatus.FAILED for r in rs) for key, rs in by_case.items()):
+        if not any(
+            suite.path == key[0] and any(r.status is CaseStatus.FAILED for r in rs)
+            for key, rs in by_case.items()
+        ):
             continue
         if suite.format != "workbench":
-            raise InputError(f"{suite.path}: --update rewrites workbench suites only (convert with `suite import-gator`)")
+            raise InputError(
+                f"{suite.path}: --update rewrites workbench suites only (convert with `suite import-gator`)"
+            )
         text = read_text(suite.path, "suite file")
         data, spans = parse_positions(text, str(suite.path))
         update = SuiteUpdate(suite.path, text, text)
@@ -118,13 +127,17 @@ def plan_updates(suites: Sequence[Suite], run: SuiteRun) -> list[SuiteUpdate]:
             raw = data["cases"][index]
             path = ("cases", index)
             case_span = spans[path]
-            if text[case_span.start:case_span.start + 1] == "{":
+            if text[case_span.start : case_span.start + 1] == "{":
                 update.notes.append(f"{case.id}: not updated (a flow-style mapping; edit it by hand)")
                 continue
             expect_span = spans[(*path, "expect")]
             indent = " " * (expect_span.key_column - 1)
             inserts: list[str] = []
-            if chosen.got and chosen.got != raw["expect"] and not (raw["expect"] == "accepted" and chosen.got == "allowed"):
+            if (
+                chosen.got
+                and chosen.got != raw["expect"]
+                and not (raw["expect"] == "accepted" and chosen.got == "allowed")
+            ):
                 edits.append(_Edit(expect_span.start, expect_span.end, _scalar(chosen.got)))
             message_ok = case.message is None or re.search(case.message, chosen.message) is not None
             if not message_ok:
@@ -151,8 +164,17 @@ def plan_updates(suites: Sequence[Suite], run: SuiteRun) -> list[SuiteUpdate]:
                     old = read_text(target, f"{key} file")
                     update.files[target] = (old, _file_text(target, got_value))
                 else:
-                    edits.append(_Edit(span.start, span.end, json.dumps(got_value, ensure_ascii=False, sort_keys=False)))
-            if chosen.got == "mutated" and "patched" not in raw and "patch" not in raw and chosen.patched is not None:
+                    edits.append(
+                        _Edit(
+                            span.start, span.end, json.dumps(got_value, ensure_ascii=False, sort_keys=False)
+                        )
+                    )
+            if (
+                chosen.got == "mutated"
+                and "patched" not in raw
+                and "patch" not in raw
+                and chosen.patched is not None
+            ):
                 inserts.append(f"{indent}patched: {json.dumps(chosen.patched, ensure_ascii=False)}\n")
             if inserts:
                 after = text.find("\n", expect_span.end)

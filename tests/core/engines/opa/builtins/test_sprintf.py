@@ -203,3 +203,15 @@ def test_any_format_and_arguments_give_a_string(fmt: str, args: list) -> None:
 def test_percent_free_text_is_copied(fmt: str) -> None:
     text = fmt.replace("%", "")
     assert go_sprintf(text, []) == text
+
+
+@given(n=st.integers(-(1 << 63), (1 << 63) - 1), zeros=st.integers(0, 3))
+def test_opa_atoi64_reads_every_int64(n: int, zeros: int) -> None:
+    text = str(n) + ("." + "0" * zeros if zeros else "")
+    assert opa_atoi64(text) == (n if len(text.lstrip("-")) <= 19 else None)
+
+
+@given(text=st.text(alphabet="0123456789-+.eE", max_size=25))
+def test_opa_atoi64_never_fails(text: str) -> None:
+    value = opa_atoi64(text)
+    assert value is None or (-(1 << 63) <= value < (1 << 63) and "e" not in text.lower())
