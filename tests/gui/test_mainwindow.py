@@ -232,7 +232,7 @@ def test_controls_have_accessible_names(window: MainWindow) -> None:
 def test_undo_follows_the_active_editor(qtbot: Any, window: MainWindow) -> None:
     open_module(qtbot, window, DEMO / "policies/require-labels/policy.wasm")
     window.settings_editor.set_text("a: 1\n", "yaml", clean=False)
-    window.editors.setCurrentWidget(window.settings_editor)
+    window.editors.setCurrentWidget(window.settings_page)
     assert window.undo_group.activeStack() is window.settings_editor.undo_stack
     window.undo_action.trigger()
     assert window.settings_editor.text() == "{}\n"

@@ -15,7 +15,6 @@ post-processing (monitor mode, mutation permission, custom message).
 from __future__ import annotations
 
 import dataclasses
-import math
 import re
 import time
 from collections.abc import Callable, Mapping
@@ -34,6 +33,7 @@ from workbench.core.engines.base import (
     SettingsOutcome,
     ValidationOutcome,
     ValidationRequest,
+    check_timeout,
     null_log,
 )
 from workbench.core.engines.response import AdmissionResponse, PostProcessing, post_process
@@ -277,19 +277,15 @@ class RegistryOptions:
 # Configuration
 # =====================================================================================
 def parse_timeout(value: float | str | None) -> float | None:
-    """A deadline in seconds: finite and positive; ``None`` means "no deadline" (explicitly)."""
-    if value is None:
-        return None
+    """A deadline as typed (text or number) checked by the engines' rule
+    (:func:`~workbench.core.engines.base.check_timeout`): finite and positive; ``None`` = no deadline."""
+    if value is None or isinstance(value, (int, float)):
+        return check_timeout(value)
     try:
         seconds = float(value)
     except (TypeError, ValueError):
         raise InputError(f"the evaluation deadline {value!r} is not a number of seconds") from None
-    if not math.isfinite(seconds) or seconds <= 0:
-        raise InputError(
-            f"the evaluation deadline must be a positive number of seconds (got {value}); "
-            "to run without a deadline say so explicitly (--no-timeout)"
-        )
-    return seconds
+    return check_timeout(seconds)
 
 
 @dataclasses.dataclass
@@ -628,7 +624,9 @@ class EngineSession:
         resources = self._granted_resources()
         snapshot = self._snapshot()
         host_caps = None
-        if not rego_engine and self.execution_mode in (ExecutionMode.KUBEWARDEN_WAPC, ExecutionMode.WASI):
+        if not rego_engine:
+            # waPC/WASI answer host calls through it; the OPA engine reads a replayed session's
+            # Kubernetes answers from it to build data.kubernetes / data.inventory
             from workbench.core.engines.hostcaps import build_host_capabilities
 
             host_caps = build_host_capabilities(

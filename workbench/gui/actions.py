@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar
 
-from workbench.gui import cmds_files, cmds_open, cmds_run
+from workbench.gui import cmds_files, cmds_open, cmds_run, impactview
 
 if TYPE_CHECKING:
     from workbench.gui.view import WindowView
@@ -79,6 +79,12 @@ class Actions:
             lambda: v.save_current_result_as_case(),
             "Ctrl+Shift+K",
             "Keep the inputs of the shown result as a case, its outcome as the expectation",
+        )
+        self.impact_action = a(
+            "&Impact of Another Version…",
+            lambda: impactview.choose_and_run_impact(v),
+            tip="Run the policy's cases against another version of it and list the cases that change",
+            name="impact",
         )
         self.scope_action = a(
             "Check &Scope",
@@ -218,6 +224,7 @@ class Actions:
             self.cancel_action,
             self.validate_settings_action,
             self.save_case_action,
+            self.impact_action,
             self.scope_action,
             self.watch_action,
         ):

@@ -219,9 +219,7 @@ def load_editor_file(view: WindowView, editor: SettingsEditor | RequestEditor, p
     except WorkbenchError as exc:
         view.show_message(str(exc), "error")
         return False
-    view.editors.setCurrentWidget(
-        view.settings_editor if editor is view.settings_editor else view.case_editor
-    )
+    view.editors.setCurrentWidget(view.settings_page if editor is view.settings_editor else view.case_editor)
     view.update_actions()
     return True
 

@@ -39,6 +39,7 @@ from workbench.gui.logpane import LogPane
 from workbench.gui.metadataeditor import MetadataEditor
 from workbench.gui.modulepane import ModulePane
 from workbench.gui.resultview import ResultView, RunRecord
+from workbench.gui.settingsform import SettingsPage
 from workbench.gui.state import load_window_state, save_window_state
 from workbench.gui.tasks import Progress, Task
 from workbench.gui.window_state import WindowStateMixin
@@ -73,6 +74,7 @@ class MainWindow(WindowStateMixin, QMainWindow):
         self.push_dialog: Any = None
         self.pull_dialog: Any = None
         self.manifest_dialog: Any = None
+        self.impact_dialog: Any = None
         #: asked before discarding edits: returns "save", "discard" or "cancel" (tests replace it)
         self.ask_unsaved: Callable[[list[str]], str] = self._ask_unsaved_dialog
         self.ask_open_path: Callable[[str, str, str], str] = self._ask_open_path
@@ -107,6 +109,7 @@ class MainWindow(WindowStateMixin, QMainWindow):
         self.module_pane = ModulePane(self, dark)
         self.metadata_editor = MetadataEditor(self, dark)
         self.settings_editor = SettingsEditor(self, dark)
+        self.settings_page = SettingsPage(self.settings_editor, self)
         self.case_editor = CaseEditor(self, dark)
         self.request_editor: RequestEditor = self.case_editor.request
         self.request_editor.ask_old_object = lambda: cmds_files.ask_old_object(self)
@@ -121,7 +124,7 @@ class MainWindow(WindowStateMixin, QMainWindow):
         for widget, title in (
             (self.module_pane, "Policy"),
             (self.metadata_editor, "Metadata"),
-            (self.settings_editor, "Settings"),
+            (self.settings_page, "Settings"),
             (self.case_editor, "Case"),
         ):
             self.editors.addTab(widget, title)
@@ -239,6 +242,7 @@ class MainWindow(WindowStateMixin, QMainWindow):
         self.tree.remove_case_requested.connect(self.remove_case)
         self.metadata_editor.validated.connect(lambda *_: self._inputs_changed())
         self.settings_editor.parsed.connect(lambda _r: self._settings_edited())
+        self.settings_page.form.changed.connect(self._settings_form_edited)
         self.request_editor.parsed.connect(lambda _r: self._request_edited())
         self.case_editor.expectation_changed.connect(self._expectation_edited)
         self.settings_editor.validate_button.clicked.connect(lambda: cmds_run.validate_settings(self))
@@ -379,6 +383,7 @@ class MainWindow(WindowStateMixin, QMainWindow):
 
     # ------------------------------------------------------------------ editing
     def _settings_edited(self) -> None:
+        self.sync_settings_form()
         if self.syncing or self.open_policy is None:
             return
         text = self.settings_editor.text()
@@ -388,6 +393,13 @@ class MainWindow(WindowStateMixin, QMainWindow):
         elif not (text == "" and self.open_policy.settings_text is None):
             self.open_policy.settings_text = text
         self._inputs_changed()
+
+    def _settings_form_edited(self, settings: dict[str, Any]) -> None:
+        from workbench.gui import textdoc
+
+        self.settings_editor.set_text(
+            textdoc.dump(settings, "yaml") if settings else "{}\n", "yaml", clean=False
+        )
 
     def _request_edited(self) -> None:
         if self.syncing or self.current_case is None:

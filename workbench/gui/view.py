@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from workbench.gui.metadataeditor import MetadataEditor
     from workbench.gui.modulepane import ModulePane
     from workbench.gui.resultview import ResultView, RunRecord
+    from workbench.gui.settingsform import SettingsPage
     from workbench.gui.tasks import Progress, Task
     from workbench.gui.workspace import Workspace, WsCase, WsPolicy
     from workbench.gui.workspacetree import WorkspaceTree
@@ -51,11 +52,13 @@ class WindowView(Protocol):
     push_dialog: Any
     pull_dialog: Any
     manifest_dialog: Any
+    impact_dialog: Any
     watching: bool
     # panes
     module_pane: ModulePane
     metadata_editor: MetadataEditor
     settings_editor: SettingsEditor
+    settings_page: SettingsPage
     case_editor: CaseEditor
     request_editor: RequestEditor
     result_view: ResultView

@@ -207,6 +207,7 @@ class WindowStateMixin(_Base):
         self.context.log.app(f"opened {shown} ({loaded.label}, sha256 {loaded.sha256[:12]}{compiled})")
         for warning in loaded.warnings:
             self.context.log.app(warning, "warning")
+        self.show_settings_form()
         self._inputs_changed()
         self.watch_policy()
         self.emit_module_loaded(loaded)
@@ -228,6 +229,29 @@ class WindowStateMixin(_Base):
         if module is not None and (module.metadata is None or self.metadata_editor.dirty):
             metadata = self.metadata_editor.data  # what runs use: the edited (or scaffolded) metadata
         return policy_input_key(loaded, metadata)
+
+    def show_settings_form(self) -> None:
+        """The generated settings form when the open policy has a questions-ui.yml, else only the YAML."""
+        from workbench.gui.settingsform import find_questions, load_questions
+
+        policy = self.open_policy
+        found = find_questions(policy.module) if policy is not None and Path(policy.module).exists() else None
+        if found is None:
+            self.settings_page.no_questions()
+            return
+        try:
+            questions = load_questions(found)
+        except WorkbenchError as exc:
+            self.settings_page.no_questions()
+            self.context.log.app(str(exc), "warning")
+            return
+        self.settings_page.use_questions(questions, self.display_path(str(found)))
+        self.sync_settings_form()
+
+    def sync_settings_form(self) -> None:
+        result = self.settings_editor.result
+        if self.settings_page.has_form and result.ok:
+            self.settings_page.form.show_settings(result.value if isinstance(result.value, dict) else {})
 
     def _inputs_changed(self) -> None:
         if self.syncing:

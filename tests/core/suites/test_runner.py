@@ -408,3 +408,33 @@ def test_run_impact_runs_both_versions_in_one_pass(kinds_dir: Path, tmp_path: Pa
     assert len(before.results) == len(after.results) == sum(1 for c in suite.cases if "labels" in c.policies)
     assert {c.before.case_id for c in changes} == {"allowed", "rejected", "settings-error", "skipped"}
     assert all(r.policy_id == "labels" for r in after.results)
+
+
+def test_a_worker_that_dies_fails_its_cases_and_the_run_ends(tmp_path: Path) -> None:
+    import multiprocessing
+    import os
+    import signal
+
+    wapc_policy(tmp_path, "spin", "loop")
+    (tmp_path / "pod.yaml").write_text(yaml.safe_dump(POD))
+    cases = "".join(f"  - id: c{i}\n    object: pod.yaml\n    expect: error\n" for i in range(4))
+    path = write_suite(tmp_path, "policies:\n  spin: {module: spin.wasm, timeout: 3, checkScope: false}\ncases:\n" + cases)
+    suite = load_suite(path)
+
+    def kill_children() -> None:
+        for child in multiprocessing.active_children():
+            if child.name.startswith("suite-worker-") and child.pid is not None:
+                os.kill(child.pid, signal.SIGKILL)
+
+    timer = threading.Timer(1.5, kill_children)
+    timer.start()
+    started = time.monotonic()
+    try:
+        run = run_suites([suite], workers=2)
+    finally:
+        timer.cancel()
+    assert time.monotonic() - started < 60
+    assert len(run.results) == 4 and not run.cancelled
+    for result in run.results:
+        assert result.passed or "worker process ended unexpectedly" in result.reason, result.reason
+    assert sum(r.passed for r in run.results) >= 2  # the caller's own cases

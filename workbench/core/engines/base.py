@@ -12,10 +12,15 @@ import math
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from workbench.core.engines.response import AdmissionResponse
 from workbench.core.errors import EvaluationCancelled, OperationCancelled
+
+if TYPE_CHECKING:
+    from workbench.core.engines.hostcaps.provider import HostCapabilities
+    from workbench.core.engines.hostcaps.snapshot import ClusterSnapshot
+    from workbench.core.engines.opa.builtins import BuiltinOptions
 
 __all__ = [
     "DEFAULT_MEMORY_LIMIT",
@@ -185,15 +190,15 @@ class EngineOptions:
     memory_limit: int = DEFAULT_MEMORY_LIMIT
     entrypoint: str | int | None = None  # OPA: name or id; default id 0 as Kubewarden
     log: LogSink = null_log
-    #: host-capability provider (see workbench.core.engines.hostcaps); None = deny all but tracing
-    host_capabilities: Any = None
+    #: host-capability gate and backend (see workbench.core.engines.hostcaps); None = deny all but tracing
+    host_capabilities: HostCapabilities | None = None
     #: Rego: Kubernetes objects for data.kubernetes / data.inventory (context-aware), or None
-    cluster_snapshot: Any = None
+    cluster_snapshot: ClusterSnapshot | None = None
     #: context-aware resources the policy may see ((api_version, kind) pairs); empty = none (kwctl's default
     #: without --allow-context-aware). Rego engines build their inventories only from these types.
     context_aware_resources: tuple[tuple[str, str], ...] = ()
-    #: OPA builtin switches (workbench.core.engines.opa.builtins.BuiltinOptions), or None for defaults
-    builtin_options: Any = None
+    #: OPA builtin switches and profile, or None for defaults
+    builtin_options: BuiltinOptions | None = None
     #: extra OPA builtins registered by the application: name -> callable(*args) -> value
     extra_builtins: dict[str, Callable[..., Any]] = dataclasses.field(default_factory=dict)
     cancel: CancelToken | None = None

@@ -171,3 +171,56 @@ def test_context_aware_resource_forms():
 def test_callback_request_variants(namespace, operation, payload, variant, fields):
     request = parse_callback_request(namespace, operation, payload)
     assert (request.variant, request.fields) == (variant, fields)
+
+
+# -- backends behind the gate (issue 11: a provider protocol, not one large class) -------------
+def test_backends_satisfy_the_protocol(tmp_path):
+    from workbench.core.engines.hostcaps.provider import (
+        CapabilityBackend,
+        DenyAllBackend,
+        RecordingBackend,
+        ReplayBackend,
+        SnapshotBackend,
+    )
+    from workbench.core.engines.hostcaps.session import SessionRecorder, SessionReplayer
+
+    replay_file = tmp_path / "session.yml"
+    replay_file.write_text("[]\n")
+    for backend in (
+        DenyAllBackend(),
+        SnapshotBackend(),
+        ReplayBackend(SessionReplayer(replay_file)),
+        RecordingBackend(DenyAllBackend(), SessionRecorder(tmp_path / "rec.yml")),
+    ):
+        assert isinstance(backend, CapabilityBackend)
+
+
+def test_deny_all_backend_refuses_what_the_gate_allows():
+    from workbench.core.engines.hostcaps.provider import DenyAllBackend, HostCapabilities
+
+    gate = HostCapabilities(context_aware_resources=[("v1", "Namespace")], backend=DenyAllBackend())
+    payload = json.dumps({"api_version": "v1", "kind": "Namespace", "name": "default"}).encode()
+    with pytest.raises(HostCapabilityError, match="no host capabilities are available"):
+        gate.call("kubewarden", "kubernetes", "get_resource", payload)
+    assert gate.history[-1]["source"] == "refused" and gate.replayer is None
+
+
+def test_recording_backend_records_answers_and_refusals(tmp_path):
+    record = tmp_path / "record.yml"
+    caps = build_host_capabilities(
+        context_aware_resources=[("v1", "Namespace")], snapshot=DEMO_CLUSTER, record_path=record
+    )
+    ok = json.dumps({"api_version": "v1", "kind": "Namespace", "name": "default"}).encode()
+    missing = json.dumps({"api_version": "v1", "kind": "Namespace", "name": "no-such-namespace"}).encode()
+    caps.call("kubewarden", "kubernetes", "get_resource", ok)
+    with pytest.raises(HostCapabilityError):
+        caps.call("kubewarden", "kubernetes", "get_resource", missing)
+    assert not record.exists()  # written once, at the end of the run
+    caps.close()
+    text = record.read_text()
+    assert text.count("type: Kubernetes") == 2 or text.count("KubernetesGetResource") == 2
+    replayed = build_host_capabilities(context_aware_resources=[("v1", "Namespace")], replay_path=record)
+    assert replayed.replayer is not None and replayed.replayer.remaining == 2
+    assert json.loads(replayed.call("kubewarden", "kubernetes", "get_resource", ok))["metadata"]["name"] == "default"
+    with pytest.raises(HostCapabilityError):
+        replayed.call("kubewarden", "kubernetes", "get_resource", missing)

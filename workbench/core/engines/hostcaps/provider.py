@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from workbench.core.engines.base import LogRecord, LogSink, null_log
 from workbench.core.engines.hostcaps.crypto import is_certificate_trusted
@@ -27,7 +27,16 @@ from workbench.core.engines.hostcaps.snapshot import ClusterSnapshot
 from workbench.core.errors import HostCapabilityError, WorkbenchError
 from workbench.core.yamlio import loads_json
 
-__all__ = ["HostCapabilities", "build_host_capabilities", "parse_callback_request"]
+__all__ = [
+    "CapabilityBackend",
+    "DenyAllBackend",
+    "HostCapabilities",
+    "RecordingBackend",
+    "ReplayBackend",
+    "SnapshotBackend",
+    "build_host_capabilities",
+    "parse_callback_request",
+]
 
 _LEVELS = {
     "trace": "trace",
@@ -135,6 +144,153 @@ def parse_callback_request(namespace: str, operation: str, payload: bytes) -> Ca
     raise HostCapabilityError(f"unknown operation: {path}")
 
 
+# =====================================================================================
+# Backends: where the answer to a permitted call comes from
+# =====================================================================================
+@runtime_checkable
+class CapabilityBackend(Protocol):
+    """Answers host calls that the gate (:class:`HostCapabilities`) has already allowed.
+
+    ``answer`` returns the JSON text of the reply or raises :class:`HostCapabilityError`
+    with the message the policy sees. Implementations: :class:`SnapshotBackend` (a cluster
+    snapshot plus the offline crypto capability), :class:`ReplayBackend` (a kwctl session),
+    :class:`RecordingBackend` (records what another backend answers) and
+    :class:`DenyAllBackend`.
+    """
+
+    #: shown in the log and the history ("offline", "replay", "refused")
+    label: str
+
+    def answer(self, namespace: str, operation: str, request: CallbackRequest, payload: bytes) -> str: ...
+
+    def close(self, log: LogSink) -> None: ...
+
+
+class DenyAllBackend:
+    """Refuses every call (what an engine gets when nobody configured host capabilities)."""
+
+    label = "refused"
+
+    def answer(self, namespace: str, operation: str, request: CallbackRequest, payload: bytes) -> str:
+        raise HostCapabilityError(f"{namespace}/{operation}: no host capabilities are available to this policy")
+
+    def close(self, log: LogSink) -> None:
+        return None
+
+
+class SnapshotBackend:
+    """Answers offline: Kubernetes reads from a cluster snapshot, crypto locally, the rest refused."""
+
+    label = "offline"
+
+    def __init__(self, snapshot: ClusterSnapshot | None = None) -> None:
+        self.snapshot = snapshot
+
+    def answer(self, namespace: str, operation: str, request: CallbackRequest, payload: bytes) -> str:
+        path = f"{namespace}/{operation}"
+        try:
+            return self._answer(namespace, operation, request, payload).decode("utf-8")
+        except HostCapabilityError:
+            raise
+        except WorkbenchError as exc:
+            raise HostCapabilityError(f"{path}: {exc}") from None
+        except (TypeError, ValueError, KeyError, AttributeError, RecursionError) as exc:
+            # a field of the wrong type reached the offline answer (e.g. a list as label selector)
+            raise HostCapabilityError(f"Cannot decode the {path} request: {_describe(exc)}") from None
+
+    def close(self, log: LogSink) -> None:
+        return None
+
+    def _answer(self, namespace: str, operation: str, request: CallbackRequest, payload: bytes) -> bytes:
+        path = f"{namespace}/{operation}"
+        f = request.fields
+        if namespace == "kubernetes":
+            if operation == "can_i":
+                raise HostCapabilityError(
+                    "kubernetes/can_i needs a live cluster (RBAC is not part of a snapshot): "
+                    "replay a session recorded with kwctl --record-host-capabilities-interactions"
+                )
+            if self.snapshot is None:
+                raise HostCapabilityError(
+                    f"{path}: no cluster snapshot is loaded; give one (--cluster-snapshot) or replay a session"
+                )
+            if operation == "get_resource":
+                result = self.snapshot.get_resource(
+                    f["api_version"], f["kind"], _str(f, "name"), f.get("namespace"), f.get("field_masks")
+                )
+            elif operation == "list_resources_by_namespace":
+                result = self.snapshot.list_resources_by_namespace(
+                    f["api_version"], f["kind"], _str(f, "namespace"), f.get("label_selector"),
+                    f.get("field_selector"), f.get("field_masks"),
+                )  # fmt: skip
+            else:
+                result = self.snapshot.list_resources_all(
+                    f["api_version"],
+                    f["kind"],
+                    f.get("label_selector"),
+                    f.get("field_selector"),
+                    f.get("field_masks"),
+                )
+            return json.dumps(result, separators=(",", ":"), ensure_ascii=False).encode()
+        if namespace == "crypto":
+            return is_certificate_trusted(payload)
+        what = "DNS" if namespace == "net" else "an OCI registry"
+        raise HostCapabilityError(
+            f"'{path}' needs {what}, which the workbench does not contact while evaluating offline: "
+            "replay a session recorded with kwctl (--replay-host-capabilities-interactions)"
+        )
+
+
+class ReplayBackend:
+    """Answers from a session recorded by kwctl (``--replay-host-capabilities-interactions``), in order."""
+
+    label = "replay"
+
+    def __init__(self, replayer: SessionReplayer) -> None:
+        self.replayer = replayer
+
+    def answer(self, namespace: str, operation: str, request: CallbackRequest, payload: bytes) -> str:
+        ok, data = self.replayer.next(request)
+        if not ok:
+            raise HostCapabilityError(data)
+        return data
+
+    def close(self, log: LogSink) -> None:
+        """Warn (once) about recorded responses the run did not use, like kwctl."""
+        if self.replayer.remaining:
+            log(
+                LogRecord(
+                    level="warning",
+                    message=f"{self.replayer.remaining} recorded host capabilities interaction(s) in "
+                    f"{self.replayer.path} were not replayed",
+                    source="host",
+                )
+            )
+
+
+class RecordingBackend:
+    """Records every answer (or refusal) of another backend in kwctl's session format."""
+
+    def __init__(self, inner: CapabilityBackend, recorder: SessionRecorder) -> None:
+        self.inner = inner
+        self.recorder = recorder
+        self.label = inner.label
+
+    def answer(self, namespace: str, operation: str, request: CallbackRequest, payload: bytes) -> str:
+        try:
+            data = self.inner.answer(namespace, operation, request, payload)
+        except HostCapabilityError as exc:
+            self.recorder.record(request, False, str(exc))
+            raise
+        self.recorder.record(request, True, data)
+        return data
+
+    def close(self, log: LogSink) -> None:
+        """Write the recorded session (atomically) at the end of the run."""
+        self.inner.close(log)
+        self.recorder.save()
+
+
 class HostCapabilities:
     """Answers host calls for one policy run (see module docs)."""
 
@@ -143,20 +299,22 @@ class HostCapabilities:
         *,
         context_aware_resources: Iterable[tuple[str, str]] = (),
         allowed_capabilities: Iterable[str] = ("*",),
-        snapshot: ClusterSnapshot | None = None,
-        recorder: SessionRecorder | None = None,
-        replayer: SessionReplayer | None = None,
+        backend: CapabilityBackend | None = None,
         log: LogSink = null_log,
     ) -> None:
         self.context_aware = frozenset((str(a), str(k)) for a, k in context_aware_resources)
         self.allow_list = CapabilityAllowList(allowed_capabilities)
-        self.snapshot = snapshot
-        self.recorder = recorder
-        self.replayer = replayer
+        self.backend: CapabilityBackend = backend if backend is not None else DenyAllBackend()
         self.log = log
         self.history: list[dict[str, Any]] = []
         self._lock = threading.Lock()
         self._closed = False
+
+    @property
+    def replayer(self) -> SessionReplayer | None:
+        """The replayed kwctl session, when answers come from one (Rego inventories read it)."""
+        backend = self.backend.inner if isinstance(self.backend, RecordingBackend) else self.backend
+        return backend.replayer if isinstance(backend, ReplayBackend) else None
 
     # -- entry point ----------------------------------------------------------------
     def call(
@@ -203,26 +361,12 @@ class HostCapabilities:
                     "The violation has been reported.",
                     request=request,
                 )  # fmt: skip
-        if self.replayer is not None:
-            try:
-                ok, data = self.replayer.next(request)
-            except HostCapabilityError as exc:
-                ok, data = False, str(exc)
-            source = "replay"
-        else:
-            source = "offline"
-            try:
-                data = self._answer(namespace, operation, request, payload).decode("utf-8")
-                ok = True
-            except HostCapabilityError as exc:
-                ok, data = False, str(exc)
-            except WorkbenchError as exc:
-                ok, data = False, f"{path}: {exc}"
-            except (TypeError, ValueError, KeyError, AttributeError, RecursionError) as exc:
-                # a field of the wrong type reached the offline answer (e.g. a list as label selector)
-                ok, data = False, f"Cannot decode the {path} request: {_describe(exc)}"
-            if self.recorder is not None:
-                self.recorder.record(request, ok, data)
+        source = self.backend.label
+        try:
+            data = self.backend.answer(namespace, operation, request, payload)
+            ok = True
+        except HostCapabilityError as exc:
+            ok, data = False, str(exc)
         elapsed = time.perf_counter() - started
         self._remember(sink, binding, namespace, operation, payload, ok, data, source, elapsed, request)
         if not ok:
@@ -230,22 +374,11 @@ class HostCapabilities:
         return data.encode("utf-8")
 
     def close(self) -> None:
-        """End of the run: write the recorded session (atomically) and warn (once) about recorded
-        responses a replay did not use, like kwctl."""
+        """End of the run: the backend writes a recorded session or warns about unused replays."""
         if self._closed:
             return
         self._closed = True
-        if self.recorder is not None:
-            self.recorder.save()
-        if self.replayer is not None and self.replayer.remaining:
-            self.log(
-                LogRecord(
-                    level="warning",
-                    message=f"{self.replayer.remaining} recorded host capabilities interaction(s) in "
-                    f"{self.replayer.path} were not replayed",
-                    source="host",
-                )
-            )
+        self.backend.close(self.log)
 
     # -- helpers ----------------------------------------------------------------------
     def _trace(self, sink: Callable[[LogRecord], None], payload: bytes) -> None:
@@ -264,45 +397,6 @@ class HostCapabilities:
             LogRecord(
                 level=level, message="" if message is None else str(message), source="policy", fields=fields
             )
-        )
-
-    def _answer(self, namespace: str, operation: str, request: CallbackRequest, payload: bytes) -> bytes:
-        path = f"{namespace}/{operation}"
-        f = request.fields
-        if namespace == "kubernetes":
-            if operation == "can_i":
-                raise HostCapabilityError(
-                    "kubernetes/can_i needs a live cluster (RBAC is not part of a snapshot): "
-                    "replay a session recorded with kwctl --record-host-capabilities-interactions"
-                )
-            if self.snapshot is None:
-                raise HostCapabilityError(
-                    f"{path}: no cluster snapshot is loaded; give one (--cluster-snapshot) or replay a session"
-                )
-            if operation == "get_resource":
-                result = self.snapshot.get_resource(
-                    f["api_version"], f["kind"], _str(f, "name"), f.get("namespace"), f.get("field_masks")
-                )
-            elif operation == "list_resources_by_namespace":
-                result = self.snapshot.list_resources_by_namespace(
-                    f["api_version"], f["kind"], _str(f, "namespace"), f.get("label_selector"),
-                    f.get("field_selector"), f.get("field_masks"),
-                )  # fmt: skip
-            else:
-                result = self.snapshot.list_resources_all(
-                    f["api_version"],
-                    f["kind"],
-                    f.get("label_selector"),
-                    f.get("field_selector"),
-                    f.get("field_masks"),
-                )
-            return json.dumps(result, separators=(",", ":"), ensure_ascii=False).encode()
-        if namespace == "crypto":
-            return is_certificate_trusted(payload)
-        what = "DNS" if namespace == "net" else "an OCI registry"
-        raise HostCapabilityError(
-            f"'{path}' needs {what}, which the workbench does not contact while evaluating offline: "
-            "replay a session recorded with kwctl (--replay-host-capabilities-interactions)"
         )
 
     def _refuse(
@@ -387,11 +481,16 @@ def build_host_capabilities(
             resources.append((item.api_version, item.kind))
     if snapshot is not None and not isinstance(snapshot, ClusterSnapshot):
         snapshot = ClusterSnapshot.from_path(snapshot)
+    backend: CapabilityBackend
+    if replay_path is not None:
+        backend = ReplayBackend(SessionReplayer(replay_path))
+    else:
+        backend = SnapshotBackend(snapshot)
+    if record_path is not None:
+        backend = RecordingBackend(backend, SessionRecorder(record_path))
     return HostCapabilities(
         context_aware_resources=resources,
         allowed_capabilities=allowed_capabilities,
-        snapshot=snapshot,
-        recorder=SessionRecorder(record_path) if record_path is not None else None,
-        replayer=SessionReplayer(replay_path) if replay_path is not None else None,
+        backend=backend,
         log=log,
     )
