@@ -477,3 +477,20 @@ def test_run_verifies_the_signature_first(plain_registry, tmp_path: Path, capsys
     assert code == 1 and err.startswith("error: ") and out == ""
     code, out, _ = run_cli(capsys, *base, "-k", str(alice_pub))
     assert code == 0 and one_response(out)["allowed"] is True
+
+
+# -- the builtins the cluster really provides (issue 15) ----------------------------------------
+def test_run_defaults_to_kubewardens_builtins(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    from opa_wat import make_module
+
+    wasm = tmp_path / "needs-time-date.wasm"
+    wasm.write_bytes(make_module(minor=2, builtins={"time.date": 20}).data)
+    code, out, err = run_cli(capsys, str(wasm), "-e", "opa", "-r", req("pod-compliant"))
+    assert code == 1 and out == "" and "time.date" in err and "--builtins opa" in err
+    code, out, err = run_cli(capsys, str(wasm), "-e", "opa", "-r", req("pod-compliant"), "--builtins", "opa")
+    assert code == 0 and "time.date" not in err
+    one_response(out)
+    assert main(["inspect", str(wasm), "-o", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["opa"]["kubewarden_missing_builtins"] == ["time.date"]
+    assert any("Burrego" in w and "time.date" in w for w in report["warnings"])

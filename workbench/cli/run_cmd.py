@@ -93,6 +93,13 @@ def add_run_flags(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="let Rego's http.send and net.lookup_ip_addr reach the network (off by default)",
     )
+    p.add_argument(
+        "--builtins",
+        choices=("kubewarden", "opa"),
+        default="kubewarden",
+        help="OPA builtins a Rego module may use: kubewarden = exactly what policy-server's Burrego provides "
+        "(default, as in the cluster); opa = every OPA builtin (see docs/builtins.md)",
+    )
     p.add_argument("--disable-wasmtime-cache", action="store_true", help="do not use the compiled-module cache")
     p.add_argument("-v", "--verbose", action="store_true", help="policy log and warnings on stderr")
     add_registry_flags(p)
@@ -115,7 +122,7 @@ def _entrypoint(value: str | None) -> str | int | None:
 
 
 def build_config(args: argparse.Namespace) -> RunConfig:
-    from workbench.core import BuiltinOptions
+    from workbench.core import BuiltinOptions, BuiltinProfile
 
     timeout: float | None = None
     if not args.no_timeout:
@@ -137,7 +144,9 @@ def build_config(args: argparse.Namespace) -> RunConfig:
         record_path=args.record_host_capabilities_interactions,
         replay_path=args.replay_host_capabilities_interactions,
         builtins=BuiltinOptions(
-            allow_http_send=args.allow_network_builtins, allow_net_lookup=args.allow_network_builtins
+            allow_http_send=args.allow_network_builtins,
+            allow_net_lookup=args.allow_network_builtins,
+            profile=BuiltinProfile(args.builtins),
         ),
         log=stderr_log(args.verbose),
         use_cache=not args.disable_wasmtime_cache,

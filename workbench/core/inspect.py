@@ -49,11 +49,20 @@ def _opa_facts(module: PolicyModule) -> dict[str, Any] | None:
     warnings: list[str] = []
     if module.metadata is not None:
         warnings.extend(preflight.mode_warnings(module, module.metadata.execution_mode))
+    from workbench.core.engines.opa.builtins.profile import kubewarden_missing_builtins
+
+    lacking = kubewarden_missing_builtins(info.required_builtins)
+    if lacking:
+        warnings.append(
+            "Kubewarden's policy-server (Burrego) lacks these builtins, so the policy fails there: "
+            f"{', '.join(lacking)} (run it here with --builtins opa; see docs/builtins.md)"
+        )
     return {
         "abi_version": info.abi_version_text,
         "entrypoints": dict(info.entrypoints),
         "required_builtins": sorted(info.required_builtins),
         "missing_builtins": sorted(preflight.missing_builtins(module)),
+        "kubewarden_missing_builtins": lacking,
         "warnings": warnings,
     }
 

@@ -394,13 +394,6 @@ class MainWindow(WindowStateMixin, QMainWindow):
             self.open_policy.settings_text = text
         self._inputs_changed()
 
-    def _settings_form_edited(self, settings: dict[str, Any]) -> None:
-        from workbench.gui import textdoc
-
-        self.settings_editor.set_text(
-            textdoc.dump(settings, "yaml") if settings else "{}\n", "yaml", clean=False
-        )
-
     def _request_edited(self) -> None:
         if self.syncing or self.current_case is None:
             return
@@ -422,16 +415,6 @@ class MainWindow(WindowStateMixin, QMainWindow):
         self.show_case_result()
         self.tree.refresh()
         self._update_title()
-
-    def remove_case(self, policy: WsPolicy, case: WsCase) -> None:
-        if case in policy.cases:
-            policy.cases.remove(case)
-            self.workspace.structure_changed = True
-            if case is self.current_case:
-                self.current_case = None
-                self.result_view.clear()
-            self.tree.rebuild()
-            self.update_actions()
 
     def _policy_selected(self, policy: WsPolicy) -> None:
         case = policy.cases[0] if policy.cases else None

@@ -68,7 +68,8 @@ def load_questions(path: str | Path) -> list[Question]:
     for index, item in enumerate(raw[:MAX_QUESTIONS]):
         if not isinstance(item, dict) or not isinstance(item.get("variable"), str):
             raise InputError(f"{path}: questions[{index}] needs a 'variable'")
-        options = item.get("options") if isinstance(item.get("options"), list) else []
+        raw_options = item.get("options")
+        options: list[Any] = raw_options if isinstance(raw_options, list) else []
         out.append(
             Question(
                 variable=item["variable"],

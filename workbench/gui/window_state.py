@@ -5,7 +5,7 @@ what is dirty, what blocks Run, which result is stale, run options, watch mode a
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QFileSystemWatcher, QTimer
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
@@ -34,6 +34,7 @@ APP_TITLE = "Policy Workbench"
 
 class WindowStateMixin(_Base):
     loaded: LoadedPolicy | None
+    current_case: WsCase | None
 
     # ------------------------------------------------------------------ dirty and title
     def dirty_parts(self) -> list[str]:
@@ -292,6 +293,23 @@ class WindowStateMixin(_Base):
     def check_scope_enabled(self) -> bool:
         """Whether runs first check that the request would reach the policy (Run ▸ Check Scope)."""
         return bool(self.scope_action.isChecked())
+
+    def _settings_form_edited(self, settings: dict[str, Any]) -> None:
+        from workbench.gui import textdoc
+
+        self.settings_editor.set_text(
+            textdoc.dump(settings, "yaml") if settings else "{}\n", "yaml", clean=False
+        )
+
+    def remove_case(self, policy: WsPolicy, case: WsCase) -> None:
+        if case in policy.cases:
+            policy.cases.remove(case)
+            self.workspace.structure_changed = True
+            if case is self.current_case:
+                self.current_case = None
+                self.result_view.clear()
+            self.tree.rebuild()
+            self.update_actions()
 
     # ------------------------------------------------------------------ run options
     def update_run_options(self) -> None:
