@@ -10,12 +10,7 @@ from builtin_corpus import CORPUS_DIR
 from helpers import shared_path
 
 from workbench.conformance.__main__ import main as conformance_main
-from workbench.conformance.builtins import CaseResult, load_all_builtins, run_case, run_directory
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _registry() -> None:
-    load_all_builtins()  # run_case looks builtins up in the registry the category modules fill
+from workbench.conformance.builtins import CaseResult, run_case, run_directory
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,6 @@ keys/indices into the result; only that part is compared). Numbers compare by va
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import json
 from pathlib import Path
 from typing import Any
@@ -20,12 +19,7 @@ from workbench.core.engines.opa.builtins import REGISTRY, UNDEFINED, BuiltinCont
 from workbench.core.engines.opa.builtins._values import canonical_key, dumps, loads
 from workbench.core.errors import BuiltinError
 
-__all__ = ["CaseResult", "load_all_builtins", "run_case", "run_directory"]
-
-
-def load_all_builtins() -> None:
-    """Import every category module so that the registry is complete."""
-    importlib.import_module("workbench.core.engines.opa.builtins.catalog")
+__all__ = ["CaseResult", "run_case", "run_directory"]
 
 
 @dataclasses.dataclass
@@ -70,7 +64,6 @@ def run_case(case: dict[str, Any], ctx: BuiltinContext | None = None) -> tuple[b
         want = json.dumps(case["want"], ensure_ascii=False)
     entry = REGISTRY.get(name)
     if entry is None:
-        load_all_builtins()
         entry = REGISTRY.get(name)
     if entry is None:
         return False, want, "not implemented"
@@ -112,8 +105,6 @@ def run_directory(directory: Path) -> list[CaseResult]:
     cannot change the outcome.
     """
     from workbench.core.engines.opa.builtins.regex import clear_regexp_cache
-
-    load_all_builtins()
     results: list[CaseResult] = []
     for path in sorted(directory.glob("*.jsonl")):
         clear_regexp_cache()

@@ -143,7 +143,6 @@ class OpaEngine:
         refuse to run unless the evaluation's ``BuiltinOptions`` allow them, after checking
         their operands like OPA does.
         """
-        import workbench.core.engines.opa.builtins.catalog  # noqa: F401  (fills REGISTRY)
         from workbench.core.engines.opa.builtins._registry import REGISTRY
 
         table: dict[str, Callable[[list[Any]], Any]] = {}

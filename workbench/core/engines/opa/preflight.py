@@ -143,7 +143,6 @@ def required_builtins(module: PolicyModule | Any) -> list[str]:
 
 def available_builtins(extra: Iterable[str] = ()) -> set[str]:
     """Names of every host builtin the workbench implements, plus ``extra``."""
-    import workbench.core.engines.opa.builtins.catalog  # noqa: F401  (fills REGISTRY)
     from workbench.core.engines.opa.builtins._registry import REGISTRY
 
     return set(REGISTRY) | set(extra)

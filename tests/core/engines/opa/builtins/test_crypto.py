@@ -19,12 +19,9 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from workbench.conformance.builtins import load_all_builtins
 from workbench.core.engines.opa.builtins import REGISTRY, BuiltinContext
 from workbench.core.engines.opa.builtins._values import dumps
 from workbench.core.errors import BuiltinError
-
-load_all_builtins()
 
 _CRYPTO_BUILTINS = sorted(n for n, b in REGISTRY.items() if b.category == "Crypto")
 

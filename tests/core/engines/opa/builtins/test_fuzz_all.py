@@ -25,12 +25,9 @@ from builtin_corpus import CORPUS_DIR
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from workbench.conformance.builtins import load_all_builtins
 from workbench.core.engines.opa.builtins import REGISTRY, UNDEFINED, BuiltinContext, RegoSet
 from workbench.core.engines.opa.builtins._values import OpaFloat, dumps, loads
 from workbench.core.errors import BuiltinError
-
-load_all_builtins()
 
 _SHAPED = st.sampled_from(
     [

@@ -16,11 +16,8 @@ from cryptography.x509.oid import NameOID
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workbench.conformance.builtins import load_all_builtins
 from workbench.core.engines.opa.builtins import REGISTRY, BuiltinContext
 from workbench.core.errors import BuiltinError
-
-load_all_builtins()
 
 _JWT_BUILTINS = sorted(n for n, b in REGISTRY.items() if b.category == "Tokens (JWT)")
 

@@ -13,12 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from workbench.conformance.builtins import load_all_builtins, run_case
+from workbench.conformance.builtins import run_case
 from workbench.core.engines.opa.builtins import REGISTRY, BuiltinContext, RegoSet
 
 CASES_DIR = Path(__file__).parent / "opa_cases"
 
-load_all_builtins()
 
 
 def _cases() -> list:

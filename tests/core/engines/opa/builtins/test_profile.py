@@ -63,7 +63,6 @@ def test_data_file_is_burregos_table_with_its_source() -> None:
     assert profile.builtins - opa_names == {"date", "parse_rfc3339_ns"}
     assert profile.builtins & NATIVE_BUILTINS == {"json.is_valid"}
     # and the workbench implements each of them
-    import workbench.core.engines.opa.builtins.catalog  # noqa: F401
 
     assert all(name in REGISTRY for name in profile.builtins - {"date", "parse_rfc3339_ns", "json.is_valid"})
 
@@ -165,7 +164,6 @@ def test_a_module_of_burrego_builtins_runs_under_kubewarden() -> None:
 
 
 def _sprintf(options: BuiltinOptions, fmt: str, values: list[Any]) -> Any:
-    import workbench.core.engines.opa.builtins.catalog  # noqa: F401
 
     return REGISTRY["sprintf"](BuiltinContext(options=options), [fmt, values])
 

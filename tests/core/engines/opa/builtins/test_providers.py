@@ -11,12 +11,10 @@ from builtin_corpus import corpus_lines
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workbench.conformance.builtins import load_all_builtins, run_case
+from workbench.conformance.builtins import run_case
 from workbench.core.engines.opa.builtins import REGISTRY, BuiltinContext
 from workbench.core.engines.opa.builtins._values import OpaFloat
 from workbench.core.errors import BuiltinError
-
-load_all_builtins()
 
 NAME = "providers.aws.sign_req"
 

@@ -2,7 +2,8 @@
 
 Modelled on Burrego's ``builtins/mod.rs``: every category module
 (``strings.py``, ``time.py`` ...) decorates its functions with
-:func:`builtin`, and the table :data:`REGISTRY` maps the Rego name
+:meth:`BuiltinTable.builtin` on its own ``BUILTINS`` table; :mod:`.catalog` lists the
+category modules explicitly and :data:`REGISTRY` (built from them on first use) maps the Rego name
 (exactly what a Wasm module lists in its ``builtins`` export) to a
 :class:`Builtin`.
 
@@ -24,9 +25,10 @@ from __future__ import annotations
 
 import dataclasses
 import time as _time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+from workbench.core.engines.opa.builtins._values import RegoSet
 from workbench.core.engines.opa.builtins.profile import BuiltinProfile
 from workbench.core.errors import BuiltinError
 
@@ -36,8 +38,8 @@ __all__ = [
     "Builtin",
     "BuiltinContext",
     "BuiltinOptions",
+    "BuiltinTable",
     "RegoSet",
-    "builtin",
     "builtin_error",
     "type_error",
 ]
@@ -59,52 +61,6 @@ class _Undefined:
 
 
 UNDEFINED: Any = _Undefined()
-
-
-class RegoSet:
-    """A Rego set of JSON values (which may be unhashable lists/dicts).
-
-    Elements are kept unique by value; iteration order is insertion order.
-    Encoded to JSON as an array sorted in OPA's value order (see ``_values``).
-    """
-
-    __slots__ = ("_items", "_keys")
-
-    def __init__(self, items: Iterable[Any] = ()) -> None:
-        self._items: list[Any] = []
-        self._keys: set[str] = set()
-        for item in items:
-            self.add(item)
-
-    @staticmethod
-    def _key(value: Any) -> str:
-        from workbench.core.engines.opa.builtins._values import canonical_key
-
-        return canonical_key(value)
-
-    def add(self, value: Any) -> None:
-        key = self._key(value)
-        if key not in self._keys:
-            self._keys.add(key)
-            self._items.append(value)
-
-    def __contains__(self, value: object) -> bool:
-        return self._key(value) in self._keys
-
-    def __iter__(self) -> Iterator[Any]:
-        return iter(self._items)
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, RegoSet) and self._keys == other._keys
-
-    def __hash__(self) -> int:
-        return hash(frozenset(self._keys))
-
-    def __repr__(self) -> str:
-        return f"RegoSet({self._items!r})"
 
 
 @dataclasses.dataclass
@@ -167,33 +123,69 @@ class Builtin:
         return self.fn(*args)
 
 
-REGISTRY: dict[str, Builtin] = {}
+class BuiltinTable:
+    """The builtins of one category module, collected explicitly by
+    :func:`~workbench.core.engines.opa.builtins.catalog.build_registry` (no global is filled
+    as a side effect of importing a module)."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, Builtin] = {}
+
+    def builtin(
+        self,
+        name: str,
+        *,
+        category: str,
+        needs_context: bool = False,
+        enabled_by_default: bool = True,
+        deterministic: bool = True,
+    ) -> Callable[[BuiltinFn], BuiltinFn]:
+        """Declare ``fn`` as the host implementation of the OPA builtin ``name``."""
+
+        def decorate(fn: BuiltinFn) -> BuiltinFn:
+            if name in self.entries:
+                raise RuntimeError(f"builtin {name} declared twice")
+            self.entries[name] = Builtin(
+                name=name,
+                fn=fn,
+                category=category,
+                needs_context=needs_context,
+                enabled_by_default=enabled_by_default,
+                deterministic=deterministic,
+            )
+            return fn
+
+        return decorate
 
 
-def builtin(
-    name: str,
-    *,
-    category: str,
-    needs_context: bool = False,
-    enabled_by_default: bool = True,
-    deterministic: bool = True,
-) -> Callable[[BuiltinFn], BuiltinFn]:
-    """Register ``fn`` as the host implementation of the OPA builtin ``name``."""
+class _Registry(Mapping[str, Builtin]):
+    """The whole table, built once on first use from the explicit list of category modules."""
 
-    def decorate(fn: BuiltinFn) -> BuiltinFn:
-        if name in REGISTRY:
-            raise RuntimeError(f"builtin {name} registered twice")
-        REGISTRY[name] = Builtin(
-            name=name,
-            fn=fn,
-            category=category,
-            needs_context=needs_context,
-            enabled_by_default=enabled_by_default,
-            deterministic=deterministic,
-        )
-        return fn
+    def __init__(self) -> None:
+        self._table: dict[str, Builtin] | None = None
 
-    return decorate
+    def _entries(self) -> dict[str, Builtin]:
+        if self._table is None:
+            from workbench.core.engines.opa.builtins.catalog import build_registry
+
+            self._table = build_registry()
+        return self._table
+
+    def __getitem__(self, name: str) -> Builtin:
+        return self._entries()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries())
+
+    def __len__(self) -> int:
+        return len(self._entries())
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._entries()
+
+
+#: Rego name -> :class:`Builtin`, for every host builtin (read-only; see :class:`BuiltinTable`)
+REGISTRY: Mapping[str, Builtin] = _Registry()
 
 
 def builtin_error(name: str, detail: str) -> BuiltinError:

@@ -17,17 +17,16 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from functools import cmp_to_key
 from typing import Any
-
-from workbench.core.engines.opa.builtins._registry import RegoSet
 
 __all__ = [
     "FrozenArray",
     "FrozenObject",
     "OpaFloat",
+    "RegoSet",
     "canonical_key",
     "compare",
     "dump_rego_value",
@@ -40,6 +39,50 @@ __all__ = [
     "term_string",
     "to_decimal",
 ]
+
+
+class RegoSet:
+    """A Rego set of JSON values (which may be unhashable lists/dicts).
+
+    Elements are kept unique by value; iteration order is insertion order.
+    Encoded to JSON as an array sorted in OPA's value order (see ``_values``).
+    """
+
+    __slots__ = ("_items", "_keys")
+
+    def __init__(self, items: Iterable[Any] = ()) -> None:
+        self._items: list[Any] = []
+        self._keys: set[str] = set()
+        for item in items:
+            self.add(item)
+
+    @staticmethod
+    def _key(value: Any) -> str:
+        return canonical_key(value)
+
+    def add(self, value: Any) -> None:
+        key = self._key(value)
+        if key not in self._keys:
+            self._keys.add(key)
+            self._items.append(value)
+
+    def __contains__(self, value: object) -> bool:
+        return self._key(value) in self._keys
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, RegoSet) and self._keys == other._keys
+
+    def __hash__(self) -> int:
+        return hash(frozenset(self._keys))
+
+    def __repr__(self) -> str:
+        return f"RegoSet({self._items!r})"
 
 
 class OpaFloat(float):

@@ -10,15 +10,18 @@ from __future__ import annotations
 from typing import Any
 
 from workbench.core.engines.opa.builtins._operands import operand_type_error
-from workbench.core.engines.opa.builtins._registry import RegoSet, builtin
+from workbench.core.engines.opa.builtins._registry import BuiltinTable, RegoSet
 from workbench.core.engines.opa.builtins._values import sort_values
+
+#: this category's builtins, collected by :func:`~workbench.core.engines.opa.builtins.catalog.build_registry`
+BUILTINS = BuiltinTable()
 
 __all__: list[str] = []
 
 _CATEGORY = "Types (deprecated)"
 
 
-@builtin("cast_array", category=_CATEGORY)
+@BUILTINS.builtin("cast_array", category=_CATEGORY)
 def cast_array(x: Any) -> list[Any]:
     if isinstance(x, list):
         return x
@@ -27,7 +30,7 @@ def cast_array(x: Any) -> list[Any]:
     raise operand_type_error("cast_array", 1, x, "array", "set")
 
 
-@builtin("cast_set", category=_CATEGORY)
+@BUILTINS.builtin("cast_set", category=_CATEGORY)
 def cast_set(x: Any) -> RegoSet:
     if isinstance(x, list):
         return RegoSet(x)
@@ -36,28 +39,28 @@ def cast_set(x: Any) -> RegoSet:
     raise operand_type_error("cast_set", 1, x, "array", "set")
 
 
-@builtin("cast_string", category=_CATEGORY)
+@BUILTINS.builtin("cast_string", category=_CATEGORY)
 def cast_string(x: Any) -> str:
     if isinstance(x, str):
         return x
     raise operand_type_error("cast_string", 1, x, "string")
 
 
-@builtin("cast_boolean", category=_CATEGORY)
+@BUILTINS.builtin("cast_boolean", category=_CATEGORY)
 def cast_boolean(x: Any) -> bool:
     if isinstance(x, bool):
         return x
     raise operand_type_error("cast_boolean", 1, x, "boolean")
 
 
-@builtin("cast_null", category=_CATEGORY)
+@BUILTINS.builtin("cast_null", category=_CATEGORY)
 def cast_null(x: Any) -> None:
     if x is None:
         return None
     raise operand_type_error("cast_null", 1, x, "null")
 
 
-@builtin("cast_object", category=_CATEGORY)
+@BUILTINS.builtin("cast_object", category=_CATEGORY)
 def cast_object(x: Any) -> dict[Any, Any]:
     if isinstance(x, dict):
         return x

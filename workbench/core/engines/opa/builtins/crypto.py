@@ -21,8 +21,11 @@ from workbench.core.engines.opa.builtins._crypto_encoding import (
     pem_encode,
 )
 from workbench.core.engines.opa.builtins._operands import check_object, check_string
-from workbench.core.engines.opa.builtins._registry import RegoSet, builtin, builtin_error
+from workbench.core.engines.opa.builtins._registry import BuiltinTable, RegoSet, builtin_error
 from workbench.core.engines.opa.builtins._values import sort_values
+
+#: this category's builtins, collected by :func:`~workbench.core.engines.opa.builtins.catalog.build_registry`
+BUILTINS = BuiltinTable()
 
 __all__ = [
     "certs_from_string",
@@ -47,7 +50,7 @@ def _digest_builtin(name: str, algo: str) -> None:
         return hashlib.new(algo, _b(check_string(name, value, 1))).hexdigest()
 
     fn.__name__ = name.replace(".", "_")
-    builtin(name, category=CATEGORY)(fn)
+    BUILTINS.builtin(name, category=CATEGORY)(fn)
 
 
 for _name, _algo in (("crypto.md5", "md5"), ("crypto.sha1", "sha1"), ("crypto.sha256", "sha256")):
@@ -61,7 +64,7 @@ def _hmac_builtin(name: str, algo: str) -> None:
         return hmac.new(_b(k), _b(msg), algo).hexdigest()
 
     fn.__name__ = name.replace(".", "_")
-    builtin(name, category=CATEGORY)(fn)
+    BUILTINS.builtin(name, category=CATEGORY)(fn)
 
 
 for _name, _algo in (
@@ -73,7 +76,7 @@ for _name, _algo in (
     _hmac_builtin(_name, _algo)
 
 
-@builtin("crypto.hmac.equal", category=CATEGORY)
+@BUILTINS.builtin("crypto.hmac.equal", category=CATEGORY)
 def hmac_equal(mac1: Any, mac2: Any) -> bool:
     a = check_string("crypto.hmac.equal", mac1, 1)
     b = check_string("crypto.hmac.equal", mac2, 2)
@@ -109,7 +112,7 @@ def certs_from_string(text: str) -> list[x509.Certificate]:
     return x509.parse_certificates(der)
 
 
-@builtin("crypto.x509.parse_certificates", category=CATEGORY)
+@BUILTINS.builtin("crypto.x509.parse_certificates", category=CATEGORY)
 def parse_certificates(certs: Any) -> list[Any]:
     name = "crypto.x509.parse_certificates"
     text = check_string(name, certs, 1)
@@ -202,7 +205,7 @@ def _verify(certs: list[x509.Certificate], opts: x509.VerifyOptions) -> list[x50
         return None
 
 
-@builtin("crypto.x509.parse_and_verify_certificates", category=CATEGORY, deterministic=False)
+@BUILTINS.builtin("crypto.x509.parse_and_verify_certificates", category=CATEGORY, deterministic=False)
 def parse_and_verify_certificates(certs: Any) -> list[Any]:
     text = check_string("crypto.x509.parse_and_verify_certificates", certs, 1)
     try:
@@ -215,7 +218,7 @@ def parse_and_verify_certificates(certs: Any) -> list[Any]:
     return [True, [c.to_json(uri_strings=True) for c in verified]]
 
 
-@builtin("crypto.x509.parse_and_verify_certificates_with_options", category=CATEGORY, deterministic=False)
+@BUILTINS.builtin("crypto.x509.parse_and_verify_certificates_with_options", category=CATEGORY, deterministic=False)
 def parse_and_verify_certificates_with_options(certs: Any, options: Any) -> list[Any]:
     name = "crypto.x509.parse_and_verify_certificates_with_options"
     text = check_string(name, certs, 1)
@@ -234,7 +237,7 @@ def parse_and_verify_certificates_with_options(certs: Any, options: Any) -> list
     return [True, [c.to_json() for c in verified]]
 
 
-@builtin("crypto.x509.parse_certificate_request", category=CATEGORY)
+@BUILTINS.builtin("crypto.x509.parse_certificate_request", category=CATEGORY)
 def parse_certificate_request(csr: Any) -> Any:
     name = "crypto.x509.parse_certificate_request"
     text = check_string(name, csr, 1)
@@ -283,7 +286,7 @@ def private_keys_from_pem(text: str) -> list[x509.PrivateKey]:
     return keys
 
 
-@builtin("crypto.parse_private_keys", category=CATEGORY)
+@BUILTINS.builtin("crypto.parse_private_keys", category=CATEGORY)
 def parse_private_keys(keys: Any) -> Any:
     name = "crypto.parse_private_keys"
     text = check_string(name, keys, 1)
@@ -334,7 +337,7 @@ def jwk_from_private_key(key: x509.PrivateKey) -> dict[str, Any]:
     raise GoError("invalid key type ed25519.PrivateKey")
 
 
-@builtin("crypto.x509.parse_rsa_private_key", category=CATEGORY)
+@BUILTINS.builtin("crypto.x509.parse_rsa_private_key", category=CATEGORY)
 def parse_rsa_private_key(pem: Any) -> Any:
     name = "crypto.x509.parse_rsa_private_key"
     text = check_string(name, pem, 1)
@@ -440,7 +443,7 @@ def keypair_from_strings(cert_text: str, key_text: str) -> dict[str, Any]:
     }
 
 
-@builtin("crypto.x509.parse_keypair", category=CATEGORY)
+@BUILTINS.builtin("crypto.x509.parse_keypair", category=CATEGORY)
 def parse_keypair(cert: Any, key: Any) -> Any:
     name = "crypto.x509.parse_keypair"
     cert_text = check_string(name, cert, 1)

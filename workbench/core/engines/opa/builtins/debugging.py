@@ -9,12 +9,15 @@ from __future__ import annotations
 from typing import Any
 
 from workbench.core.engines.opa.builtins._operands import check_string
-from workbench.core.engines.opa.builtins._registry import BuiltinContext, builtin
+from workbench.core.engines.opa.builtins._registry import BuiltinContext, BuiltinTable
+
+#: this category's builtins, collected by :func:`~workbench.core.engines.opa.builtins.catalog.build_registry`
+BUILTINS = BuiltinTable()
 
 __all__: list[str] = []
 
 
-@builtin("trace", category="Debugging", needs_context=True, deterministic=False)
+@BUILTINS.builtin("trace", category="Debugging", needs_context=True, deterministic=False)
 def trace(ctx: BuiltinContext, note: Any) -> bool:
     text = check_string("trace", note, 1)
     ctx.log(text)

@@ -11,8 +11,11 @@ import base64
 from typing import Any
 
 from workbench.core.engines.opa.builtins._operands import check_string, operand_error, operand_type_error
-from workbench.core.engines.opa.builtins._registry import RegoSet, builtin, builtin_error
+from workbench.core.engines.opa.builtins._registry import BuiltinTable, RegoSet, builtin_error
 from workbench.core.engines.opa.builtins._values import sort_values
+
+#: this category's builtins, collected by :func:`~workbench.core.engines.opa.builtins.catalog.build_registry`
+BUILTINS = BuiltinTable()
 
 __all__ = ["go_bytes_to_str", "query_escape", "query_unescape"]
 
@@ -56,12 +59,12 @@ def _go_byte_repr(b: int) -> str:
     return f"U+{b:04X}"
 
 
-@builtin("hex.encode", category="Encoding")
+@BUILTINS.builtin("hex.encode", category="Encoding")
 def hex_encode(x: Any) -> str:
     return check_string("hex.encode", x, 1).encode("utf-8", "surrogatepass").hex()
 
 
-@builtin("hex.decode", category="Encoding")
+@BUILTINS.builtin("hex.decode", category="Encoding")
 def hex_decode(x: Any) -> str:
     src = check_string("hex.decode", x, 1).encode("utf-8", "surrogatepass")
     values = b"0123456789abcdefABCDEF"
@@ -151,12 +154,12 @@ def _go_quote_bytes(data: bytes) -> str:
     return '"' + "".join(parts) + '"'
 
 
-@builtin("urlquery.encode", category="Encoding")
+@BUILTINS.builtin("urlquery.encode", category="Encoding")
 def urlquery_encode(x: Any) -> str:
     return query_escape(check_string("urlquery.encode", x, 1))
 
 
-@builtin("urlquery.decode", category="Encoding")
+@BUILTINS.builtin("urlquery.decode", category="Encoding")
 def urlquery_decode(x: Any) -> str:
     s = check_string("urlquery.decode", x, 1)
     try:
@@ -165,7 +168,7 @@ def urlquery_decode(x: Any) -> str:
         raise builtin_error("urlquery.decode", str(exc)) from None
 
 
-@builtin("urlquery.encode_object", category="Encoding")
+@BUILTINS.builtin("urlquery.encode_object", category="Encoding")
 def urlquery_encode_object(x: Any) -> str:
     name = "urlquery.encode_object"
     if not isinstance(x, dict):
@@ -194,7 +197,7 @@ def urlquery_encode_object(x: Any) -> str:
     return "&".join(parts)
 
 
-@builtin("urlquery.decode_object", category="Encoding")
+@BUILTINS.builtin("urlquery.decode_object", category="Encoding")
 def urlquery_decode_object(x: Any) -> dict[str, list[str]]:
     name = "urlquery.decode_object"
     query = check_string(name, x, 1)
@@ -227,7 +230,7 @@ def urlquery_decode_object(x: Any) -> dict[str, list[str]]:
     return result
 
 
-@builtin("base64url.encode_no_pad", category="Encoding")
+@BUILTINS.builtin("base64url.encode_no_pad", category="Encoding")
 def base64url_encode_no_pad(x: Any) -> str:
     data = check_string("base64url.encode_no_pad", x, 1).encode("utf-8", "surrogatepass")
     return base64.urlsafe_b64encode(data).decode("ascii").rstrip("=")

@@ -5,7 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from workbench.core.engines.opa.builtins._operands import check_string
-from workbench.core.engines.opa.builtins._registry import builtin
+from workbench.core.engines.opa.builtins._registry import BuiltinTable
+
+#: this category's builtins, collected by :func:`~workbench.core.engines.opa.builtins.catalog.build_registry`
+BUILTINS = BuiltinTable()
 
 __all__ = ["quote_meta"]
 
@@ -17,6 +20,6 @@ def quote_meta(s: str) -> str:
     return "".join("\\" + ch if ch in _SPECIAL else ch for ch in s)
 
 
-@builtin("glob.quote_meta", category="Glob")
+@BUILTINS.builtin("glob.quote_meta", category="Glob")
 def glob_quote_meta(pattern: Any) -> str:
     return quote_meta(check_string("glob.quote_meta", pattern, 1))

@@ -8,8 +8,11 @@ from __future__ import annotations
 from typing import Any
 
 from workbench.core.engines.opa.builtins._operands import check_object, operand_type_error
-from workbench.core.engines.opa.builtins._registry import RegoSet, builtin
+from workbench.core.engines.opa.builtins._registry import BuiltinTable, RegoSet
 from workbench.core.engines.opa.builtins._values import sort_values
+
+#: this category's builtins, collected by :func:`~workbench.core.engines.opa.builtins.catalog.build_registry`
+BUILTINS = BuiltinTable()
 
 __all__: list[str] = []
 
@@ -51,7 +54,7 @@ def _build_paths(
             _build_paths(graph, neighbour, list(path), result, reached)
 
 
-@builtin("graph.reachable_paths", category="Graph")
+@BUILTINS.builtin("graph.reachable_paths", category="Graph")
 def reachable_paths(graph: Any, initial: Any) -> RegoSet:
     name = "graph.reachable_paths"
     edges_by_node = check_object(name, graph, 1)

@@ -22,7 +22,10 @@ from graphql.language import ast as gast
 
 from workbench.core.engines.opa.builtins._gofmt import go_quote as _go_quote
 from workbench.core.engines.opa.builtins._operands import check_string, operand_type_error
-from workbench.core.engines.opa.builtins._registry import builtin, builtin_error
+from workbench.core.engines.opa.builtins._registry import BuiltinTable, builtin_error
+
+#: this category's builtins, collected by :func:`~workbench.core.engines.opa.builtins.catalog.build_registry`
+BUILTINS = BuiltinTable()
 
 __all__: list[str] = []
 
@@ -690,7 +693,7 @@ def _parse_and_validate(name: str, query: Any, schema: Any) -> tuple[dict[str, A
     return _prune(query_ast), _prune(schema_ast)
 
 
-@builtin("graphql.parse", category="GraphQL")
+@BUILTINS.builtin("graphql.parse", category="GraphQL")
 def graphql_parse(query: Any, schema: Any) -> list[Any]:
     try:
         query_ast, schema_ast = _parse_and_validate("graphql.parse", query, schema)
@@ -699,7 +702,7 @@ def graphql_parse(query: Any, schema: Any) -> list[Any]:
     return [query_ast, schema_ast]
 
 
-@builtin("graphql.parse_and_verify", category="GraphQL")
+@BUILTINS.builtin("graphql.parse_and_verify", category="GraphQL")
 def graphql_parse_and_verify(query: Any, schema: Any) -> list[Any]:
     if not isinstance(query, (str, dict)) or not isinstance(schema, (str, dict)):
         return [False, {}, {}]
@@ -710,7 +713,7 @@ def graphql_parse_and_verify(query: Any, schema: Any) -> list[Any]:
     return [True, query_ast, schema_ast]
 
 
-@builtin("graphql.parse_query", category="GraphQL")
+@BUILTINS.builtin("graphql.parse_query", category="GraphQL")
 def graphql_parse_query(query: Any) -> dict[str, Any]:
     text = check_string("graphql.parse_query", query, 1)
     try:
@@ -719,7 +722,7 @@ def graphql_parse_query(query: Any) -> dict[str, Any]:
         raise builtin_error("graphql.parse_query", str(exc)) from None
 
 
-@builtin("graphql.parse_schema", category="GraphQL")
+@BUILTINS.builtin("graphql.parse_schema", category="GraphQL")
 def graphql_parse_schema(schema: Any) -> dict[str, Any]:
     text = check_string("graphql.parse_schema", schema, 1)
     try:
@@ -728,7 +731,7 @@ def graphql_parse_schema(schema: Any) -> dict[str, Any]:
         raise builtin_error("graphql.parse_schema", str(exc)) from None
 
 
-@builtin("graphql.is_valid", category="GraphQL")
+@BUILTINS.builtin("graphql.is_valid", category="GraphQL")
 def graphql_is_valid(query: Any, schema: Any) -> bool:
     if not isinstance(query, (str, dict)) or not isinstance(schema, (str, dict)):
         return False
@@ -741,7 +744,7 @@ def graphql_is_valid(query: Any, schema: Any) -> bool:
     return True
 
 
-@builtin("graphql.schema_is_valid", category="GraphQL")
+@BUILTINS.builtin("graphql.schema_is_valid", category="GraphQL")
 def graphql_schema_is_valid(schema: Any) -> bool:
     if not isinstance(schema, (str, dict)):
         return False

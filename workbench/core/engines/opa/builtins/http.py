@@ -37,9 +37,12 @@ from workbench import __version__
 from workbench.core.engines.opa.builtins._gojson import marshal as go_json_marshal
 from workbench.core.engines.opa.builtins._gourl import URLError, go_parse_url
 from workbench.core.engines.opa.builtins._operands import operand_error, operand_type_error, value_type_name
-from workbench.core.engines.opa.builtins._registry import BuiltinContext, builtin, builtin_error
+from workbench.core.engines.opa.builtins._registry import BuiltinContext, BuiltinTable, builtin_error
 from workbench.core.engines.opa.builtins._values import OpaFloat, canonical_key, dumps, to_decimal
 from workbench.core.errors import BuiltinError
+
+#: this category's builtins, collected by :func:`~workbench.core.engines.opa.builtins.catalog.build_registry`
+BUILTINS = BuiltinTable()
 
 __all__ = ["ALLOWED_REQUEST_KEYS"]
 
@@ -458,7 +461,7 @@ def _error_result(code: str, message: str) -> dict[str, Any]:
     return {"status_code": 0, "error": {"code": code, "message": message}}
 
 
-@builtin("http.send", category="HTTP", needs_context=True, deterministic=False, enabled_by_default=False)
+@BUILTINS.builtin("http.send", category="HTTP", needs_context=True, deterministic=False, enabled_by_default=False)
 def http_send(ctx: BuiltinContext, request: Any) -> dict[str, Any]:
     if not isinstance(request, dict):
         raise operand_type_error(NAME, 1, request, "object")

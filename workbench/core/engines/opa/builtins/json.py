@@ -25,8 +25,11 @@ from workbench.core.engines.opa.builtins._operands import (
     operand_type_error,
     value_type_name,
 )
-from workbench.core.engines.opa.builtins._registry import UNDEFINED, RegoSet, builtin, builtin_error
+from workbench.core.engines.opa.builtins._registry import UNDEFINED, BuiltinTable, RegoSet, builtin_error
 from workbench.core.engines.opa.builtins._values import compare, sort_values, term_string
+
+#: this category's builtins, collected by :func:`~workbench.core.engines.opa.builtins.catalog.build_registry`
+BUILTINS = BuiltinTable()
 
 __all__ = ["apply_patches", "parse_patch_path"]
 
@@ -115,7 +118,7 @@ def _apply_one(tree: EditTree, op: str, path: list[Any], operation: dict[str, An
         raise _PatchError(f"unrecognized op: '{op}'")
 
 
-@builtin("json.patch", category=_CATEGORY)
+@BUILTINS.builtin("json.patch", category=_CATEGORY)
 def json_patch(target: Any, operations: Any) -> Any:
     name = "json.patch"
     ops = check_array(name, operations, 2)
@@ -166,7 +169,7 @@ def _compile(value: Any) -> Schema:
     return Schema(document)
 
 
-@builtin("json.verify_schema", category=_CATEGORY)
+@BUILTINS.builtin("json.verify_schema", category=_CATEGORY)
 def json_verify_schema(schema: Any) -> list[Any]:
     try:
         _compile(schema)
@@ -177,7 +180,7 @@ def json_verify_schema(schema: Any) -> list[Any]:
     return [True, None]
 
 
-@builtin("json.match_schema", category=_CATEGORY)
+@BUILTINS.builtin("json.match_schema", category=_CATEGORY)
 def json_match_schema(document: Any, schema: Any) -> list[Any]:
     name = "json.match_schema"
     try:
@@ -199,7 +202,7 @@ def json_match_schema(document: Any, schema: Any) -> list[Any]:
 # json.marshal_with_options
 
 
-@builtin("json.marshal_with_options", category=_CATEGORY)
+@BUILTINS.builtin("json.marshal_with_options", category=_CATEGORY)
 def json_marshal_with_options(value: Any, options: Any) -> str:
     name = "json.marshal_with_options"
     opts = check_object(name, options, 2)

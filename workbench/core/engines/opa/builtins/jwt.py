@@ -29,8 +29,11 @@ from workbench.core.engines.opa.builtins._crypto_encoding import (
 from workbench.core.engines.opa.builtins._crypto_jwk import Jwk, crypto_private_key, parse_jwk_set
 from workbench.core.engines.opa.builtins._gojson import Eof, marshal, opa_unmarshal, scan_value
 from workbench.core.engines.opa.builtins._operands import check_object, check_string
-from workbench.core.engines.opa.builtins._registry import BuiltinContext, builtin, builtin_error
+from workbench.core.engines.opa.builtins._registry import BuiltinContext, BuiltinTable, builtin_error
 from workbench.core.engines.opa.builtins._values import to_decimal
+
+#: this category's builtins, collected by :func:`~workbench.core.engines.opa.builtins.catalog.build_registry`
+BUILTINS = BuiltinTable()
 
 __all__ = ["TOKEN_ALGORITHMS", "decode_token", "jws_verify", "keys_from_cert_or_jwk"]
 
@@ -355,7 +358,7 @@ def _decode(name: str, value: Any) -> list[Any]:
     return [header, claims, sig.hex()]
 
 
-@builtin("io.jwt.decode", category=CATEGORY)
+@BUILTINS.builtin("io.jwt.decode", category=CATEGORY)
 def jwt_decode(jwt: Any) -> list[Any]:
     try:
         return _decode("io.jwt.decode", jwt)
@@ -411,14 +414,14 @@ def _register_verify(alg: str) -> None:
             raise builtin_error(name, str(exc)) from None
 
     fn.__name__ = name.replace(".", "_")
-    builtin(name, category=CATEGORY)(fn)
+    BUILTINS.builtin(name, category=CATEGORY)(fn)
 
 
 for _alg in ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"):
     _register_verify(_alg)
 
 
-@builtin("io.jwt.verify_eddsa", category=CATEGORY)
+@BUILTINS.builtin("io.jwt.verify_eddsa", category=CATEGORY)
 def verify_eddsa(jwt: Any, certificate: Any) -> bool:
     name = "io.jwt.verify_eddsa"
 
@@ -446,7 +449,7 @@ def _register_verify_hs(bits: str) -> None:
         return hmac.compare_digest(signature, mac)
 
     fn.__name__ = name.replace(".", "_")
-    builtin(name, category=CATEGORY)(fn)
+    BUILTINS.builtin(name, category=CATEGORY)(fn)
 
 
 for _bits in ("256", "384", "512"):
@@ -588,7 +591,7 @@ def _decode_verify(token_value: Any, constraints: Any, now_ns: int) -> list[Any]
     return [True, decoded_header, payload]
 
 
-@builtin("io.jwt.decode_verify", category=CATEGORY, needs_context=True, deterministic=False)
+@BUILTINS.builtin("io.jwt.decode_verify", category=CATEGORY, needs_context=True, deterministic=False)
 def decode_verify(ctx: BuiltinContext, jwt: Any, constraints: Any) -> list[Any]:
     try:
         return _decode_verify(jwt, constraints, ctx.now_ns)
@@ -650,7 +653,7 @@ def encode_sign(headers: bytes, payload: bytes, jwk_src: bytes) -> str:
     return signing_input + "." + b64encode(signature, url=True, pad=False)
 
 
-@builtin("io.jwt.encode_sign", category=CATEGORY, deterministic=False)
+@BUILTINS.builtin("io.jwt.encode_sign", category=CATEGORY, deterministic=False)
 def jwt_encode_sign(headers: Any, payload: Any, key: Any) -> str:
     name = "io.jwt.encode_sign"
     try:
@@ -659,7 +662,7 @@ def jwt_encode_sign(headers: Any, payload: Any, key: Any) -> str:
         raise builtin_error(name, str(exc)) from None
 
 
-@builtin("io.jwt.encode_sign_raw", category=CATEGORY, deterministic=False)
+@BUILTINS.builtin("io.jwt.encode_sign_raw", category=CATEGORY, deterministic=False)
 def jwt_encode_sign_raw(headers: Any, payload: Any, key: Any) -> str:
     name = "io.jwt.encode_sign_raw"
     jwk_src = check_string(name, key, 3)

@@ -35,13 +35,11 @@ from workbench.core.engines.opa.builtins._goip import (
     to16,
 )
 from workbench.core.engines.opa.builtins._operands import check_string, operand_type_error
-from workbench.core.engines.opa.builtins._registry import (
-    BuiltinContext,
-    RegoSet,
-    builtin,
-    builtin_error,
-)
+from workbench.core.engines.opa.builtins._registry import BuiltinContext, BuiltinTable, RegoSet, builtin_error
 from workbench.core.engines.opa.builtins._values import sort_values
+
+#: this category's builtins, collected by :func:`~workbench.core.engines.opa.builtins.catalog.build_registry`
+BUILTINS = BuiltinTable()
 
 __all__: list[str] = []
 
@@ -113,7 +111,7 @@ def _match_operand(name: str, operand: int, value: Any) -> Iterator[tuple[Any, A
             yield _match_term(name, operand, value[key]), key
 
 
-@builtin("net.cidr_contains_matches", category="Net")
+@BUILTINS.builtin("net.cidr_contains_matches", category="Net")
 def cidr_contains_matches(cidrs: Any, cidrs_or_ips: Any) -> RegoSet:
     name = "net.cidr_contains_matches"
     result = RegoSet()
@@ -124,7 +122,7 @@ def cidr_contains_matches(cidrs: Any, cidrs_or_ips: Any) -> RegoSet:
     return result
 
 
-@builtin("net.cidr_expand", category="Net")
+@BUILTINS.builtin("net.cidr_expand", category="Net")
 def cidr_expand(cidr: Any) -> RegoSet:
     name = "net.cidr_expand"
     text = check_string(name, cidr, 1)
@@ -144,7 +142,7 @@ def cidr_expand(cidr: Any) -> RegoSet:
     return RegoSet(a for a in addresses)
 
 
-@builtin("net.cidr_is_valid", category="Net")
+@BUILTINS.builtin("net.cidr_is_valid", category="Net")
 def cidr_is_valid(cidr: Any) -> bool:
     if not isinstance(cidr, str):
         return False
@@ -338,7 +336,7 @@ def _ipnet_for_merge(name: str, element: Any) -> IPNet:
     raise builtin_error(name, "IPv6 invalid: needs prefix length")
 
 
-@builtin("net.cidr_merge", category="Net")
+@BUILTINS.builtin("net.cidr_merge", category="Net")
 def cidr_merge(addrs: Any) -> RegoSet:
     name = "net.cidr_merge"
     if isinstance(addrs, list):
@@ -379,7 +377,7 @@ def _system_resolver(host: str) -> list[str]:
     return addresses
 
 
-@builtin(
+@BUILTINS.builtin(
     "net.lookup_ip_addr",
     category="Net",
     needs_context=True,

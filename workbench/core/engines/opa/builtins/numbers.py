@@ -6,8 +6,11 @@ from decimal import Decimal
 from typing import Any
 
 from workbench.core.engines.opa.builtins._operands import operand_error, operand_type_error
-from workbench.core.engines.opa.builtins._registry import builtin, builtin_error
+from workbench.core.engines.opa.builtins._registry import BuiltinTable, builtin_error
 from workbench.core.engines.opa.builtins._values import to_decimal
+
+#: this category's builtins, collected by :func:`~workbench.core.engines.opa.builtins.catalog.build_registry`
+BUILTINS = BuiltinTable()
 
 __all__ = ["big_int_operand", "int_operand"]
 
@@ -41,7 +44,7 @@ def int_operand(name: str, value: Any, pos: int) -> int:
     return value
 
 
-@builtin("numbers.range_step", category="Numbers")
+@BUILTINS.builtin("numbers.range_step", category="Numbers")
 def range_step(a: Any, b: Any, step: Any) -> list[int]:
     name = "numbers.range_step"
     x = big_int_operand(name, a, 1)

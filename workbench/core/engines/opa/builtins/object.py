@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from workbench.core.engines.opa.builtins._registry import RegoSet, builtin, type_error
+from workbench.core.engines.opa.builtins._registry import BuiltinTable, RegoSet, type_error
 from workbench.core.engines.opa.builtins._values import canonical_key
+
+#: this category's builtins, collected by :func:`~workbench.core.engines.opa.builtins.catalog.build_registry`
+BUILTINS = BuiltinTable()
 
 __all__: list[str] = []
 
@@ -70,7 +73,7 @@ def _array_set_subset(sup: list[Any], sub: RegoSet) -> bool:
     return False
 
 
-@builtin("object.subset", category="Objects")
+@BUILTINS.builtin("object.subset", category="Objects")
 def object_subset(sup: Any, sub: Any) -> bool:
     if isinstance(sup, dict) and isinstance(sub, dict):
         return _object_subset(sup, sub)

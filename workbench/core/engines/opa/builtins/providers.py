@@ -17,9 +17,12 @@ from workbench.core.engines.opa.builtins._gofmt import go_quote
 from workbench.core.engines.opa.builtins._gojson import marshal
 from workbench.core.engines.opa.builtins._gourl import URLError, parse_url
 from workbench.core.engines.opa.builtins._operands import check_object, operand_error, operand_type_error
-from workbench.core.engines.opa.builtins._registry import builtin, builtin_error
+from workbench.core.engines.opa.builtins._registry import BuiltinTable, builtin_error
 from workbench.core.engines.opa.builtins._values import OpaFloat, sort_values
 from workbench.core.engines.opa.builtins.http import ALLOWED_REQUEST_KEYS
+
+#: this category's builtins, collected by :func:`~workbench.core.engines.opa.builtins.catalog.build_registry`
+BUILTINS = BuiltinTable()
 
 __all__ = ["sign_v4"]
 
@@ -120,7 +123,7 @@ def _int64(value: Any) -> int | None:
     return value
 
 
-@builtin(NAME, category=CATEGORY)
+@BUILTINS.builtin(NAME, category=CATEGORY)
 def aws_sign_req(request: Any, config: Any, time_ns: Any) -> dict[str, Any]:
     req = check_object(NAME, request, 1)
     cfg = check_object(NAME, config, 1)

@@ -11,13 +11,16 @@ import secrets
 from typing import Any
 
 from workbench.core.engines.opa.builtins._operands import check_string
-from workbench.core.engines.opa.builtins._registry import BuiltinContext, builtin
+from workbench.core.engines.opa.builtins._registry import BuiltinContext, BuiltinTable
 from workbench.core.engines.opa.builtins.numbers import int_operand
+
+#: this category's builtins, collected by :func:`~workbench.core.engines.opa.builtins.catalog.build_registry`
+BUILTINS = BuiltinTable()
 
 __all__: list[str] = []
 
 
-@builtin("rand.intn", category="Random", needs_context=True, deterministic=False)
+@BUILTINS.builtin("rand.intn", category="Random", needs_context=True, deterministic=False)
 def rand_intn(ctx: BuiltinContext, key: Any, n: Any) -> int:
     name = "rand.intn"
     text = check_string(name, key, 1)

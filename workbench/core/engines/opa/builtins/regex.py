@@ -13,8 +13,11 @@ from typing import Any
 from workbench.core.engines.opa.builtins._go_regexp import GoRegexp, RegexpError, compile_go, quote_meta
 from workbench.core.engines.opa.builtins._gofmt import go_quote
 from workbench.core.engines.opa.builtins._operands import check_string
-from workbench.core.engines.opa.builtins._registry import builtin, builtin_error
+from workbench.core.engines.opa.builtins._registry import BuiltinTable, builtin_error
 from workbench.core.engines.opa.builtins.strings import int_operand
+
+#: this category's builtins, collected by :func:`~workbench.core.engines.opa.builtins.catalog.build_registry`
+BUILTINS = BuiltinTable()
 
 __all__ = ["GlobError", "clear_regexp_cache", "compile_template", "globs_non_empty"]
 
@@ -46,14 +49,14 @@ def _compile(name: str, pattern: str) -> GoRegexp:
     return compiled
 
 
-@builtin("regex.split", category="Regex")
+@BUILTINS.builtin("regex.split", category="Regex")
 def regex_split(pattern: Any, value: Any) -> list[str]:
     pattern = check_string("regex.split", pattern, 1)
     value = check_string("regex.split", value, 2)
     return _compile("regex.split", pattern).split(value, -1)
 
 
-@builtin("regex.find_n", category="Regex")
+@BUILTINS.builtin("regex.find_n", category="Regex")
 def regex_find_n(pattern: Any, value: Any, number: Any) -> list[str]:
     pattern = check_string("regex.find_n", pattern, 1)
     value = check_string("regex.find_n", value, 2)
@@ -61,7 +64,7 @@ def regex_find_n(pattern: Any, value: Any, number: Any) -> list[str]:
     return _compile("regex.find_n", pattern).find_all_string(value, n)
 
 
-@builtin("regex.replace", category="Regex")
+@BUILTINS.builtin("regex.replace", category="Regex")
 def regex_replace(s: Any, pattern: Any, value: Any) -> str:
     s = check_string("regex.replace", s, 1)
     pattern = check_string("regex.replace", pattern, 2)
@@ -104,7 +107,7 @@ def compile_template(tpl: str, start: str, end: str) -> GoRegexp:
     return compile_go("".join(pattern))
 
 
-@builtin("regex.template_match", category="Regex")
+@BUILTINS.builtin("regex.template_match", category="Regex")
 def regex_template_match(template: Any, value: Any, start: Any, end: Any) -> bool:
     name = "regex.template_match"
     template = check_string(name, template, 1)
@@ -345,7 +348,7 @@ def globs_non_empty(lhs: str, rhs: str) -> bool:
     return _intersect_normal(*trimmed)
 
 
-@builtin("regex.globs_match", category="Regex")
+@BUILTINS.builtin("regex.globs_match", category="Regex")
 def regex_globs_match(glob1: Any, glob2: Any) -> bool:
     glob1 = check_string("regex.globs_match", glob1, 1)
     glob2 = check_string("regex.globs_match", glob2, 2)

@@ -31,8 +31,11 @@ import re
 from typing import Any
 
 from workbench.core.engines.opa.builtins._operands import check_string
-from workbench.core.engines.opa.builtins._registry import builtin, builtin_error
+from workbench.core.engines.opa.builtins._registry import BuiltinTable, builtin_error
 from workbench.core.engines.opa.builtins._values import OpaFloat
+
+#: this category's builtins, collected by :func:`~workbench.core.engines.opa.builtins.catalog.build_registry`
+BUILTINS = BuiltinTable()
 
 __all__ = ["RegoSyntaxError", "parse_module"]
 
@@ -821,7 +824,7 @@ def _error_text(filename: str, error: RegoSyntaxError) -> str:
     return f"{prefix}: rego_parse_error: {error.message}"
 
 
-@builtin("rego.parse_module", category="Rego")
+@BUILTINS.builtin("rego.parse_module", category="Rego")
 def rego_parse_module(filename: Any, rego: Any) -> dict[str, Any]:
     name = "rego.parse_module"
     file_text = check_string(name, filename, 1)

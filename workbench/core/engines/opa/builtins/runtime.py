@@ -12,11 +12,14 @@ from __future__ import annotations
 from typing import Any
 
 from workbench import __version__
-from workbench.core.engines.opa.builtins._registry import builtin
+from workbench.core.engines.opa.builtins._registry import BuiltinTable
+
+#: this category's builtins, collected by :func:`~workbench.core.engines.opa.builtins.catalog.build_registry`
+BUILTINS = BuiltinTable()
 
 __all__: list[str] = []
 
 
-@builtin("opa.runtime", category="OPA runtime", deterministic=False)
+@BUILTINS.builtin("opa.runtime", category="OPA runtime", deterministic=False)
 def opa_runtime() -> dict[str, Any]:
     return {"env": {}, "config": {}, "version": __version__, "policy_workbench": True}

@@ -16,7 +16,10 @@ from typing import Any
 
 from workbench.core.engines.opa.builtins._gofmt import go_quote
 from workbench.core.engines.opa.builtins._operands import check_string
-from workbench.core.engines.opa.builtins._registry import builtin, builtin_error
+from workbench.core.engines.opa.builtins._registry import BuiltinTable, builtin_error
+
+#: this category's builtins, collected by :func:`~workbench.core.engines.opa.builtins.catalog.build_registry`
+BUILTINS = BuiltinTable()
 
 __all__ = ["SemVerError", "Version", "compare_versions", "parse_version"]
 
@@ -124,7 +127,7 @@ def compare_versions(v: Version, other: Version) -> int:
         b, after_b = _cut(after_b, ".")
 
 
-@builtin("semver.is_valid", category=_CATEGORY)
+@BUILTINS.builtin("semver.is_valid", category=_CATEGORY)
 def semver_is_valid(value: Any) -> bool:
     if not isinstance(value, str):
         return False
@@ -135,7 +138,7 @@ def semver_is_valid(value: Any) -> bool:
     return True
 
 
-@builtin("semver.compare", category=_CATEGORY)
+@BUILTINS.builtin("semver.compare", category=_CATEGORY)
 def semver_compare(a: Any, b: Any) -> int:
     name = "semver.compare"
     a = check_string(name, a, 1)

@@ -31,9 +31,12 @@ from typing import Any
 from workbench.core.engines.opa.builtins._gofmt import BIGINT, FLOAT64, INT64, STRING, GoArg, go_sprintf
 from workbench.core.engines.opa.builtins._gtmpl import burrego_sprintf
 from workbench.core.engines.opa.builtins._operands import check_array, check_string
-from workbench.core.engines.opa.builtins._registry import BuiltinContext, builtin
+from workbench.core.engines.opa.builtins._registry import BuiltinContext, BuiltinTable
 from workbench.core.engines.opa.builtins._values import OpaFloat, term_string
 from workbench.core.engines.opa.builtins.profile import BuiltinProfile
+
+#: this category's builtins, collected by :func:`~workbench.core.engines.opa.builtins.catalog.build_registry`
+BUILTINS = BuiltinTable()
 
 __all__ = ["go_arg_of", "opa_atoi64", "sprintf", "sprintf_builtin"]
 
@@ -80,7 +83,7 @@ def sprintf(fmt: Any, values: Any) -> str:
     return go_sprintf(fmt, [go_arg_of(v) for v in values])
 
 
-@builtin("sprintf", category="Strings", needs_context=True)
+@BUILTINS.builtin("sprintf", category="Strings", needs_context=True)
 def sprintf_builtin(ctx: BuiltinContext, fmt: Any, values: Any) -> str:
     """The host ``sprintf``: OPA's, or Burrego's under the ``kubewarden`` profile."""
     if ctx.options.profile is BuiltinProfile.KUBEWARDEN:

@@ -18,7 +18,6 @@ Statuses (:func:`builtin_status`):
 from __future__ import annotations
 
 import dataclasses
-import importlib
 
 from workbench.core.engines.opa.builtins._registry import REGISTRY
 
@@ -280,15 +279,10 @@ class BuiltinStatus:
         return dataclasses.asdict(self)
 
 
-def _load_registry() -> None:
-    importlib.import_module("workbench.core.engines.opa.builtins.catalog")
-
-
 def builtin_status(name: str) -> str:
     """``"native"``, ``"host"``, ``"disabled"`` or ``"missing"`` for the builtin ``name``."""
     if name in NATIVE_BUILTINS or name in COMPILED_AWAY:
         return "native"
-    _load_registry()
     entry = REGISTRY.get(name)
     if entry is None:
         return "missing"
@@ -332,7 +326,6 @@ def _with_profiles(entry: BuiltinStatus) -> BuiltinStatus:
 def all_builtins() -> list[BuiltinStatus]:
     """Every builtin of the OPA v1.20.2 capabilities (sorted by name), plus any extra
     builtin registered here, with its status under the ``opa`` and ``kubewarden`` profiles."""
-    _load_registry()
     out: list[BuiltinStatus] = []
     for name in sorted(NATIVE_BUILTINS):
         out.append(BuiltinStatus(name, "native", "native", "yes", _note(name)))

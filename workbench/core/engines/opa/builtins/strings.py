@@ -19,9 +19,12 @@ from workbench.core.engines.opa.builtins._operands import (
     operand_type_error,
     value_type_name,
 )
-from workbench.core.engines.opa.builtins._registry import RegoSet, builtin, builtin_error
+from workbench.core.engines.opa.builtins._registry import BuiltinTable, RegoSet, builtin_error
 from workbench.core.engines.opa.builtins._values import OpaFloat, sort_values, term_string
 from workbench.core.errors import BuiltinError
+
+#: this category's builtins, collected by :func:`~workbench.core.engines.opa.builtins.catalog.build_registry`
+BUILTINS = BuiltinTable()
 
 __all__ = ["go_split", "int_operand"]
 
@@ -71,21 +74,21 @@ def _utf8(s: str) -> bytes:
     return s.encode("utf-8", "surrogatepass")
 
 
-@builtin("strings.any_prefix_match", category="Strings")
+@BUILTINS.builtin("strings.any_prefix_match", category="Strings")
 def any_prefix_match(search: Any, base: Any) -> bool:
     strs = _string_slice("strings.any_prefix_match", search, 1)
     prefixes = _string_slice("strings.any_prefix_match", base, 2)
     return any(_utf8(s).startswith(_utf8(p)) for s in strs for p in prefixes)
 
 
-@builtin("strings.any_suffix_match", category="Strings")
+@BUILTINS.builtin("strings.any_suffix_match", category="Strings")
 def any_suffix_match(search: Any, base: Any) -> bool:
     strs = _string_slice("strings.any_suffix_match", search, 1)
     suffixes = _string_slice("strings.any_suffix_match", base, 2)
     return any(_utf8(s).endswith(_utf8(p)) for s in strs for p in suffixes)
 
 
-@builtin("strings.count", category="Strings")
+@BUILTINS.builtin("strings.count", category="Strings")
 def strings_count(search: Any, substring: Any) -> int:
     s = check_string("strings.count", search, 1)
     sub = check_string("strings.count", substring, 2)
@@ -101,7 +104,7 @@ def go_split(s: str, sep: str) -> list[str]:
     return s.split(sep)
 
 
-@builtin("strings.split_n", category="Strings")
+@BUILTINS.builtin("strings.split_n", category="Strings")
 def split_n(s: Any, delimiter: Any, n: Any) -> list[str]:
     s = check_string("strings.split_n", s, 1)
     delimiter = check_string("strings.split_n", delimiter, 2)
@@ -114,7 +117,7 @@ def split_n(s: Any, delimiter: Any, n: Any) -> list[str]:
     return parts[max(len(parts) + count, 0) :]
 
 
-@builtin("indexof_n", category="Strings")
+@BUILTINS.builtin("indexof_n", category="Strings")
 def indexof_n(haystack: Any, needle: Any) -> list[int]:
     base = check_string("indexof_n", haystack, 1)
     search = check_string("indexof_n", needle, 2)
@@ -132,7 +135,7 @@ def _template_part(value: Any) -> str:
     return value if isinstance(value, str) else term_string(value)
 
 
-@builtin("internal.template_string", category="Strings")
+@BUILTINS.builtin("internal.template_string", category="Strings")
 def template_string(parts: Any) -> str:
     """Backs ``$"...{expr}..."``: literal strings and sets (arrays through Wasm) of 0 or 1 values."""
     parts = check_array("internal.template_string", parts, 1)
@@ -156,7 +159,7 @@ def template_string(parts: Any) -> str:
     return "".join(out)
 
 
-@builtin("strings.render_template", category="Strings")
+@BUILTINS.builtin("strings.render_template", category="Strings")
 def render_template(template: Any, variables: Any) -> str:
     from workbench.core.engines.opa.builtins._gotemplate import TemplateError, render
 

@@ -24,9 +24,12 @@ from functools import lru_cache
 from typing import Any
 
 from workbench.core.engines.opa.builtins._operands import check_string, operand_error, operand_type_error
-from workbench.core.engines.opa.builtins._registry import BuiltinContext, builtin, builtin_error
+from workbench.core.engines.opa.builtins._registry import BuiltinContext, BuiltinTable, builtin_error
 from workbench.core.engines.opa.builtins._values import to_decimal
 from workbench.core.errors import BuiltinError
+
+#: this category's builtins, collected by :func:`~workbench.core.engines.opa.builtins.catalog.build_registry`
+BUILTINS = BuiltinTable()
 
 __all__ = [
     "GoTimeError",
@@ -1172,12 +1175,12 @@ def _wrap_go(name: str, exc: GoTimeError) -> BuiltinError:
 # Builtins
 
 
-@builtin("time.now_ns", category=_CATEGORY, needs_context=True, deterministic=False)
+@BUILTINS.builtin("time.now_ns", category=_CATEGORY, needs_context=True, deterministic=False)
 def now_ns(ctx: BuiltinContext) -> int:
     return ctx.now_ns
 
 
-@builtin("time.parse_ns", category=_CATEGORY)
+@BUILTINS.builtin("time.parse_ns", category=_CATEGORY)
 def parse_ns(layout: Any, value: Any) -> int:
     name = "time.parse_ns"
     layout = check_string(name, layout, 1)
@@ -1190,7 +1193,7 @@ def parse_ns(layout: Any, value: Any) -> int:
     return _safe_unix_nano(name, t)
 
 
-@builtin("time.parse_rfc3339_ns", category=_CATEGORY)
+@BUILTINS.builtin("time.parse_rfc3339_ns", category=_CATEGORY)
 def parse_rfc3339_ns(value: Any) -> int:
     name = "time.parse_rfc3339_ns"
     value = check_string(name, value, 1)
@@ -1201,7 +1204,7 @@ def parse_rfc3339_ns(value: Any) -> int:
     return _safe_unix_nano(name, t)
 
 
-@builtin("time.parse_duration_ns", category=_CATEGORY)
+@BUILTINS.builtin("time.parse_duration_ns", category=_CATEGORY)
 def parse_duration_ns(value: Any) -> int:
     name = "time.parse_duration_ns"
     value = check_string(name, value, 1)
@@ -1211,32 +1214,32 @@ def parse_duration_ns(value: Any) -> int:
         raise _wrap_go(name, exc) from None
 
 
-@builtin("time.format", category=_CATEGORY)
+@BUILTINS.builtin("time.format", category=_CATEGORY)
 def format_(arg: Any) -> str:
     t, layout = _tz_time("time.format", arg)
     layout = _RFC3339_NANO if layout == "" else _NAMED_LAYOUTS.get(layout, layout)
     return go_format(t, layout)
 
 
-@builtin("time.date", category=_CATEGORY)
+@BUILTINS.builtin("time.date", category=_CATEGORY)
 def date(arg: Any) -> list[int]:
     t, _ = _tz_time("time.date", arg)
     return list(t.date())
 
 
-@builtin("time.clock", category=_CATEGORY)
+@BUILTINS.builtin("time.clock", category=_CATEGORY)
 def clock(arg: Any) -> list[int]:
     t, _ = _tz_time("time.clock", arg)
     return list(t.clock())
 
 
-@builtin("time.weekday", category=_CATEGORY)
+@BUILTINS.builtin("time.weekday", category=_CATEGORY)
 def weekday(arg: Any) -> str:
     t, _ = _tz_time("time.weekday", arg)
     return _LONG_DAYS[t.weekday()]
 
 
-@builtin("time.add_date", category=_CATEGORY)
+@BUILTINS.builtin("time.add_date", category=_CATEGORY)
 def add_date(arg: Any, years: Any, months: Any, days: Any) -> int:
     name = "time.add_date"
     t, _ = _tz_time(name, arg)
@@ -1249,7 +1252,7 @@ def add_date(arg: Any, years: Any, months: Any, days: Any) -> int:
     return _safe_unix_nano(name, result)
 
 
-@builtin("time.diff", category=_CATEGORY)
+@BUILTINS.builtin("time.diff", category=_CATEGORY)
 def diff(arg1: Any, arg2: Any) -> list[int]:
     name = "time.diff"
     t1, _ = _tz_time(name, arg1)

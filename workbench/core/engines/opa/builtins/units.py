@@ -17,8 +17,11 @@ from fractions import Fraction
 from typing import Any
 
 from workbench.core.engines.opa.builtins._operands import check_string
-from workbench.core.engines.opa.builtins._registry import builtin, builtin_error
+from workbench.core.engines.opa.builtins._registry import BuiltinTable, builtin_error
 from workbench.core.engines.opa.builtins._values import OpaFloat
+
+#: this category's builtins, collected by :func:`~workbench.core.engines.opa.builtins.catalog.build_registry`
+BUILTINS = BuiltinTable()
 
 __all__ = ["extract_num_and_unit", "parse_bytes", "parse_units"]
 
@@ -215,7 +218,7 @@ def parse_bytes(raw: str) -> int:
     return -q if product < 0 else q
 
 
-@builtin("units.parse", category=_CATEGORY)
+@BUILTINS.builtin("units.parse", category=_CATEGORY)
 def units_parse(value: Any) -> int | OpaFloat:
     name = "units.parse"
     text = check_string(name, value, 1)
@@ -225,7 +228,7 @@ def units_parse(value: Any) -> int | OpaFloat:
         raise builtin_error(name, str(exc)) from None
 
 
-@builtin("units.parse_bytes", category=_CATEGORY)
+@BUILTINS.builtin("units.parse_bytes", category=_CATEGORY)
 def units_parse_bytes(value: Any) -> int:
     name = "units.parse_bytes"
     text = check_string(name, value, 1)

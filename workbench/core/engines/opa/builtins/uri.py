@@ -13,12 +13,15 @@ from typing import Any
 
 from workbench.core.engines.opa.builtins._gourl import URLError, go_parse_url
 from workbench.core.engines.opa.builtins._operands import check_string
-from workbench.core.engines.opa.builtins._registry import builtin, builtin_error
+from workbench.core.engines.opa.builtins._registry import BuiltinTable, builtin_error
+
+#: this category's builtins, collected by :func:`~workbench.core.engines.opa.builtins.catalog.build_registry`
+BUILTINS = BuiltinTable()
 
 __all__: list[str] = []
 
 
-@builtin("uri.parse", category="URI")
+@BUILTINS.builtin("uri.parse", category="URI")
 def uri_parse(uri: Any) -> dict[str, str]:
     text = check_string("uri.parse", uri, 1)
     try:
@@ -37,7 +40,7 @@ def uri_parse(uri: Any) -> dict[str, str]:
     return {key: value for key, value in fields.items() if value}
 
 
-@builtin("uri.is_valid", category="URI")
+@BUILTINS.builtin("uri.is_valid", category="URI")
 def uri_is_valid(uri: Any) -> bool:
     if not isinstance(uri, str) or uri == "":
         return False

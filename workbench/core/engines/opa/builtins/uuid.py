@@ -13,8 +13,11 @@ import os
 from typing import Any
 
 from workbench.core.engines.opa.builtins._operands import check_string
-from workbench.core.engines.opa.builtins._registry import UNDEFINED, BuiltinContext, builtin
+from workbench.core.engines.opa.builtins._registry import UNDEFINED, BuiltinContext, BuiltinTable
 from workbench.core.engines.opa.builtins._values import canonical_key
+
+#: this category's builtins, collected by :func:`~workbench.core.engines.opa.builtins.catalog.build_registry`
+BUILTINS = BuiltinTable()
 
 __all__ = ["parse_uuid"]
 
@@ -111,7 +114,7 @@ def _domain(value: int) -> str:
     return {0: "Person", 1: "Group", 2: "Org"}.get(value, f"Domain{value}")
 
 
-@builtin("uuid.parse", category="UUID")
+@BUILTINS.builtin("uuid.parse", category="UUID")
 def uuid_parse(uuid: Any) -> Any:
     text = check_string("uuid.parse", uuid, 1)
     u = parse_uuid(text)
@@ -140,7 +143,7 @@ def new_v4(random_bytes: bytes) -> str:
     return f"{h[0:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
 
 
-@builtin("uuid.rfc4122", category="UUID", needs_context=True, deterministic=False)
+@BUILTINS.builtin("uuid.rfc4122", category="UUID", needs_context=True, deterministic=False)
 def uuid_rfc4122(ctx: BuiltinContext, key: Any) -> str:
     cache_key = ("uuid.rfc4122", canonical_key(key))
     cached = ctx.cache.get(cache_key)

@@ -33,10 +33,13 @@ import yaml as _pyyaml
 from workbench.core.engines.opa.builtins._gofmt import go_quote
 from workbench.core.engines.opa.builtins._gojson import UnsupportedValue, format_float_g, json_float
 from workbench.core.engines.opa.builtins._operands import check_string
-from workbench.core.engines.opa.builtins._registry import RegoSet, builtin, builtin_error
+from workbench.core.engines.opa.builtins._registry import BuiltinTable, RegoSet, builtin_error
 from workbench.core.engines.opa.builtins._values import OpaFloat, number_text, sort_values
 from workbench.core.engines.opa.builtins.encoding import go_bytes_to_str
 from workbench.core.engines.opa.builtins.time import GoTimeError, go_parse
+
+#: this category's builtins, collected by :func:`~workbench.core.engines.opa.builtins.catalog.build_registry`
+BUILTINS = BuiltinTable()
 
 __all__ = ["yaml_marshal", "yaml_to_value"]
 
@@ -747,12 +750,12 @@ def yaml_marshal(value: Any) -> str:
 # Builtins
 
 
-@builtin("yaml.marshal", category=_CATEGORY)
+@BUILTINS.builtin("yaml.marshal", category=_CATEGORY)
 def marshal(value: Any) -> str:
     return yaml_marshal(value)
 
 
-@builtin("yaml.unmarshal", category=_CATEGORY)
+@BUILTINS.builtin("yaml.unmarshal", category=_CATEGORY)
 def unmarshal(value: Any) -> Any:
     name = "yaml.unmarshal"
     text = check_string(name, value, 1)
@@ -762,7 +765,7 @@ def unmarshal(value: Any) -> Any:
         raise builtin_error(name, str(exc)) from None
 
 
-@builtin("yaml.is_valid", category=_CATEGORY)
+@BUILTINS.builtin("yaml.is_valid", category=_CATEGORY)
 def is_valid(value: Any) -> bool:
     if not isinstance(value, str):
         return False
