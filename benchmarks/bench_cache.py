@@ -43,8 +43,8 @@ def main() -> int:
     digest = hashlib.sha256(data).hexdigest()
     with tempfile.TemporaryDirectory(prefix="wb-cache-bench-") as tmp:
         os.environ["POLICY_WORKBENCH_CACHE_DIR"] = tmp
-        from workbench.core.cache import cache_dir, compile_module, forget_compiled  # below-surface: the layer this benchmark measures
-        from workbench.core.engines.runtime import shared_engine  # below-surface: the layer this benchmark measures
+        from workbench.core.cache import cache_dir, compile_module, forget_compiled  # below-surface
+        from workbench.core.engines.runtime import shared_engine  # below-surface
 
         engine = shared_engine()
         forget_compiled()

@@ -88,9 +88,7 @@ def main() -> int:
     import requests
     from oci.registry import start_registry  # tests/oci/registry.py
 
-    from workbench.core.oci.client import RegistryClient
-    from workbench.core.oci.credentials import DockerConfig
-    from workbench.core.oci.sources import Sources
+    from workbench.core import DockerConfig, RegistryClient, Sources
 
     module_path = Path(args.module)
     data = module_path.read_bytes()

@@ -51,10 +51,11 @@ from workbench.core import (  # noqa: E402
     load_module,
     open_session,
 )
+
 # the baseline measures the raw OPA ABI, below the public surface (by design)
-from workbench.core.engines import runtime  # noqa: E402  # below-surface: the layer this benchmark measures
-from workbench.core.engines.opa import preflight  # noqa: E402  # below-surface: the layer this benchmark measures
-from workbench.core.engines.opa.abi import OpaInstance  # noqa: E402  # below-surface: the layer this benchmark measures
+from workbench.core.engines import runtime  # noqa: E402  # below-surface
+from workbench.core.engines.opa import preflight  # noqa: E402  # below-surface
+from workbench.core.engines.opa.abi import OpaInstance  # noqa: E402  # below-surface
 
 SHARED = Path(os.environ.get("WORKBENCH_SHARED_DIR", REPO.parent / "shared"))
 FIXTURES = SHARED / "fixtures"

@@ -155,11 +155,11 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="wb-wapc-bench-") as tmp:
         os.environ["POLICY_WORKBENCH_CACHE_DIR"] = tmp
-        from workbench.core.cache import compile_module, forget_compiled  # below-surface: the layer this benchmark measures
-        from workbench.core.engines.base import EngineOptions, ValidationRequest  # below-surface: the layer this benchmark measures
-        from workbench.core.engines.runtime import shared_engine  # below-surface: the layer this benchmark measures
-        from workbench.core.engines.wapc import WapcEngine  # below-surface: the layer this benchmark measures
-        from workbench.core.module import load_module  # below-surface: the layer this benchmark measures
+        from workbench.core.cache import compile_module, forget_compiled  # below-surface
+        from workbench.core.engines.base import EngineOptions, ValidationRequest  # below-surface
+        from workbench.core.engines.runtime import shared_engine  # below-surface
+        from workbench.core.engines.wapc import WapcEngine  # below-surface
+        from workbench.core.module import load_module  # below-surface
 
         policy = load_module(args.module)
         engine = shared_engine()

@@ -32,7 +32,6 @@ TESTS = REPO_ROOT / "tests"
 #: modules whose tests are being written by another helper right now (see the docstring)
 IN_PROGRESS: frozenset[str] = frozenset(
     {
-        "workbench/core/engines/opa/builtins/catalog.py",
         "workbench/core/engines/opa/builtins/glob.py",
     }
 )

@@ -91,3 +91,27 @@ def test_screenshot_of_a_broken_module_exits_non_zero(tmp_path: Path) -> None:
     result = _cli(tmp_path, "gui", str(bad), "--config", str(tmp_path / "s.ini"), "--screenshot", str(out))
     assert result.returncode == 1
     assert out.exists()
+
+
+def test_screenshot_of_the_demo_workspace_after_running_it(tmp_path: Path) -> None:
+    out = tmp_path / "demo.png"
+    result = _cli(
+        tmp_path,
+        "gui",
+        "--demo",
+        "--run-all",
+        "--demo-policy",
+        "set-image-pull-policy",
+        "--size",
+        "1280x720",
+        "--history",
+        str(tmp_path / "history.sqlite3"),
+        "--config",
+        str(tmp_path / "s.ini"),
+        "--screenshot",
+        str(out),
+    )
+    assert result.returncode == 0, result.stderr
+    image = QImage(str(out))
+    assert not image.isNull() and (image.width(), image.height()) == (1280, 720)
+    assert (tmp_path / "history.sqlite3").stat().st_size > 0  # every case of the run was kept

@@ -59,3 +59,28 @@ def test_a_dropped_metadata_file_is_imported(qtbot: Any, window: MainWindow, tmp
     assert window.editors.currentWidget() is window.metadata_editor
     cmds_open.add_files(window, [tmp_path / "notes.txt"])
     assert "not a policy, request or metadata file" in window.banner.text.text()
+
+
+def test_a_policy_group_opens_with_its_members_and_runs(qtbot: Any, window: MainWindow) -> None:
+    from gui.gui_helpers import run
+
+    with qtbot.waitSignal(window.module_loaded, timeout=30000):
+        cmds_open.open_policy_source(window, DEMO / "manifests/group.yaml")
+    loaded = window.loaded
+    assert loaded is not None and loaded.is_group and not loaded.is_rego
+    assert [name for name, _m in loaded.group_members] == [
+        "trusted_registry",
+        "owned_by_team",
+        "labelled_app",
+    ]
+    pane = window.module_pane
+    assert pane.group_box.isVisibleTo(pane) and "✔ valid" in pane.group_expression.text()
+    assert "owned_by_team" in pane.group_members.text()
+    window.request_editor.set_text(
+        (DEMO / "requests/pod-untrusted-registry.json").read_text(), "json", clean=False
+    )
+    record = run(qtbot, window)
+    assert record.verdict == "rejected"
+    evaluation = next(s for s in record.decision if s.title.startswith("Evaluation"))
+    assert evaluation.detail.startswith("expression trusted_registry()")
+    assert any(line.startswith("trusted_registry:") for line in evaluation.lines)

@@ -32,7 +32,8 @@ def test_runs_are_kept_reopened_and_compared(qtbot: Any, window: MainWindow) -> 
     second = run(qtbot, window)
     assert (first.verdict, second.verdict) == ("rejected", "accepted")
     pane = window.history_pane
-    assert pane.table.rowCount() == 2 and pane.entries[0].verdict == "accepted"
+    qtbot.waitUntil(lambda: pane.table.rowCount() == 2, timeout=5000)  # refreshed in its own event
+    assert pane.entries[0].verdict == "accepted"
     assert first.history_id == pane.entries[1].id
     _select_rows(pane, [0, 1])
     assert pane.compare_button.isEnabled() and not pane.reopen_button.isEnabled()

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from gui import policies
 from gui.gui_helpers import MemoryKeyring, make_window, open_module
+from helpers import REPO_ROOT
 from oci.registry import Registry, start_registry
 from PySide6.QtCore import QTimer
 
@@ -176,3 +177,54 @@ def test_cancel_a_pull_of_a_missing_policy_reports_not_found(
     text = dialog.status.text()
     assert "Pull failed" in text and "internal error" not in text
     assert window.module is None
+
+
+def test_push_and_sign_with_a_key_file(
+    qtbot: Any, window: MainWindow, plain: Registry, tmp_path: Path
+) -> None:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    pem = tmp_path / "cosign.key"
+    pem.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    open_module(qtbot, window, REPO_ROOT / "resources/demo/policies/require-labels/policy.wasm")
+    dialog = cmds_files.show_push_dialog(window)
+    assert dialog is not None
+    dialog.sign_key.setText(str(pem))
+    dialog.form.reference.setText(plain.ref("gui/signed", "v1"))
+    dialog.form.insecure.setChecked(True)
+    with qtbot.waitSignal(window.context.runner.task_done, timeout=60000):
+        dialog.start_button.click()
+    assert dialog.result is not None, dialog.status.text()
+    assert dialog.signature is not None and dialog.signature.signature_reference.endswith(".sig")
+    assert "signed (" in dialog.status.text()
+    dialog.close()
+
+
+def test_save_and_load_policies_archive(
+    qtbot: Any, window: MainWindow, plain: Registry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reference = plain.ref("gui/archived", "v1")
+    open_module(qtbot, window, REPO_ROOT / "resources/demo/policies/require-labels/policy.wasm")
+    dialog = _push(qtbot, window, reference)
+    assert dialog.result is not None, dialog.status.text()
+    dialog.close()
+    pull = window.show_pull_dialog(reference)
+    pull.form.insecure.setChecked(True)
+    with qtbot.waitSignal(window.module_loaded, timeout=60000):
+        pull.start_button.click()
+    qtbot.waitUntil(lambda: not window.context.runner.busy, timeout=10000)
+    archive = tmp_path / "policies.tar.gz"
+    with qtbot.waitSignal(window.context.runner.task_done, timeout=60000):
+        assert cmds_files.save_policies_archive(window, [reference], str(archive)) is not None
+    assert archive.is_file() and "Saved 1 policy" in window.banner.text.text()
+    monkeypatch.setenv("POLICY_WORKBENCH_STORE", str(tmp_path / "other-store"))
+    with qtbot.waitSignal(window.context.runner.task_done, timeout=60000):
+        assert cmds_files.load_policies_archive(window, str(archive)) is not None
+    assert "Loaded 1 policy into the policy store" in window.banner.text.text()
+    assert any((tmp_path / "other-store").rglob("*")), "nothing was written to the store"

@@ -43,3 +43,17 @@ def test_a_zero_deadline_is_refused_and_never_restored(qtbot: Any, tmp_path: Pat
     assert again.context.run_timeout is None and again.run_options_label.text().startswith("Deadline none")
     assert runoptions.snapshot_label(None) == "No cluster snapshot"
     assert runoptions.snapshot_label(tmp_path / "cluster") == "Cluster snapshot: cluster"
+
+
+def test_history_size_is_a_setting(qtbot: Any, tmp_path: Path) -> None:
+    settings = tmp_path / "history.ini"
+    window = make_window(qtbot, settings)
+    assert window.context.history is not None and window.context.history.store.max_runs == 2000
+    runoptions.set_history_size(window, 3)
+    assert window.context.history.store.max_runs == 3
+    window.context.settings.sync()
+    window.context.history.store.close()
+    again = make_window(qtbot, settings)
+    assert again.context.history is not None and again.context.history.store.max_runs == 3
+    with pytest.raises(InputError, match="at least 1 run"):
+        runoptions.set_history_size(again, 0)

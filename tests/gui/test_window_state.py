@@ -128,3 +128,29 @@ def test_metadata_form_is_locked_while_the_yaml_has_an_error(qtbot: Any, window:
     editor.yaml.setPlainText(broken.replace("rules: [\n", ""))
     editor.flush()
     assert editor.form_page.isEnabled()
+
+
+def test_watch_mode_reruns_a_case_whose_request_file_changes(qtbot: Any, tmp_path: Path) -> None:
+    target = tmp_path / "demo"
+    shutil.copytree(DEMO, target, ignore=shutil.ignore_patterns("node_modules", "assembly"))
+    window = make_window(qtbot, tmp_path / "s.ini")
+    window.show()
+    window.ask_unsaved = lambda parts: "discard"
+    open_demo(qtbot, window, target)
+    select(qtbot, window, "require-labels", "pod without owner label")
+    window.set_watching(True)
+    assert window.watch_action.isChecked()
+    assert str(target / "requests/pod-missing-labels.json") in window.watcher.files()
+    request = target / "requests/pod-missing-labels.json"
+    text = request.read_text().replace('"app": "debug"', '"app": "debug", "owner": "team-a"', 1)
+    assert text != request.read_text()
+    with qtbot.waitSignal(window.suite_finished, timeout=30000) as blocker:
+        request.write_text(text)
+    names = {r.case_name for r in blocker.args[0]}
+    assert "pod without owner label" in names  # every case reading that file ran again
+    case = window.workspace.policy("require-labels").case_named("pod without owner label")  # type: ignore[union-attr]
+    assert case is not None and '"owner": "team-a"' in case.request_text and not case.dirty
+    assert case.result is not None and case.result.verdict == "accepted" and case.result.passed is False
+    window.set_watching(False)
+    assert window.watcher.files() == []
+    window.context.runner.shutdown(5000)

@@ -18,13 +18,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-w", "--workspace", metavar="FILE", help="a workspace file to open (the demo.yml format)")
     p.add_argument("-r", "--request-path", metavar="FILE", help="request to load into the request editor")
     p.add_argument("-s", "--settings-path", metavar="FILE", help="settings to load into the settings editor")
-    p.add_argument("--demo", action="store_true", help="open the bundled demo (resources/demo/demo.yml)")
-    p.add_argument("--demo-dir", metavar="DIR", help="open the demo in another folder holding a demo.yml")
     p.add_argument(
-        "--demo-policy", metavar="ID", help="the demo policy to open first (default: the first one)"
+        "--demo", action="store_true", help="open the bundled demo workspace (resources/demo/demo.suite.yaml)"
     )
     p.add_argument(
-        "--demo-case", metavar="N", type=int, default=1, help="the request of that policy to load (1 = first)"
+        "--demo-dir", metavar="DIR", help="open the demo workspace of another folder (its *.suite.yaml)"
+    )
+    p.add_argument(
+        "--demo-policy", metavar="ID", help="the workspace policy to open first (default: the first one)"
+    )
+    p.add_argument(
+        "--demo-case", metavar="N", type=int, default=1, help="the case of that policy to select (1 = first)"
     )
     p.add_argument(
         "--screenshot",
@@ -35,7 +39,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--run-all", action="store_true", help="with --screenshot: run every case of the workspace first"
     )
     p.add_argument("--size", metavar="WxH", help="window size, e.g. 1280x720")
-    p.add_argument("--history", metavar="FILE", help="run history database (default: in the user data folder)")
+    p.add_argument(
+        "--history", metavar="FILE", help="run history database (default: in the user data folder)"
+    )
     p.add_argument("--theme", choices=("system", "light", "dark"), default="system", help="colour scheme")
     p.add_argument(
         "--timeout",

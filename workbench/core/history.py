@@ -7,7 +7,7 @@ written by a newer release is refused with a :class:`~workbench.core.errors.Inpu
 of being altered. Texts of the inputs (request, settings) are kept up to :data:`MAX_TEXT` bytes
 so a past run can be reopened; larger inputs keep only their digest.
 
-Qt-free: the window shows it, tests exercise it directly. See ``docs/architecture.md``.
+Qt-free: the window shows it, tests exercise it directly. See ``docs/window.md``, section "Run history".
 """
 
 from __future__ import annotations

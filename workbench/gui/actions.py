@@ -86,6 +86,12 @@ class Actions:
             tip="Run the policy's cases against another version of it and list the cases that change",
             name="impact",
         )
+        self.history_size_action = a(
+            "Run &History Size…",
+            lambda: v.choose_history_size(),
+            tip="How many runs the history keeps",
+            name="history_size",
+        )
         self.scope_action = a(
             "Check &Scope",
             lambda: v.refresh_stale(),
@@ -118,6 +124,12 @@ class Actions:
             lambda: cmds_files.show_manifest_dialog(v),
             "Ctrl+Shift+E",
             "ClusterAdmissionPolicy / AdmissionPolicy YAML",
+        )
+        self.save_archive_action = a(
+            "Save Policies to Archive…", lambda: cmds_files.save_policies_archive(v), name="save_policies"
+        )
+        self.load_archive_action = a(
+            "Load Policies from Archive…", lambda: cmds_files.load_policies_archive(v), name="load_policies"
         )
         self.import_metadata_action = a("&Import metadata.yml…", lambda: cmds_files.import_metadata(v))
         self.export_metadata_action = a("E&xport metadata.yml…", lambda: cmds_files.export_metadata(v))
@@ -199,7 +211,13 @@ class Actions:
         file_menu.addAction(self.open_action)
         file_menu.addAction(self.pull_action)
         file_menu.addSeparator()
-        for action in (self.annotate_action, self.push_action, self.export_manifest_action):
+        for action in (
+            self.annotate_action,
+            self.push_action,
+            self.export_manifest_action,
+            self.save_archive_action,
+            self.load_archive_action,
+        ):
             file_menu.addAction(action)
         file_menu.addSeparator()
         for action in (
@@ -236,6 +254,7 @@ class Actions:
             self.clear_snapshot_action,
             self.deadline_action,
             self.memory_action,
+            self.history_size_action,
         ):
             policy_menu.addAction(action)
         menus["policy"] = policy_menu

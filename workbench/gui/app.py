@@ -162,7 +162,7 @@ def run_app(args: argparse.Namespace) -> int:
                 path = Path(args.workspace)
             else:
                 demo = load_demo(Path(args.demo_dir) if getattr(args, "demo_dir", None) else None)
-                path = demo.root / "demo.yml"
+                path = demo.root
             if not cmds_open.open_workspace(window, path, select_first=False):
                 raise InputError(f"cannot open the workspace {path}")
             ws = window.workspace

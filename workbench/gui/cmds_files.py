@@ -5,13 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtWidgets import QInputDialog
+
 from workbench.core import (
     InputError,
     PolicyModule,
+    Store,
     WorkbenchError,
     annotate_module,
+    describe_policies,
     load_json_or_yaml,
+    load_policies,
     read_text,
+    save_policies,
     scaffold_manifest,
 )
 from workbench.gui.cmds_run import edited_module
@@ -260,3 +266,62 @@ def module_for_tools(view: WindowView) -> PolicyModule:
     if module is None:
         raise InputError("this needs a compiled module (.wasm) open")
     return module
+
+
+def _store(view: WindowView) -> Store:
+    return Store(view.context.store_root) if view.context.store_root else Store()
+
+
+def save_policies_archive(
+    view: WindowView, refs: list[str] | None = None, output: str | None = None
+) -> Task | None:
+    """File ▸ Save Policies to Archive…: stored policies into one tarball (``kwctl save``)."""
+    if refs is None:
+        known = [r for r in view.context.recent.items() if "://" in r]
+        text, ok = QInputDialog.getText(
+            view.widget(),
+            "Save policies",
+            "References (comma-separated, already pulled or pushed):",
+            text=", ".join(known[:3]),
+        )
+        if not ok:
+            return None
+        refs = [r.strip() for r in text.split(",") if r.strip()]
+    output = output or view.ask_save_path("Save policies to", "policies.tar.gz", "Archives (*.tar.gz *.tgz)")
+    if not output:
+        return None
+    store, target = _store(view), output
+
+    def work(_ctx: TaskContext) -> list[str]:
+        return describe_policies(save_policies(refs or [], target, store))
+
+    def done(lines: list[str]) -> None:
+        view.show_message(
+            f"Saved {len(lines)} polic{'y' if len(lines) == 1 else 'ies'} to {target}", "success"
+        )
+        for line in lines:
+            view.context.log.app(f"saved {line}")
+
+    return view.context.runner.run(work, "Save policies", on_finished=done, on_failed=view.show_error)
+
+
+def load_policies_archive(view: WindowView, path: str | None = None) -> Task | None:
+    """File ▸ Load Policies from Archive…: a ``save`` / ``kwctl save`` tarball into the policy store."""
+    path = path or view.ask_open_path(
+        "Load policies from", "", "Archives (*.tar.gz *.tgz *.tar);;All files (*)"
+    )
+    if not path:
+        return None
+    store, source = _store(view), path
+
+    def work(_ctx: TaskContext) -> list[str]:
+        return describe_policies(load_policies(source, store))
+
+    def done(lines: list[str]) -> None:
+        view.show_message(
+            f"Loaded {len(lines)} polic{'y' if len(lines) == 1 else 'ies'} into the policy store", "success"
+        )
+        for line in lines:
+            view.context.log.app(f"loaded {line}")
+
+    return view.context.runner.run(work, "Load policies", on_finished=done, on_failed=view.show_error)

@@ -15,6 +15,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QTimer
+
 from workbench.core import (
     AdmissionResponse,
     EvaluationCancelled,
@@ -384,13 +386,20 @@ def run_cases(
             _apply(view, policy, case, record, result, None, None, store=False)
             done_records.append(record)
             stored.append((policy, case, record))
-        history = view.context.history
-        if history is not None and stored:
-            for (_p, _c, record), run_id in zip(stored, history.add_records(stored), strict=True):
-                record.history_id = run_id
+
+        def store() -> None:  # in their own events: the window stays responsive after a big suite
+            history = view.context.history
+            if history is not None and stored:
+                for (_p, _c, record), run_id in zip(stored, history.add_records(stored), strict=True):
+                    record.history_id = run_id
+
         if run.cancelled:
             problems.append(f"cancelled after {len(done_records)} of {len(kept)} case(s)")
-        view.suite_done(done_records=done_records, wall_s=time.perf_counter() - started, problems=problems)
+        wall_s = time.perf_counter() - started
+        QTimer.singleShot(15, store)  # staggered: the event loop runs between the steps
+        QTimer.singleShot(
+            45, lambda: view.suite_done(done_records=done_records, wall_s=wall_s, problems=problems)
+        )
 
     def failed(error: ErrorInfo) -> None:
         view.suite_task = None

@@ -48,6 +48,11 @@ class LogBridge(QObject):
     def app(self, message: str, level: str = "info", **fields: object) -> None:
         self.sink(LogRecord(level, message, source="app", fields=dict(fields)))
 
+    def stop(self) -> None:
+        """Drain what is pending and stop the timer (the window closed: nothing more to show)."""
+        self.drain()
+        self._timer.stop()
+
     def drain(self) -> None:
         with self._lock:
             if not self._pending:

@@ -334,34 +334,62 @@ class PushDialog(_TransferDialog):
         self.force.setAccessibleName("Force push")
         self.force.setToolTip("Like kwctl push --force: push a module that has no Kubewarden metadata")
         self.form.form_layout.addRow("", self.force)
+        self.sign_key = QLineEdit(self)
+        self.sign_key.setAccessibleName("Signing key file")
+        self.sign_key.setPlaceholderText("a private key (PEM) to sign the pushed policy with (optional)")
+        self.sign_key.setToolTip("Like kwctl push followed by a cosign-style signature of the pushed digest")
+        sign_browse = QPushButton("Browse…", self)
+        sign_browse.setAccessibleName("Browse for signing key")
+        sign_browse.clicked.connect(self._browse_key)
+        sign_row = QHBoxLayout()
+        sign_row.addWidget(self.sign_key, 1)
+        sign_row.addWidget(sign_browse)
+        sign_label = QLabel("&Sign with:", self)
+        sign_label.setBuddy(self.sign_key)
+        self.form.form_layout.addRow(sign_label, sign_row)
         row = QHBoxLayout()
         row.addWidget(QLabel("Digest:", self))
         row.addWidget(self.result_ref, 1)
         row.addWidget(self.copy_button)
         self.body.insertLayout(self.body.count() - 1, row)
         self.result: Any = None
+        self.signature: Any = None
+
+    def _browse_key(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Signing key", "", "PEM keys (*.pem *.key);;All files (*)"
+        )
+        if path:
+            self.sign_key.setText(path)
 
     def _push_work(self, options: RegistryOptions) -> Callable[[TaskContext], Any]:
         from workbench.gui.registry import push_module
 
         data = self.data_provider()
         force = self.force.isChecked()
+        key_path = self.sign_key.text().strip()
 
         def run(ctx: TaskContext) -> Any:
-            return push_module(
+            result = push_module(
                 data,
                 options,
                 force=force,
                 progress=lambda done, total: ctx.progress(done, total),
                 cancel=ctx.cancel,
             )
+            if key_path:
+                from workbench.gui.registry import sign_pushed
+
+                self.signature = sign_pushed(result, options, key_path, cancel=ctx.cancel)
+            return result
 
         return run
 
     def _push_done(self, result: Any) -> None:
         self.result = result
         self.result_ref.setText(result.immutable_ref)
-        self._show(f"Policy successfully pushed: {result.immutable_ref}", "success")
+        signed = f"; signed ({self.signature.signature_reference})" if self.signature is not None else ""
+        self._show(f"Policy successfully pushed: {result.immutable_ref}{signed}", "success")
         self.pushed.emit(result)
 
 

@@ -18,6 +18,8 @@ from workbench.core import (
     CancelToken,
     CaseResult,
     Evaluation,
+    GroupManifest,
+    GroupOutcome,
     LogRecord,
     Metadata,
     ModuleReport,
@@ -32,6 +34,7 @@ from workbench.core import (
     ValidationOutcome,
     Verdict,
     WorkbenchError,
+    check_group_expression,
     check_scope,
     classify,
     load_policy_module,
@@ -71,10 +74,18 @@ class LoadedPolicy:
     rego_sha256: str = ""
     manifest: Any = None
     compile_s: float | None = None
+    #: a policy group: its members (name, module), expression and the problems of the expression
+    group_members: tuple[tuple[str, str], ...] = ()
+    group_expression: str = ""
+    expression_problems: tuple[str, ...] = ()
 
     @property
     def is_rego(self) -> bool:
-        return self.module is None
+        return bool(self.rego_files)
+
+    @property
+    def is_group(self) -> bool:
+        return bool(self.group_members)
 
     @property
     def name(self) -> str:
@@ -84,7 +95,13 @@ class LoadedPolicy:
 
     @property
     def sha256(self) -> str:
-        return self.module.sha256 if self.module is not None else self.rego_sha256
+        if self.module is not None:
+            return self.module.sha256
+        if self.is_group:
+            from workbench.gui.workspace import inputs_digest
+
+            return inputs_digest(self.text, self.group_members, self.group_expression)
+        return self.rego_sha256
 
 
 def _facts_only(
@@ -133,6 +150,14 @@ def load_policy(
         warnings = tuple(session.warnings())
         rego = getattr(session, "rego", None)
         metadata = module.metadata if module is not None else getattr(rego, "metadata", None)
+        members: tuple[tuple[str, str], ...] = ()
+        expression = ""
+        problems: tuple[str, ...] = ()
+        if isinstance(session.manifest, GroupManifest):
+            group = session.manifest
+            members = tuple((member.name, member.module) for member in group.policies)
+            expression = group.expression
+            problems = tuple(str(e) for e in check_group_expression(expression, [n for n, _m in members]))
         return LoadedPolicy(
             text=text,
             source=source,
@@ -147,6 +172,9 @@ def load_policy(
             rego_sha256=rego.sha256 if rego is not None else "",
             manifest=session.manifest,
             compile_s=compile_s if module is not None else None,
+            group_members=members,
+            group_expression=expression,
+            expression_problems=problems,
         )
 
 
@@ -186,6 +214,12 @@ def _settings_step(outcome_valid: bool, message: str | None) -> DecisionStep:
 
 def _engine_step(label: str, evaluation: Evaluation, logs: list[LogRecord]) -> DecisionStep:
     lines = tuple(f"[{r.level}] {r.message}" for r in logs if r.source in ("policy", "host"))
+    output = evaluation.outcome.policy_output if evaluation.outcome is not None else None
+    if isinstance(output, GroupOutcome):  # a policy group: each member's verdict, then the expression
+        members = tuple(f"{m.name}: {m.display()}" for m in output.members)
+        said = f"expression {output.expression} → {'allowed' if output.allowed else 'rejected'}"
+        status = "ok" if output.allowed else "failed"
+        return DecisionStep(f"Evaluation ({label})", status, said, members + lines)
     outcome = evaluation.outcome
     if outcome is None:
         return DecisionStep(

@@ -6,7 +6,7 @@ import datetime
 import json
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -125,8 +125,8 @@ class HistoryPane(QWidget):
         self.compare_button.clicked.connect(lambda: self.compare_selected())
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.table.itemActivated.connect(lambda _item: self.reopen_selected())
-        if history is not None:
-            history.listeners.append(self.refresh)
+        if history is not None:  # refreshed in its own event: a suite run stores many runs at once
+            history.listeners.append(lambda: QTimer.singleShot(20, self.refresh))
         self.refresh()
 
     def refresh(self) -> None:

@@ -468,7 +468,8 @@ class MainWindow(WindowStateMixin, QMainWindow):
             return
         self.save_layout()
         self.context.runner.shutdown(5000)
-        self.context.log.drain()
+        self.context.log.stop()  # a closed window keeps no timer running
+        self.set_watching(False)
         event.accept()
 
     # drag & drop on the window: the same as on the Workspace tree

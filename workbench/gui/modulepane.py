@@ -101,6 +101,13 @@ class ModulePane(QWidget):
         form.addRow("Size:", self.size_fact)
         form.addRow("Sections:", self.sections)
 
+        self.group_box = QGroupBox("Policy group", self)
+        group_form = QFormLayout(self.group_box)
+        self.group_expression = _fact(self, "Group expression")
+        self.group_members = _fact(self, "Group members")
+        group_form.addRow("Expression:", self.group_expression)
+        group_form.addRow("Members:", self.group_members)
+
         self.warnings_box = QGroupBox("Warnings", self)
         self.warnings = _fact(self, "Policy warnings")
         self.warnings.setTextFormat(Qt.TextFormat.PlainText)
@@ -119,6 +126,7 @@ class ModulePane(QWidget):
         top_layout.setContentsMargins(0, 0, 0, 0)
         top_layout.addWidget(self.hint)
         top_layout.addWidget(facts)
+        top_layout.addWidget(self.group_box)
         top_layout.addWidget(self.warnings_box)
         top_layout.addStretch(1)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
@@ -151,6 +159,7 @@ class ModulePane(QWidget):
         self.warnings_box.hide()
         self.rego_box.hide()
         self.description.hide()
+        self.group_box.hide()
 
     def show_policy(self, loaded: LoadedPolicy, shown: str | None = None, description: str = "") -> None:
         """Show ``loaded``; ``shown`` is its source as the pane writes it (relative to the workspace),
@@ -178,6 +187,13 @@ class ModulePane(QWidget):
             )
             sections = [f"{s.get('name')} ({int(s.get('size', 0)):,} B)" for s in report.custom_sections]
             self.sections.setText(", ".join(sections) or "none")
+        elif loaded.is_group:
+            self.kind.setText(
+                f"<b>policy group</b> — {len(loaded.group_members)} member(s), one verdict by expression"
+            )
+            self.mode.setText("per member")
+            self.sha.setText(loaded.sha256)
+            self.size_fact.setText("—")
         else:
             self.kind.setText("<b>rego-source</b> — evaluated from source by the embedded Rego interpreter")
             self.mode.setText(loaded.execution_mode)
@@ -198,6 +214,7 @@ class ModulePane(QWidget):
             self.entrypoint.addItem(f"{ident}: {name}", name)
         self.entrypoint.setEnabled(bool(entrypoints))
         self.entrypoint.blockSignals(False)
+        self.show_group(loaded)
         self.warnings.setText("\n".join(f"⚠ {w}" for w in loaded.warnings))
         self.warnings_box.setVisible(bool(loaded.warnings))
         if loaded.is_rego:
@@ -209,6 +226,20 @@ class ModulePane(QWidget):
             self.rego_box.show()
         else:
             self.rego_box.hide()
+
+    def show_group(self, loaded: LoadedPolicy) -> None:
+        """A policy group's expression (checked) and members; hidden for single policies."""
+        self.group_box.setVisible(loaded.is_group)
+        if not loaded.is_group:
+            return
+        problems = "".join(
+            f"<br><span style='color:#d32f2f'>✖ {_esc(p)}</span>" for p in loaded.expression_problems
+        )
+        verdict = "" if problems else " <span style='color:#2e7d32'>✔ valid</span>"
+        self.group_expression.setText(f"<code>{_esc(loaded.group_expression)}</code>{verdict}{problems}")
+        self.group_members.setText(
+            "<br>".join(f"<b>{_esc(name)}</b>: {_esc(module)}" for name, module in loaded.group_members)
+        )
 
     def show_rego_error(self, text: str, message: str) -> None:
         """A Rego source that does not load: its text, with the line the error points to marked."""

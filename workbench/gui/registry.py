@@ -13,15 +13,17 @@ from workbench.core import (
     OciReference,
     PushResult,
     RegistryClient,
+    SignResult,
     Sources,
     Store,
     load_sources,
     parse_oci_reference,
+    sign_policy,
 )
 
 ProgressCallback = Callable[[int, int], None]
 
-__all__ = ["RegistryOptions", "make_client", "pull_module", "push_module"]
+__all__ = ["RegistryOptions", "make_client", "pull_module", "push_module", "sign_pushed"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -90,3 +92,16 @@ def pull_module(
     with make_client(options) as client:
         data = client.pull(ref, progress=progress, cancel=cancel)
     return store.write(ref, data)
+
+
+def sign_pushed(
+    result: PushResult, options: RegistryOptions, key_path: str, *, cancel: Any = None
+) -> SignResult:
+    """Sign the digest just pushed with the private key in ``key_path`` (PEM; unencrypted)."""
+    data = Path(key_path).expanduser()
+    try:
+        key = data.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read the signing key {data}: {exc.strerror or exc}") from None
+    with make_client(options) as client:
+        return sign_policy(result.immutable_ref, key, client=client, cancel=cancel)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QFileSystemWatcher, QTimer
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from workbench.core import WorkbenchError
 from workbench.gui import cmds_files, cmds_open, cmds_run, runoptions
@@ -184,7 +184,12 @@ class WindowStateMixin(_Base):
         self.loaded = loaded
         shown = self.display_path(loaded.text)
         self.module_pane.show_policy(loaded, shown, policy.description if policy is not None else "")
-        if loaded.is_rego:
+        if loaded.is_group:
+            self.metadata_editor.set_read_only(
+                None,
+                "A policy group: each member has its own metadata; the group's rules are in its manifest.",
+            )
+        elif loaded.is_rego:
             self.metadata_editor.set_read_only(
                 loaded.metadata,
                 "Rego source: the metadata comes from the metadata.yml next to the policy (read only).",
@@ -317,26 +322,13 @@ class WindowStateMixin(_Base):
         self._inputs_changed()
 
     def choose_run_timeout(self) -> None:
-        current = self.context.run_timeout or 2.0
-        items = ["A deadline (seconds)", "No deadline (only Cancel stops a policy)"]
-        choice, ok = QInputDialog.getItem(
-            self, "Evaluation deadline", "Stop a policy after:", items, 0, False
-        )
-        if not ok:
-            return
-        if choice == items[1]:
-            runoptions.set_run_timeout(self, None)
-            return
-        value, ok = QInputDialog.getDouble(self, "Evaluation deadline", "Seconds:", current, 0.01, 3600.0, 2)
-        if ok:
-            runoptions.set_run_timeout(self, value)
+        runoptions.choose_run_timeout(self)
 
     def choose_memory_limit(self) -> None:
-        current = self.context.memory_limit // (1024 * 1024)
-        value, ok = QInputDialog.getInt(self, "Memory limit", "MiB a policy may use:", current, 1, 4096)
-        if ok:
-            self.context.memory_limit = value * 1024 * 1024
-            self.update_run_options()
+        runoptions.choose_memory_limit(self)
+
+    def choose_history_size(self) -> None:
+        runoptions.choose_history_size(self)
 
     def set_context_aware(self, allowed: bool) -> None:
         if self.open_policy is not None:

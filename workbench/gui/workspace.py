@@ -102,6 +102,8 @@ class WsCase:
     scratch: bool = False
     spec: CaseSpec | None = None
     raw: dict[str, Any] | None = None  # the suite entry as written (kept when not edited)
+    #: the request text the ``spec`` was loaded with
+    spec_text: str = ""
     #: where the entry is in the file (new cases come last)
     order: int = 1 << 30
 
@@ -200,8 +202,8 @@ def slug(text: str) -> str:
 
 # -- back to a core Suite ------------------------------------------------------------------
 def _request_of(case: WsCase) -> dict[str, Any]:
-    if case.spec is not None and not case.dirty:
-        return case.spec.request
+    if case.spec is not None and case.request_text == case.spec_text:
+        return case.spec.request  # as the core's loader built it (an object + operation, too)
     value = parse_text(case.request_text)
     if (
         isinstance(value, dict)

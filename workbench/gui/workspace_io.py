@@ -107,6 +107,7 @@ def load_workspace(path: str | Path) -> Workspace:
                 message=case.message,
                 settings_text=settings,
                 spec=case,
+                spec_text=text,
                 raw=raw,
                 order=index,
             )

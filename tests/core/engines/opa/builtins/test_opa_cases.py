@@ -52,6 +52,11 @@ def test_every_source_is_listed_in_the_readme() -> None:
 
 @pytest.mark.parametrize("case", CASES)
 def test_opa_case(case: dict) -> None:
+    # each OPA test case runs in a fresh evaluation: no regexp (or template delimiters) cached by
+    # whatever ran before in this process (OPA's cache is process-wide, see builtins/regex.py)
+    from workbench.core.engines.opa.builtins.regex import clear_regexp_cache
+
+    clear_regexp_cache()
     ok, want, got = run_case(case)
     assert ok, f"{case['builtin']} {case['args']!r} ({case['source']}): want {want}, got {got}"
 
