@@ -105,3 +105,16 @@ def test_failed_push_reports_and_re_enables(qtbot: Any) -> None:
     assert "Push failed" in dialog.status.text() and dialog.result is None
     assert dialog.result_ref.text() == ""
     runner.shutdown(5000)
+
+
+def test_ca_file_label_is_a_mnemonic_not_a_literal_ampersand(qtbot: Any) -> None:
+    """Issue 14, defect 10: the Push / Pull dialogs showed a literal "&CA file:"."""
+    from PySide6.QtWidgets import QLabel
+
+    form = RegistryForm(CredentialStore(MemoryKeyring()))
+    qtbot.addWidget(form)
+    labels = [label for label in form.findChildren(QLabel) if label.text() == "&CA file:"]
+    assert len(labels) == 1 and labels[0].buddy() is form.ca_file  # rendered as "CA file:" with Alt+C
+    for label in form.findChildren(QLabel):
+        if "&" in label.text():
+            assert label.buddy() is not None, label.text()

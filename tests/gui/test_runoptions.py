@@ -52,7 +52,6 @@ def test_history_size_is_a_setting(qtbot: Any, tmp_path: Path) -> None:
     runoptions.set_history_size(window, 3)
     assert window.context.history.store.max_runs == 3
     window.context.settings.sync()
-    window.context.history.store.close()
     again = make_window(qtbot, settings)
     assert again.context.history is not None and again.context.history.store.max_runs == 3
     with pytest.raises(InputError, match="at least 1 run"):
