@@ -63,6 +63,8 @@ if [ "$MODE" = test ]; then
   export QT_QPA_PLATFORM="${QT_QPA_PLATFORM:-offscreen}"
   echo "==> ruff"
   .venv/bin/ruff check workbench tests benchmarks packaging
+  echo "==> mypy"
+  .venv/bin/mypy
   echo "==> pytest"
   exec .venv/bin/python -m pytest -p no:cacheprovider "${@:2}"
 fi
