@@ -261,3 +261,15 @@ def test_mutation_of_a_deeply_nested_object_gives_a_patch():
     assert response.patch_type == "JSONPatch"
     [operation] = response.patch_operations() or []
     assert operation["op"] == "replace" and operation["path"].count("/a") == 700
+
+
+def test_output_lines_split_many_lines_in_one_write_and_cap_records():
+    from workbench.core.engines.kwcommon import LogCollector, OutputLines
+
+    collector = LogCollector(lambda _record: None)
+    out = OutputLines("stdout", "info")
+    out.collector = collector
+    out.write(b"line\n" * 200_000)
+    out.flush()
+    assert len(collector.records) == MAX_LOG_RECORDS + 1
+    assert collector.records[0].message == "line" and "dropped" in collector.records[-1].message
