@@ -494,3 +494,25 @@ def test_run_defaults_to_kubewardens_builtins(tmp_path: Path, capsys: pytest.Cap
     report = json.loads(capsys.readouterr().out)
     assert report["opa"]["kubewarden_missing_builtins"] == ["time.date"]
     assert any("Burrego" in w and "time.date" in w for w in report["warnings"])
+
+
+# -- a record path that is an input (issue 13, finding 21) -------------------------------------
+@pytest.mark.parametrize("which", ["request", "module", "settings"])
+def test_recording_into_an_input_is_refused_and_the_input_kept(tmp_path: Path, capsys: pytest.CaptureFixture, which: str) -> None:
+    import shutil
+
+    files = {
+        "request": tmp_path / "request.json",
+        "module": tmp_path / "policy.wasm",
+        "settings": tmp_path / "settings.yml",
+    }
+    shutil.copy(req("pod-compliant"), files["request"])
+    shutil.copy(REQUIRE_LABELS, files["module"])
+    shutil.copy(LABEL_SETTINGS, files["settings"])
+    before = files[which].read_bytes()
+    code, out, err = run_cli(
+        capsys, str(files["module"]), "-r", str(files["request"]), "-s", str(files["settings"]),
+        "--record-host-capabilities-interactions", str(files[which]),
+    )
+    assert code == 1 and out == "" and "it is an input of this run" in err
+    assert files[which].read_bytes() == before

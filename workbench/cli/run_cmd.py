@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import sys
+from pathlib import Path
 
 from workbench.cli._common import add_registry_flags, registry_options, safe_text, stderr_log
 from workbench.cli.verify_cmd import add_verification_flags, verification_options_from_args
@@ -150,6 +151,7 @@ def build_config(args: argparse.Namespace) -> RunConfig:
         ),
         log=stderr_log(args.verbose),
         use_cache=not args.disable_wasmtime_cache,
+        input_paths=tuple(Path(p) for p in (args.request_path, args.settings_path) if p and p != "-"),
         registry=dataclasses.replace(registry_options(args), verification=verification_options_from_args(args)),
     )
 

@@ -310,6 +310,8 @@ class RunConfig:
     registry: RegistryOptions = dataclasses.field(default_factory=RegistryOptions)
     #: resources granted by a policy manifest (overrides the metadata's list and implies permission)
     granted_resources: tuple[tuple[str, str], ...] | None = None
+    #: other files this run reads (request, settings): a record path may not be one of them
+    input_paths: tuple[Path, ...] = ()
 
     def __post_init__(self) -> None:
         if self.execution_mode is not None and not isinstance(self.execution_mode, ExecutionMode):
@@ -624,6 +626,20 @@ class EngineSession:
         resources = self._granted_resources()
         snapshot = self._snapshot()
         host_caps = None
+        if cfg.record_path is not None:
+            from workbench.core.engines.hostcaps.session import check_record_path
+
+            check_record_path(
+                cfg.record_path,
+                [
+                    self.source.path,
+                    self.module.path if self.module is not None else None,
+                    self.manifest.source_path if self.manifest is not None else None,
+                    cfg.cluster_snapshot,
+                    cfg.replay_path,
+                    *cfg.input_paths,
+                ],
+            )
         if not rego_engine:
             # waPC/WASI answer host calls through it; the OPA engine reads a replayed session's
             # Kubernetes answers from it to build data.kubernetes / data.inventory
