@@ -20,7 +20,7 @@ cleanup() {
 trap cleanup EXIT
 
 if [ ! -f resources/demo/demo.suite.yaml ]; then
-  echo "error: resources/demo/demo.yml is missing: build the demo workspace first" >&2
+  echo "error: resources/demo/demo.suite.yaml is missing: build the demo workspace first" >&2
   exit 1
 fi
 

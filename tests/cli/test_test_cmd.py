@@ -131,3 +131,13 @@ def test_a_gator_suite_runs(tmp_path: Path, capsys: pytest.CaptureFixture) -> No
     assert main(["test", str(folder / "suite.yaml"), "-j", "1"]) == 0
     captured = capsys.readouterr()
     assert "7 passed" in captured.out and "invalid: true" in captured.err
+
+
+def test_run_check_scope_prints_the_decision(capsys: pytest.CaptureFixture) -> None:
+    pull = str(DEMO / "policies" / "set-image-pull-policy" / "policy.wasm")
+    assert main(["run", "--check-scope", pull, "-r", str(DEMO / "requests" / "pod-delete.json")]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.startswith("scope: skipped: rules: no rule matches")
+    assert main(["run", "--check-scope", pull, "-r", str(DEMO / "requests" / "pod-needs-pull-policy.json")]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["patchType"] == "JSONPatch" and captured.err.startswith("scope: matched")

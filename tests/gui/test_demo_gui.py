@@ -1,4 +1,4 @@
-"""Every policy × case of the bundled demo workspace (resources/demo/demo.yml), run in the window:
+"""Every policy × case of the bundled demo workspace (resources/demo/demo.suite.yaml), run in the window:
 the WebAssembly policies and the two Rego-source policies alike."""
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ DEMO_DIR = REPO_ROOT / "resources" / "demo"
 
 @pytest.fixture(scope="module")
 def demo() -> Any:
-    if not (DEMO_DIR / "demo.yml").is_file():
-        message = f"the demo workspace is missing ({DEMO_DIR / 'demo.yml'})"
+    if not (DEMO_DIR / "demo.suite.yaml").is_file():
+        message = f"the demo workspace is missing ({DEMO_DIR / 'demo.suite.yaml'})"
         if in_ci():
             pytest.fail(message)
         pytest.skip(message)

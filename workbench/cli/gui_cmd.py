@@ -15,7 +15,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "module", nargs="?", help="a policy to open: .wasm, .rego, a policy manifest or a registry reference"
     )
-    p.add_argument("-w", "--workspace", metavar="FILE", help="a workspace file to open (the demo.yml format)")
+    p.add_argument("-w", "--workspace", metavar="FILE", help="a workspace to open: a *.suite.yaml file (docs/suites.md) or a folder holding one")
     p.add_argument("-r", "--request-path", metavar="FILE", help="request to load into the request editor")
     p.add_argument("-s", "--settings-path", metavar="FILE", help="settings to load into the settings editor")
     p.add_argument(

@@ -113,6 +113,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--mode", choices=("protect", "monitor"), default="protect", help="policy mode (default protect)")
     p.add_argument("--disallow-mutation", action="store_true", help="reject requests the policy would mutate")
     p.add_argument("--message", help="custom rejection message (CR spec.message)")
+    p.add_argument(
+        "--check-scope",
+        action="store_true",
+        help="first decide, like the API server, whether the request reaches the policy (rules, selectors, "
+        "matchConditions; docs/suites.md); print the decision on stderr and evaluate only when it does",
+    )
     p.set_defaults(func=run)
 
 
@@ -183,6 +189,15 @@ def run(args: argparse.Namespace) -> int:
     try:
         for session in sessions:
             request = session.load_request(args.request_path)
+            if getattr(args, "check_scope", False):
+                from workbench.core import ScopeOutcome, check_session_scope
+
+                decision = check_session_scope(session, request, snapshot=config.cluster_snapshot)
+                sys.stderr.write(safe_text(decision.describe() + "\n", sys.stderr))
+                if decision.outcome is ScopeOutcome.ERROR:
+                    raise InputError(f"the API server would reject the request: {decision.reason}")
+                if not decision.matched:
+                    continue
             if args.verbose:
                 print_warnings(session)
             outcome = session.run(request, settings if explicit else session.default_settings)

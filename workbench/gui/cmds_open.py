@@ -112,7 +112,7 @@ def open_workspace(
 
 
 def open_demo(view: WindowView, root: Path | None = None, **kwargs: Any) -> bool:
-    """The bundled demo as a workspace (``resources/demo/demo.yml``)."""
+    """The bundled demo as a workspace (``resources/demo/demo.suite.yaml``)."""
     demo = load_demo(root)
     return open_workspace(view, demo.root, **kwargs)
 

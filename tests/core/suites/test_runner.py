@@ -418,7 +418,7 @@ def test_a_worker_that_dies_fails_its_cases_and_the_run_ends(tmp_path: Path) -> 
     wapc_policy(tmp_path, "spin", "loop")
     (tmp_path / "pod.yaml").write_text(yaml.safe_dump(POD))
     cases = "".join(f"  - id: c{i}\n    object: pod.yaml\n    expect: error\n" for i in range(4))
-    path = write_suite(tmp_path, "policies:\n  spin: {module: spin.wasm, timeout: 3, checkScope: false}\ncases:\n" + cases)
+    path = write_suite(tmp_path, "policies:\n  spin: {module: spin.wasm, timeout: 2, checkScope: false}\ncases:\n" + cases)
     suite = load_suite(path)
 
     def kill_children() -> None:
@@ -426,7 +426,7 @@ def test_a_worker_that_dies_fails_its_cases_and_the_run_ends(tmp_path: Path) -> 
             if child.name.startswith("suite-worker-") and child.pid is not None:
                 os.kill(child.pid, signal.SIGKILL)
 
-    timer = threading.Timer(1.5, kill_children)
+    timer = threading.Timer(1.0, kill_children)
     timer.start()
     started = time.monotonic()
     try:

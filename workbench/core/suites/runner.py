@@ -664,7 +664,7 @@ def _child_main(
     counter: Any,
     claimed_counts: Any,
     results: Any,
-    cancel_event: Any,
+    cancel_flag: Any,
     worker_id: int,
 ) -> None:
     """Entry point of a worker process (spawned: imports, then runs claimed chunks)."""
@@ -673,8 +673,10 @@ def _child_main(
     stop = threading.Event()
 
     def watch() -> None:
-        while not stop.is_set():
-            if cancel_event.wait(0.05):
+        # a plain shared flag, polled: a multiprocessing Event would hang the caller's set() if a
+        # worker died while waiting on it
+        while not stop.wait(0.05):
+            if cancel_flag.value:
                 token.cancel()
                 return
 
@@ -787,13 +789,17 @@ def _run_parallel(
     counter = ctx.Value("l", 0)
     claimed_counts = ctx.Array("l", n_workers, lock=False)  # guarded by the counter's lock
     result_queue = ctx.Queue()
-    cancel_event = ctx.Event()
-    unregister = token.on_cancel(cancel_event.set)
+    cancel_flag = ctx.RawValue("b", 0)
+
+    def raise_flag() -> None:
+        cancel_flag.value = 1
+
+    unregister = token.on_cancel(raise_flag)
     payload = (suites, overrides, job_list, chunk)
     children = [
         ctx.Process(
             target=_child_main,
-            args=(payload, counter, claimed_counts, result_queue, cancel_event, wid),
+            args=(payload, counter, claimed_counts, result_queue, cancel_flag, wid),
             name=f"suite-worker-{wid}",
             daemon=True,
         )
@@ -876,9 +882,11 @@ def _run_parallel(
                 break
     finally:
         unregister()
-        cancel_event.set()  # normally every child is done; after an interruption this stops them
+        raise_flag()  # normally every child is done; after an interruption this stops them
         runner.close()
         for child in children:
+            if child.pid is None:  # never started
+                continue
             child.join(5.0)
             if child.is_alive():
                 child.terminate()
