@@ -176,3 +176,10 @@ def test_any_format_gives_a_string_or_a_builtin_error(fmt: str, args: list[Any])
 @given(text=st.text(alphabet=st.characters(blacklist_characters='%"\\\n'), max_size=30))
 def test_text_without_directives_is_copied(text: str) -> None:
     assert burrego_sprintf(text, []) == text
+
+
+@pytest.mark.parametrize("fmt", ["\\x", "\\x1", "a\\x4", "\\u", "\\u12", "x\\u004"])
+def test_a_truncated_escape_is_an_error_not_a_hang(fmt: str) -> None:
+    """Found by hypothesis: a short \\x / \\u escape made no progress and looped forever."""
+    with pytest.raises(BuiltinError):
+        burrego_sprintf(fmt, [])

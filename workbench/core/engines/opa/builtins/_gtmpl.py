@@ -489,6 +489,8 @@ def _unquote_one(raw: str) -> tuple[str, int] | None:
                 return None
             data.append(value)
             i += 4
+        if i == 0:  # "\x" without two hex digits: nothing can be unquoted (and no progress is made)
+            return None
         try:
             return data.decode("utf-8"), i
         except UnicodeDecodeError:
@@ -501,6 +503,8 @@ def _unquote_one(raw: str) -> tuple[str, int] | None:
                 return None
             units.append(value)
             i += 6
+        if i == 0:  # "\u" without four hex digits
+            return None
         try:
             return b"".join(u.to_bytes(2, "little") for u in units).decode("utf-16-le"), i
         except UnicodeDecodeError:
