@@ -9,7 +9,7 @@ Contenders, measured in the same run on the same compiled module, alternating ro
 
 * **ours** — ``WapcEngine.validate``: payload JSON, guest call under a deadline watchdog,
   tracing host calls → log records, ValidationResponse checks, AdmissionResponse.
-* **baseline** — the minimal ``WapcHost`` recipe from ``docs/platform-notes.md`` §3
+* **baseline** — the minimal ``WapcHost`` recipe of the project's platform notes (kept outside the repository)
   (copied below; fuel off, WASI stdout discarded, and ``wr`` fixed to return nothing), doing
   the least a host must: ``json.dumps`` of the payload, the guest call, ``json.loads``
   of the reply.

@@ -35,7 +35,10 @@ def _source_files() -> list[Path]:
         files += [
             p
             for p in root.rglob("*")
-            if p.is_file() and p.suffix in {".py", ".json", ".sh", ".spec", ".md"} and "__pycache__" not in p.parts
+            if p.is_file()
+            and p.suffix in {".py", ".json", ".sh", ".spec", ".md"}
+            and "__pycache__" not in p.parts
+            and p != Path(__file__).resolve()  # this file's own examples are not citations
         ]
     return sorted(files)
 

@@ -55,6 +55,7 @@ def garbage(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     out["out"] = str(root / "out" / "x.wasm")
     out["policy"] = str(DEMO / "policies/require-labels/policy.wasm")
     out["store"] = str(root / "store")
+    out["demo"] = str(DEMO)
     return out
 
 
@@ -112,6 +113,12 @@ GARBAGE_CASES: list[tuple[list[str], int]] = [
     (["scaffold", "vap", "-p", "{json}", "-b", "{missing}"], 1),
     (["scaffold", "artifacthub", "-m", "{text}", "-o", "{out}"], 1),
     (["scaffold", "artifacthub", "-m", "{bin}"], 1),
+    (["test", "-j", "zero"], 2),
+    (["test", "--shard", "5/2", "{demo}"], 1),
+    (["suite", "import-gator", "{text}", "-o", "{out}"], 1),
+    (["suite", "import-gator", "{bin}", "-o", "{out}"], 1),
+    (["suite", "import-gator", "{missing}", "-o", "{out}"], 1),
+    (["suite"], 2),
     (["gui", "--theme", "purple"], 2),
     (["builtins", "-o", "xml"], 2),
     (["run"], 2),
@@ -184,7 +191,7 @@ def test_every_command_module_registers_a_verb_with_a_function() -> None:
         module = importlib.import_module(f"workbench.cli.{name}")
         assert callable(module.register)
     for verb in _verbs():
-        if verb == "scaffold":
+        if verb in ("scaffold", "suite"):
             continue  # needs a sub-verb
         args = parser.parse_args([verb, *_minimal_args(verb)])
         assert callable(args.func), verb
@@ -203,6 +210,8 @@ def _minimal_args(verb: str) -> list[str]:
         "digest": ["registry://x/y:1"],
         "verify": ["registry://x/y:1"],
         "sign": ["registry://x/y:1", "-k", "k.pem"],
+        "save": ["registry://x/y:1", "-o", "p.tar.gz"],
+        "load": ["--input", "p.tar.gz"],
     }.get(verb, [])
 
 

@@ -1,6 +1,6 @@
 """The OPA Wasm ABI (1.0 – 1.3) on wasmtime: one :class:`OpaInstance` per store.
 
-Flows (see ``docs/opa-wasm-abi.md``):
+Flows (OPA's published Wasm ABI; docs/kubewarden-compat.md covers how Kubewarden drives it):
 
 * ABI ≥ 1.2 with an ``opa_eval`` export: one call per evaluation; the host
   writes the input JSON right after the data heap mark and ``opa_eval`` resets

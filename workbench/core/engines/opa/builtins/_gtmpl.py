@@ -4,7 +4,7 @@ Burrego 0.3.4 (``crates/burrego/src/builtins/strings.rs``) does not format like 
 converts the arguments to values of the Rust Go-template engine gtmpl 0.7.1
 (``gtmpl_value`` 0.5.1), renders the template ``{{ printf "<format>" (index . 0) …}}``
 and returns its output. This module ports that path exactly where it is deterministic
-(see docs/builtins.md, "The kubewarden profile"):
+(see docs/builtins.md, "How Burrego formats: sprintf"):
 
 * argument conversion: strings, booleans, arrays, objects (a map), null (``nil``), and
   numbers through ``as_i64().unwrap()`` — a number with a fraction or an exponent

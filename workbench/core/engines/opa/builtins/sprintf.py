@@ -1,6 +1,6 @@
 """``sprintf``: Go's ``fmt.Sprintf`` over OPA values, exactly as OPA v1.20.2 calls it.
 
-OPA hands each array element to Go's ``fmt`` as (see docs/builtins.md, "sprintf"):
+OPA hands each array element to Go's ``fmt`` as (see docs/builtins.md, "sprintf: what OPA hands to Go's fmt"):
 
 * a number, decided by its *text* (OPA numbers are JSON number text), in this order:
 
