@@ -19,6 +19,7 @@ from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QListWidget,
     QPlainTextEdit,
@@ -207,6 +208,8 @@ class ResultView(QWidget):
         self.annotations = QTableWidget(0, 2, self)
         self.annotations.setHorizontalHeaderLabels(["Audit annotation", "Value"])
         self.annotations.horizontalHeader().setStretchLastSection(True)
+        # the key column is as wide as its header (and longest key), never clipped
+        self.annotations.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.annotations.setAccessibleName("Audit annotations")
         summary = QWidget(self)
         form = QFormLayout(summary)
