@@ -205,6 +205,29 @@ def test_push_and_sign_with_a_key_file(
     assert "signed (" in dialog.status.text()
     dialog.close()
 
+    # and verify it end to end in the Pull dialog: the wrong key is refused, the right one opens it
+    public = tmp_path / "cosign.pub"
+    public.write_bytes(
+        key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    )
+    other = tmp_path / "other.pub"
+    other.write_bytes(
+        ec.generate_private_key(ec.SECP256R1()).public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+    )
+    pull = window.show_pull_dialog()
+    pull.form.reference.setText(plain.ref("gui/signed", "v1"))
+    pull.form.insecure.setChecked(True)
+    pull.verify_key.setText(str(other))
+    with qtbot.waitSignal(window.context.runner.task_done, timeout=60000):
+        pull.start_button.click()
+    failure = pull.status.text()
+    assert "internal error" not in failure and ("signature" in failure.lower() or "key" in failure.lower()), failure
+    with qtbot.waitSignal(pull.pulled, timeout=60000):
+        pull.verify_key.setText(str(public))
+        pull.start_button.click()
+
 
 def test_save_and_load_policies_archive(
     qtbot: Any, window: MainWindow, plain: Registry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

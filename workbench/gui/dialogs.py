@@ -405,15 +405,26 @@ class PullDialog(_TransferDialog):
         super().__init__(runner, credentials, self._pull_work, self._pull_done, parent)
         self.setWindowTitle("Open a policy from an OCI registry")
         self._reference = ""
+        self.verify_key = QLineEdit(self)
+        self.verify_key.setAccessibleName("Verification key file")
+        self.verify_key.setPlaceholderText("a public key (PEM) the policy must be signed with (optional)")
+        self.verify_key.setToolTip("Like kwctl pull -k: verify the signatures first, then pull the verified digest")
+        verify_label = QLabel("&Verify with:", self)
+        verify_label.setBuddy(self.verify_key)
+        self.form.form_layout.addRow(verify_label, self.verify_key)
 
     def _pull_work(self, options: RegistryOptions) -> Callable[[TaskContext], Any]:
         from workbench.gui.registry import pull_module
 
         self._reference = options.reference
+        key = self.verify_key.text().strip()
 
         def run(ctx: TaskContext) -> Any:
             return pull_module(
-                options, progress=lambda done, total: ctx.progress(done, total), cancel=ctx.cancel
+                options,
+                progress=lambda done, total: ctx.progress(done, total),
+                cancel=ctx.cancel,
+                verify_key=key,
             )
 
         return run

@@ -19,6 +19,8 @@ from workbench.core import (
     load_sources,
     parse_oci_reference,
     sign_policy,
+    verification_options,
+    verify_policy,
 )
 
 ProgressCallback = Callable[[int, int], None]
@@ -84,13 +86,28 @@ def push_module(
 
 
 def pull_module(
-    options: RegistryOptions, *, progress: ProgressCallback | None = None, cancel: Any = None
+    options: RegistryOptions,
+    *,
+    progress: ProgressCallback | None = None,
+    cancel: Any = None,
+    verify_key: str = "",
 ) -> Path:
-    """Pull into the kwctl-compatible store (always re-downloads) and return the local path."""
+    """Pull into the kwctl-compatible store (always re-downloads) and return the local path.
+
+    With ``verify_key`` (a public key file) the policy's cosign signatures are verified first,
+    as ``kwctl pull -k`` does, and exactly the verified digest is downloaded; a failed
+    verification raises SignatureError naming what is unmet, and nothing is stored.
+    """
     ref = options.oci_reference()
     store = Store(options.store_root) if options.store_root else Store()
     with make_client(options) as client:
-        data = client.pull(ref, progress=progress, cancel=cancel)
+        source = ref
+        if verify_key.strip():
+            checks = verification_options(keys=[Path(verify_key.strip()).expanduser()], use_default_config=False)
+            assert checks is not None
+            report = verify_policy(ref, checks, client=client, cancel=cancel)
+            source = ref.with_digest(report.manifest_digest)
+        data = client.pull(source, progress=progress, cancel=cancel)
     return store.write(ref, data)
 
 
