@@ -360,28 +360,12 @@ def test_https_realm_gets_basic_credentials_and_the_token_is_used(tls_pair: tupl
 
 def _ca_certificate(path: Path) -> Path:
     """A CA certificate with a subject of its own (not the server's ``CN=localhost``)."""
-    import datetime
+    from oci.registry import make_self_signed
 
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "legit registry CA")])
-    now = datetime.datetime.now(datetime.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    folder = path.parent / f"{path.stem}-ca"
+    folder.mkdir()
+    cert, _key = make_self_signed(folder, "legit registry CA", server_names=False)
+    path.write_bytes(cert.read_bytes())
     return path
 
 
