@@ -360,7 +360,6 @@ def test_https_realm_gets_basic_credentials_and_the_token_is_used(tls_pair: tupl
 
 def _ca_certificate(path: Path) -> Path:
     """A CA certificate with a subject of its own (not the server's ``CN=localhost``)."""
-
     folder = path.parent / f"{path.stem}-ca"
     folder.mkdir()
     cert, _key = make_self_signed(folder, "legit registry CA", server_names=False)
