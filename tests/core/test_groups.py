@@ -357,3 +357,19 @@ def test_member_context_aware_resources(tmp_path: Path, kind: str, resources: st
     if not allowed:
         message = outcome.policy_output.member("ns_allowed").message
         assert "has not been granted access to Kubernetes v1/Namespace resources" in message
+
+
+def test_a_group_shows_the_snapshot_its_members_read(tmp_path: Path) -> None:
+    module = (DEMO / "policies" / "namespace-label-required" / "policy.wasm").as_posix()
+    path = tmp_path / "ctx.yaml"
+    path.write_text(
+        "apiVersion: policies.kubewarden.io/v1\nkind: ClusterAdmissionPolicyGroup\nmetadata: {name: ctx}\n"
+        "spec:\n  expression: ns_allowed()\n  message: namespace not allowed\n  policies:\n    ns_allowed:\n"
+        f"      module: {module}\n      contextAwareResources: [{{apiVersion: v1, kind: Namespace}}]\n"
+        '      settings: {label: policy.example.com/allowed, value: "true"}\n'
+    )
+    with open_session(path, RunConfig(cluster_snapshot=DEMO / "cluster", allow_context_aware=True)) as session:
+        assert session.snapshot is not None
+        assert session.snapshot in [m.snapshot for m in session.members.values()]  # type: ignore[attr-defined]
+    with open_session(path) as session:
+        assert session.snapshot is None

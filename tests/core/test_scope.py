@@ -413,3 +413,36 @@ def test_check_session_scope_uses_the_session_rules() -> None:
         sandbox = session.load_request(demo / "requests" / "pod-sandbox-namespace.json")
         decision = check_session_scope(session, sandbox, snapshot=demo / "cluster")
         assert decision.reason.startswith("namespaceSelector:") and decision.origin == "manifest"
+
+
+@pytest.mark.parametrize(
+    "match",
+    [
+        MatchRules(rules=(POD_RULE,)),
+        MatchRules(rules=(POD_RULE,), namespace_selector={"matchLabels": {"team": "a"}}),
+        MatchRules(rules=(POD_RULE,), object_selector={"matchLabels": {"app": "web"}}),
+        MatchRules(rules=(POD_RULE,), match_conditions=({"name": "c", "expression": "object.metadata.name == 'web'"},)),
+        MatchRules(rules=({**POD_RULE, "operations": ["DELETE"]},)),
+        MatchRules(rules=(POD_RULE,), namespace="other"),
+    ],
+)
+@pytest.mark.parametrize("req", [request(), request(labels={"app": "web"}), request(name="db", namespace="sandbox")])
+def test_a_decision_without_explanation_has_the_same_outcome_and_reason(
+    match: MatchRules, req: dict[str, Any]
+) -> None:
+    full = check_scope(req, match, snapshot=SNAPSHOT)
+    quiet = check_scope(req, match, snapshot=SNAPSHOT, explain=False)
+    assert (quiet.outcome, quiet.reason, quiet.origin) == (full.outcome, full.reason, full.origin)
+    assert all(not step.passed for step in quiet.steps)  # only the deciding failure, if any
+    if full.matched:
+        assert full.steps and not quiet.steps
+
+
+def test_rules_are_validated_once_and_whole() -> None:
+    bad = MatchRules(rules=(POD_RULE, {**POD_RULE, "apiGroups": "apps"}))
+    for _ in range(2):  # a bad field in a later rule fails every check, not only the first
+        with pytest.raises(InputError, match="apiGroups"):
+            check_scope(request(), bad)
+    good = MatchRules(rules=(POD_RULE, {**POD_RULE, "operations": ["DELETE"]}))
+    assert check_scope(request(), good).matched
+    assert len(good.compiled_rules()) == 2 and good.compiled_rules() is good.compiled_rules()

@@ -573,3 +573,16 @@ def test_rego_source_session_speaks_the_same_protocol(tmp_path: Path) -> None:
         assert isinstance(session, Session) and session.kind == PolicyKind.REGO_SOURCE and session.module is None
         request = session.load_request(DEMO / "requests" / "pod-compliant.json")
         assert session.evaluate(request, {}).verdict == Verdict.ACCEPTED
+
+
+def test_a_session_reads_its_cluster_snapshot_once_and_shows_it() -> None:
+    from workbench.core.engines.hostcaps.snapshot import ClusterSnapshot
+
+    config = RunConfig(allow_context_aware=True, cluster_snapshot=DEMO / "cluster")
+    with open_session(NAMESPACE_LABEL, config) as session:
+        snapshot = session.snapshot
+        assert isinstance(snapshot, ClusterSnapshot)
+        assert {o["metadata"]["name"] for o in snapshot.objects() if o["kind"] == "Namespace"} >= {"team-a"}
+        assert session.engine.options.cluster_snapshot is snapshot  # the engine answers from the same one
+    with open_session(NAMESPACE_LABEL) as session:
+        assert session.snapshot is None

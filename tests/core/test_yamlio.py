@@ -9,11 +9,13 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from workbench.core.errors import InputError, WorkbenchError
 from workbench.core.yamlio import (
+    MAX_NESTING_DEPTH,
     atomic_write,
     dump_json,
     dump_yaml,
@@ -300,3 +302,26 @@ def test_atomic_write_read_only_folder(tmp_path: Path) -> None:
         assert (folder / "f").read_text() == "old"
     finally:
         folder.chmod(0o700)
+
+
+def test_yaml_is_read_with_libyaml_when_pyyaml_has_it() -> None:
+    from workbench.core import yamlio
+
+    assert issubclass(yamlio._Loader, getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+@pytest.mark.parametrize("depth", [1, 126, 127, 128, 999, 1001, 5000])
+def test_one_nesting_limit_whichever_parser_refuses(depth: int) -> None:
+    """Our limit below libyaml's (1000 levels) and beyond it: the same words either way."""
+    text = "[" * depth + "]" * depth
+    if depth <= MAX_NESTING_DEPTH:
+        assert load_yaml(text, "doc") is not None
+        assert len(load_yaml_all(text + "\n---\n" + text, "doc")) == 2
+    else:
+        with pytest.raises(InputError, match=r"doc is not valid YAML at line 1, column \d+: nested too deeply"):
+            load_yaml(text, "doc")
+
+
+def test_an_escaped_lone_surrogate_is_refused_with_our_words() -> None:
+    with pytest.raises(InputError, match="lone UTF-16 surrogate"):
+        load_yaml('a: "\\ud800"\n', "doc")

@@ -50,6 +50,7 @@ from workbench.core.group_expr import (
 )
 
 if TYPE_CHECKING:
+    from workbench.core.engines.hostcaps.snapshot import ClusterSnapshot
     from workbench.core.manifests import GroupManifest, GroupMember, PolicyManifest
     from workbench.core.module import PolicyModule
     from workbench.core.session import (
@@ -205,6 +206,11 @@ class GroupSession:
     def expression(self) -> GroupExpression | None:
         """The parsed expression, or None when it has errors (see :attr:`expression_errors`)."""
         return self._expression
+
+    @property
+    def snapshot(self) -> ClusterSnapshot | None:
+        """The members run with the group's snapshot; the first member's copy of it."""
+        return next((m.snapshot for m in self.members.values() if m.snapshot is not None), None)
 
     def report(self) -> ModuleReport | None:
         return None

@@ -21,11 +21,12 @@ Steps, in the API server's order:
 from __future__ import annotations
 
 import dataclasses
+import functools
 import threading
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from workbench.core.engines.hostcaps.selectors import LabelRequirement
 from workbench.core.errors import InputError
@@ -64,9 +65,10 @@ class ScopeOutcome(StrEnum):
     ERROR = "error"  # a matchCondition failed under failurePolicy Fail: the request is rejected
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(slots=True)
 class ScopeStep:
-    """One check of the decision and what it found."""
+    """One check of the decision and what it found. Read-only by convention (not ``frozen``:
+    a suite makes several for every case, and a frozen dataclass is slow to construct)."""
 
     check: str  # rules | namespace | namespaceSelector | objectSelector | matchConditions
     passed: bool
@@ -122,6 +124,15 @@ class MatchRules:
     _compiled: dict[str, list[LabelRequirement]] = dataclasses.field(
         default_factory=dict, compare=False, repr=False, hash=False
     )
+    _compiled_rules: list[_Rule] = dataclasses.field(default_factory=list, compare=False, repr=False, hash=False)
+
+    def compiled_rules(self) -> list[_Rule]:
+        """The ``rules``, validated once (a bad field raises :class:`InputError` every time)."""
+        found = self._compiled_rules
+        if not found and self.rules:
+            compiled = [_compile_rule(rule) for rule in self.rules]  # all or nothing
+            found[:] = compiled  # (a whole replacement: two threads compiling at once agree)
+        return found
 
     def requirements(self, which: str) -> list[LabelRequirement]:
         """The compiled ``namespaceSelector`` or ``objectSelector`` (validated once)."""
@@ -169,12 +180,14 @@ class MatchRules:
 
 def match_rules_of(session: Any) -> MatchRules | None:
     """The match rules of an open session: its manifest's, else its metadata's; None when unknown."""
-    from workbench.core.manifests import GroupManifest, PolicyManifest
     from workbench.core.metadata import Metadata
 
     manifest = getattr(session, "manifest", None)
-    if isinstance(manifest, (PolicyManifest, GroupManifest)):
-        return MatchRules.from_manifest(manifest)
+    if manifest is not None:
+        from workbench.core.manifests import GroupManifest, PolicyManifest
+
+        if isinstance(manifest, (PolicyManifest, GroupManifest)):
+            return MatchRules.from_manifest(manifest)
     metadata = getattr(session, "metadata", None)
     if metadata is None:
         module = getattr(session, "module", None)
@@ -213,32 +226,56 @@ def _resource_matches(patterns: Sequence[str], resource: str, subresource: str) 
     return False
 
 
-def _rule_matches(rule: Mapping[str, Any], request: Mapping[str, Any]) -> tuple[bool, str]:
+class _Rule(NamedTuple):
+    """One rule, validated once: its lists as written (for the explanations) and as sets."""
+
+    operations: list[str]
+    groups: list[str]
+    versions: list[str]
+    resources: list[str]
+    scope: str
+    operation_set: frozenset[str]
+    group_set: frozenset[str]
+    version_set: frozenset[str]
+
+
+def _compile_rule(rule: Mapping[str, Any]) -> _Rule:
+    operations, groups = _strings(rule, "operations"), _strings(rule, "apiGroups")
+    versions, resources = _strings(rule, "apiVersions"), _strings(rule, "resources")
+    return _Rule(
+        operations,
+        groups,
+        versions,
+        resources,
+        rule.get("scope") or "*",
+        frozenset(operations),
+        frozenset(groups),
+        frozenset(versions),
+    )
+
+
+def _rule_matches(rule: _Rule, request: Mapping[str, Any], explain: bool = True) -> tuple[bool, str]:
     operation = str(request.get("operation") or "")
     resource = request.get("resource") or {}
     group = str(resource.get("group") or "")
     version = str(resource.get("version") or "")
     plural = str(resource.get("resource") or "")
     subresource = str(request.get("subResource") or "")
-    operations = _strings(rule, "operations")
-    if "*" not in operations and operation not in operations:
-        return False, f"operation {operation} not in {operations}"
-    groups = _strings(rule, "apiGroups")
-    if "*" not in groups and group not in groups:
-        return False, f"apiGroup {group!r} not in {groups}"
-    versions = _strings(rule, "apiVersions")
-    if "*" not in versions and version not in versions:
-        return False, f"apiVersion {version!r} not in {versions}"
+    if operation not in rule.operation_set and "*" not in rule.operation_set:
+        return False, f"operation {operation} not in {rule.operations}"
+    if group not in rule.group_set and "*" not in rule.group_set:
+        return False, f"apiGroup {group!r} not in {rule.groups}"
+    if version not in rule.version_set and "*" not in rule.version_set:
+        return False, f"apiVersion {version!r} not in {rule.versions}"
     shown = f"{plural}/{subresource}" if subresource else plural
-    if not _resource_matches(_strings(rule, "resources"), plural, subresource):
-        return False, f"resource {shown} not in {_strings(rule, 'resources')}"
-    scope = rule.get("scope") or "*"
+    if not _resource_matches(rule.resources, plural, subresource):
+        return False, f"resource {shown} not in {rule.resources}"
     namespaced = bool(request.get("namespace"))
-    if scope == "Cluster" and namespaced:
+    if rule.scope == "Cluster" and namespaced:
         return False, "rule scope is Cluster but the request is namespaced"
-    if scope == "Namespaced" and not namespaced:
+    if rule.scope == "Namespaced" and not namespaced:
         return False, "rule scope is Namespaced but the request is cluster-scoped"
-    return True, f"{operation} {shown} ({group or 'core'}/{version}) matches"
+    return True, f"{operation} {shown} ({group or 'core'}/{version}) matches" if explain else ""
 
 
 # -- label selectors -------------------------------------------------------------------
@@ -382,13 +419,15 @@ def check_scope(
     match: MatchRules | None,
     *,
     snapshot: ClusterSnapshot | Path | None = None,
+    explain: bool = True,
 ) -> ScopeDecision:
     """Would the API server send ``request`` (an AdmissionRequest) to a policy registered with ``match``?
 
     ``match`` None means nothing is known about the registration (a module without
     metadata, a raw policy): the request is taken to match, and the reason says so.
     Bad selectors or CEL that does not compile raise :class:`InputError` (the API server
-    would refuse the policy itself).
+    would refuse the policy itself). ``explain=False`` leaves out the steps that passed (the
+    suite runner needs only the outcome and the reason, for thousands of requests).
     """
     if match is None:
         return ScopeDecision(ScopeOutcome.MATCHED, "no rules known for this policy: scope not checked")
@@ -406,10 +445,11 @@ def check_scope(
     if not match.rules:
         return skipped("rules", f"the policy declares no rules ({match.origin}), so no request reaches it")
     misses = []
-    for i, rule in enumerate(match.rules):
-        ok, detail = _rule_matches(rule, request)
+    for i, rule in enumerate(match.compiled_rules()):
+        ok, detail = _rule_matches(rule, request, explain)
         if ok:
-            steps.append(ScopeStep("rules", True, f"rules[{i}]: {detail}"))
+            if explain:
+                steps.append(ScopeStep("rules", True, f"rules[{i}]: {detail}"))
             break
         misses.append(f"rules[{i}]: {detail}")
     else:
@@ -422,16 +462,18 @@ def check_scope(
             return skipped(
                 "namespace", f"an AdmissionPolicy in namespace {match.namespace} does not see {where}"
             )
-        steps.append(ScopeStep("namespace", True, f"request in the policy's namespace {match.namespace}"))
+        if explain:
+            steps.append(ScopeStep("namespace", True, f"request in the policy's namespace {match.namespace}"))
     # 3. namespaceSelector
     ns_requirements = match.requirements("namespaceSelector")
     if ns_requirements:
         labels, note = _namespace_labels(request, snapshot)
         if labels is not None and not all(r.matches(labels) for r in ns_requirements):
             return skipped("namespaceSelector", f"{_selector_text(ns_requirements)} does not match ({note})")
-        steps.append(
-            ScopeStep("namespaceSelector", True, f"{_selector_text(ns_requirements)} matches ({note})")
-        )
+        if explain:
+            steps.append(
+                ScopeStep("namespaceSelector", True, f"{_selector_text(ns_requirements)} matches ({note})")
+            )
     # 4. objectSelector
     obj_requirements = match.requirements("objectSelector")
     if obj_requirements:
@@ -442,7 +484,8 @@ def check_scope(
                 "objectSelector",
                 f"{_selector_text(obj_requirements)} matches neither object nor oldObject labels",
             )
-        steps.append(ScopeStep("objectSelector", True, f"{_selector_text(obj_requirements)} matches"))
+        if explain:
+            steps.append(ScopeStep("objectSelector", True, f"{_selector_text(obj_requirements)} matches"))
     # 5. matchConditions
     if match.match_conditions:
         variables = {
@@ -463,7 +506,8 @@ def check_scope(
                 continue
             if not value:
                 return skipped("matchConditions", f"{name} is false ({expression})")
-            steps.append(ScopeStep("matchConditions", True, f"{name} is true"))
+            if explain:
+                steps.append(ScopeStep("matchConditions", True, f"{name} is true"))
         if errors:
             detail = "; ".join(errors)
             if match.failure_policy is FailurePolicy.FAIL:
@@ -477,7 +521,17 @@ def check_scope(
             return skipped(
                 "matchConditions", f"evaluation error with failurePolicy Ignore, skipped: {detail}"
             )
-    return ScopeDecision(ScopeOutcome.MATCHED, "the request reaches the policy", tuple(steps), match.origin)
+    if not explain:
+        return _reaches(match.origin)  # the same answer for every request: made once
+    return ScopeDecision(ScopeOutcome.MATCHED, _REACHES, tuple(steps), match.origin)
+
+
+_REACHES = "the request reaches the policy"
+
+
+@functools.cache
+def _reaches(origin: str) -> ScopeDecision:
+    return ScopeDecision(ScopeOutcome.MATCHED, _REACHES, (), origin)
 
 
 def check_session_scope(

@@ -39,6 +39,7 @@ from workbench.core.engines.base import (
 from workbench.core.engines.response import AdmissionResponse, PostProcessing, post_process
 from workbench.core.errors import InputError, MetadataError, ModuleError, SettingsError, WorkbenchError
 from workbench.core.module import KIND_OPA, KIND_UNKNOWN, KIND_WAPC, KIND_WASI, PolicyModule
+from workbench.core.requests import load_request, parse_request
 
 if TYPE_CHECKING:
     from workbench.core.engines.hostcaps.snapshot import ClusterSnapshot
@@ -504,6 +505,12 @@ class Session(Protocol):
     @property
     def default_settings(self) -> dict[str, Any]: ...
 
+    @property
+    def snapshot(self) -> ClusterSnapshot | None:
+        """The cluster snapshot (``RunConfig.cluster_snapshot``) the session answers from, read
+        once when the session opened; None without one."""
+        ...
+
     def warnings(self) -> list[str]: ...
 
     def report(self) -> ModuleReport | None: ...
@@ -568,6 +575,8 @@ class EngineSession:
         self.manifest = manifest
         self.default_settings = dict(default_settings or {})
         self._logs: list[LogRecord] = []
+        #: the cluster snapshot, read once (by the engine options below)
+        self.snapshot: ClusterSnapshot | None = None
         metadata = module.metadata if module is not None else (rego.metadata if rego else None)
         self.metadata = metadata
         check_minimum_version(metadata)
@@ -624,7 +633,7 @@ class EngineSession:
     def _engine_options(self, *, rego_engine: bool = False) -> EngineOptions:
         cfg = self.config
         resources = self._granted_resources()
-        snapshot = self._snapshot()
+        snapshot = self.snapshot = self._snapshot()
         host_caps = None
         if cfg.record_path is not None:
             from workbench.core.engines.hostcaps.session import check_record_path
@@ -691,8 +700,6 @@ class EngineSession:
         return out
 
     def load_request(self, source: str | Path | Any) -> ValidationRequest:
-        from workbench.core.requests import load_request, parse_request
-
         if isinstance(source, (str, Path)):
             return load_request(source, raw=self.raw)
         return parse_request(source, raw=self.raw)
@@ -824,10 +831,14 @@ def open_session(
     if isinstance(source, PolicyModule):
         text = str(source.path) if source.path else f"sha256:{source.sha256}"
         return EngineSession(PolicySource(SourceKind.WASM, text, path=source.path), cfg, module=source)
-    from workbench.core.engines.rego_source import RegoSource
+    if not isinstance(source, (PolicySource, str, Path)):
+        # (imported only here: a session of a Wasm module needs none of the Rego source engine)
+        from workbench.core.engines.rego_source import RegoSource
 
-    if isinstance(source, RegoSource):
-        return EngineSession(PolicySource(SourceKind.REGO, str(source.path), path=source.path), cfg, rego=source)
+        if isinstance(source, RegoSource):
+            return EngineSession(
+                PolicySource(SourceKind.REGO, str(source.path), path=source.path), cfg, rego=source
+            )
     src = source if isinstance(source, PolicySource) else PolicySource.parse(source)
     if src.kind == SourceKind.MANIFEST:
         from workbench.core.manifests import load_manifests

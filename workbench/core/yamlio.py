@@ -148,7 +148,12 @@ def loads_json(
     return value
 
 
-class _Loader(yaml.SafeLoader):
+#: libyaml's parser (C) when PyYAML was built with it, else the pure-Python one: the same YAML
+#: 1.1 grammar, about ten times faster on the cluster snapshots and settings a suite re-reads
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
     pass
 
 
@@ -261,14 +266,12 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     return []
 
 
-def _compose_document(self: _Loader) -> Any:
-    node = yaml.composer.Composer.compose_document(self)
-    if node is not None:
-        _check_node_graph(node)
-    return node
-
-
-_Loader.compose_document = _compose_document  # type: ignore[method-assign,assignment]
+def _document(loader: _Loader, node: yaml.Node | None) -> Any:
+    """A composed document's value, once its aliases and nesting are checked."""
+    if node is None:
+        return None
+    _check_node_graph(node)
+    return loader.construct_document(node)
 
 
 class _Dumper(yaml.SafeDumper):
@@ -290,6 +293,11 @@ _Dumper.add_representer(str, _str_representer)
 def _yaml_error(exc: yaml.YAMLError, source: str) -> InputError:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or str(exc)
+    # libyaml's words for the two limits the pure-Python parser leaves to our own checks
+    if "maximum nesting depth" in problem:
+        problem = f"nested too deeply (more than {MAX_NESTING_DEPTH} levels)"
+    elif "invalid Unicode character escape code" in problem:
+        problem = "an escape of a lone UTF-16 surrogate or beyond U+10FFFF (not valid Unicode text)"
     where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
     err = InputError(f"{source} is not valid YAML{where}: {problem}")
     err.line = mark.line + 1 if mark is not None else None  # type: ignore[attr-defined]
@@ -298,7 +306,11 @@ def _yaml_error(exc: yaml.YAMLError, source: str) -> InputError:
 
 def load_yaml(text: str, source: str = "input") -> Any:
     try:
-        return yaml.load(text, Loader=_Loader)
+        loader = _Loader(text)
+        try:
+            return _document(loader, loader.get_single_node())
+        finally:
+            loader.dispose()
     except yaml.YAMLError as exc:
         raise _yaml_error(exc, source) from None
     except RecursionError:
@@ -307,7 +319,16 @@ def load_yaml(text: str, source: str = "input") -> Any:
 
 def load_yaml_all(text: str, source: str = "input") -> list[Any]:
     try:
-        return [doc for doc in yaml.load_all(text, Loader=_Loader) if doc is not None]
+        loader = _Loader(text)
+        documents: list[Any] = []
+        try:
+            while loader.check_node():
+                document = _document(loader, loader.get_node())
+                if document is not None:
+                    documents.append(document)
+        finally:
+            loader.dispose()
+        return documents
     except yaml.YAMLError as exc:
         raise _yaml_error(exc, source) from None
     except RecursionError:

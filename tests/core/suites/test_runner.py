@@ -438,3 +438,45 @@ def test_a_worker_that_dies_fails_its_cases_and_the_run_ends(tmp_path: Path) -> 
     for result in run.results:
         assert result.passed or "worker process ended unexpectedly" in result.reason, result.reason
     assert sum(r.passed for r in run.results) >= 2  # the caller's own cases
+
+
+def test_cases_sharing_a_request_file_are_each_judged_on_their_own(tmp_path: Path) -> None:
+    from workbench.core.suites.runner import CaseRunner
+
+    missing = DEMO / "requests/pod-missing-labels.json"
+    text = f"""\
+policies:
+  labels:
+    module: {REQUIRE_LABELS}
+    settings: {DEMO}/settings/require-labels.yml
+  elsewhere:
+    module: {REQUIRE_LABELS}
+    settings: {DEMO}/settings/require-labels.yml
+    scope: {{rules: [{{operations: [DELETE], apiGroups: [""], apiVersions: [v1], resources: [pods]}}]}}
+cases:
+  - {{id: a, policy: labels, request: {missing}, expect: rejected}}
+  - {{id: b, policy: labels, request: {missing}, expect: allowed, settings: {{required_labels: [app]}}}}
+  - {{id: c, policy: elsewhere, request: {missing}, expect: skipped}}
+  - {{id: d, policy: [labels, elsewhere], request: {missing}, expect: rejected}}
+"""
+    path = write_suite(tmp_path, text)
+    suite = load_suite(path)
+    assert all(case.request is suite.cases[0].request for case in suite.cases)  # read once, shared
+    runner = CaseRunner([suite])
+    try:
+        run = run_suites([suite], workers=1, runner=runner)
+        got = {(r.case_id, r.policy_id): r.got for r in run.results}
+        assert got == {
+            ("a", "labels"): "rejected",
+            ("b", "labels"): "allowed",
+            ("c", "elsewhere"): "skipped",
+            ("d", "labels"): "rejected",
+            ("d", "elsewhere"): "skipped",
+        }
+        assert len(runner._prepared) == 2  # one request, two registrations
+        assert _comparable(run) == _comparable(run_suites([suite], workers=1))  # a fresh runner agrees
+        again = load_suite(path)
+        run_suites([again], workers=1, runner=runner)
+        assert {id(request) for request, _ in runner._prepared.values()} == {id(again.cases[0].request)}
+    finally:
+        runner.close()

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import threading
 import time
 from collections.abc import Iterator
@@ -63,7 +64,10 @@ _NO_FINALIZER = _FINALIZER_TYPE(lambda _data: None)
 _UPDATE_CONTINUE = 0
 
 
+@functools.cache
 def wasmtime_version() -> str:
+    """The installed wasmtime-py's version (part of every compile-cache key; read once: the
+    package's metadata is parsed on each ``importlib.metadata`` call)."""
     return metadata.version("wasmtime")
 
 

@@ -7,11 +7,14 @@ traceback. Relative paths resolve against the suite file's folder. See docs/suit
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
+import gc
+import hashlib
 import json
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -86,15 +89,31 @@ Path_ = tuple[str | int, ...]
 _STR_TAG = "tag:yaml.org,2002:str"
 
 
+def _span(node: yaml.Node, key: yaml.Node | None) -> Span:
+    anchor = key or node
+    return Span(
+        node.start_mark.line + 1,
+        node.start_mark.column + 1,
+        node.start_mark.index,
+        node.end_mark.index,
+        anchor.start_mark.line + 1,
+        anchor.start_mark.column + 1,
+        anchor.start_mark.index,
+    )
+
+
 class _Builder:
-    """Builds the document from the composed nodes in one pass, recording every value's span.
+    """Builds the document from the composed nodes in one pass.
 
     Plain strings (nearly everything in a suite) are taken from the node directly; other
     scalars go through the safe constructor. A node reached again through an alias is shared,
-    not rebuilt (no exponential "billion laughs" expansion)."""
+    not rebuilt (no exponential "billion laughs" expansion). With ``record``, every value's
+    span is noted on the way (:func:`parse_positions`); without, positions are found later,
+    only for the paths asked about (:class:`_NodeSpans`)."""
 
-    def __init__(self, loader: Any) -> None:
+    def __init__(self, loader: Any, *, record: bool) -> None:
         self.loader = loader
+        self.record = record
         self.spans: dict[Path_, Span] = {}
         self.built: dict[int, Any] = {}
 
@@ -104,16 +123,9 @@ class _Builder:
         return self.loader.construct_object(node, deep=True)
 
     def build(self, node: yaml.Node, path: Path_, key: yaml.Node | None) -> Any:
-        anchor = key or node
-        self.spans[path] = Span(
-            node.start_mark.line + 1,
-            node.start_mark.column + 1,
-            node.start_mark.index,
-            node.end_mark.index,
-            anchor.start_mark.line + 1,
-            anchor.start_mark.column + 1,
-            anchor.start_mark.index,
-        )
+        record = self.record
+        if record:
+            self.spans[path] = _span(node, key)
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node)
         known = self.built.get(id(node))
@@ -123,7 +135,7 @@ class _Builder:
             items: list[Any] = []
             self.built[id(node)] = items
             for i, item in enumerate(node.value):
-                items.append(self.build(item, (*path, i), None))
+                items.append(self.build(item, (*path, i) if record else path, None))
             return items
         if isinstance(node, yaml.MappingNode):
             self.loader.flatten_mapping(node)  # merge keys (<<)
@@ -139,22 +151,64 @@ class _Builder:
                     raise yaml.constructor.ConstructorError(
                         None, None, f"duplicate mapping key {name!r}", key_node.start_mark
                     )
-                mapping[name] = self.build(value_node, (*path, name), key_node)
+                mapping[name] = self.build(value_node, (*path, name) if record else path, key_node)
             return mapping
         raise yaml.constructor.ConstructorError(None, None, f"unexpected node {node.tag}", node.start_mark)
 
 
-def parse_positions(text: str, source: str) -> tuple[Any, dict[Path_, Span]]:
-    """The document and a map from each path (keys and list indexes) to its :class:`Span`."""
+class _NodeSpans:
+    """The spans of a built document, looked up in its composed nodes when asked for: a
+    suite needs one position a case and a few for an error, not one for each of its values."""
+
+    def __init__(self, root: yaml.Node | None, loader: Any) -> None:
+        self.root = root
+        self.loader = loader
+
+    def _find(self, path: Path_) -> tuple[yaml.Node, yaml.Node | None] | None:
+        node, key = self.root, None
+        if node is None:
+            return None
+        for part in path:
+            if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+                node, key = node.value[part], None
+            elif isinstance(node, yaml.MappingNode):
+                for key_node, value_node in node.value:  # flattened while building
+                    if isinstance(key_node, yaml.ScalarNode) and _key_value(self.loader, key_node) == part:
+                        node, key = value_node, key_node
+                        break
+                else:
+                    return None
+            else:
+                return None
+        return node, key
+
+    def __contains__(self, path: object) -> bool:
+        return isinstance(path, tuple) and self._find(path) is not None
+
+    def get(self, path: Path_) -> Span | None:
+        found = self._find(path)
+        return None if found is None else _span(*found)
+
+
+def _key_value(loader: Any, node: yaml.ScalarNode) -> Any:
+    if node.tag == _STR_TAG:
+        return node.value
+    try:
+        return loader.construct_object(node, deep=True)
+    except (yaml.YAMLError, ValueError, TypeError, AttributeError, OverflowError):
+        return None
+
+
+def _parse(text: str, source: str, *, record: bool) -> tuple[Any, dict[Path_, Span] | _NodeSpans]:
     try:
         loader = _Loader(text)
         try:
             node = loader.get_single_node()
             if node is None:
                 return None, {}
-            builder = _Builder(loader)
+            builder = _Builder(loader, record=record)
             data = builder.build(node, (), None)
-            spans = builder.spans
+            spans: dict[Path_, Span] | _NodeSpans = builder.spans if record else _NodeSpans(node, loader)
         finally:
             loader.dispose()
     except yaml.YAMLError as exc:
@@ -169,6 +223,13 @@ def parse_positions(text: str, source: str) -> tuple[Any, dict[Path_, Span]]:
     return data, spans
 
 
+def parse_positions(text: str, source: str) -> tuple[Any, dict[Path_, Span]]:
+    """The document and a map from each path (keys and list indexes) to its :class:`Span`."""
+    data, spans = _parse(text, source, record=True)
+    assert isinstance(spans, dict)
+    return data, spans
+
+
 def _field(path: Iterable[str | int]) -> str:
     out = ""
     for part in path:
@@ -179,7 +240,7 @@ def _field(path: Iterable[str | int]) -> str:
 class _Where:
     """Turns a path into ``FILE:LINE: field`` using the spans of the parsed file."""
 
-    def __init__(self, file: Path, spans: dict[Path_, Span]) -> None:
+    def __init__(self, file: Path, spans: dict[Path_, Span] | _NodeSpans) -> None:
         self.file = file
         self.spans = spans
         #: files read while loading this suite ((path, what) -> parsed value): each is read once
@@ -187,9 +248,10 @@ class _Where:
 
     def line(self, path: Sequence[str | int]) -> int:
         p = tuple(path)
-        while p and p not in self.spans:
-            p = p[:-1]
         span = self.spans.get(p)
+        while span is None and p:
+            p = p[:-1]
+            span = self.spans.get(p)
         return span.key_line if span else 1
 
     def error(self, path: Sequence[str | int], message: str) -> SuiteError:
@@ -224,17 +286,75 @@ def _validator() -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(_inline_refs(schema, schema.get("$defs", {})))
 
 
-@functools.cache
-def _fast_check() -> Callable[[Any], Any]:
-    """The schema compiled to Python by fastjsonschema: the quick yes/no for a valid suite (most
-    of them); the errors of an invalid one come from jsonschema, which lists them all with paths."""
-    import fastjsonschema
+def _const_as_enum(node: Any) -> Any:
+    """``const: X`` written as ``enum: [X]`` (the same constraint): fastjsonschema 2.22 cannot
+    generate a ``const`` check without its detailed exceptions, which would double the code."""
+    if isinstance(node, dict):
+        out = {k: _const_as_enum(v) for k, v in node.items() if k != "const"}
+        if "const" in node:
+            out["enum"] = [node["const"]]
+        return out
+    if isinstance(node, list):
+        return [_const_as_enum(v) for v in node]
+    return node
 
+
+def _fast_schema() -> dict[str, Any]:
+    """The schema as fastjsonschema compiles it: references inlined, draft-07 keywords."""
     schema = suite_schema()
-    inlined = _inline_refs(schema, schema.get("$defs", {}))
+    inlined = _const_as_enum(_inline_refs(schema, schema.get("$defs", {})))
     inlined["$schema"] = "http://json-schema.org/draft-07/schema#"  # same keywords, fastjsonschema's draft
     inlined.pop("$id", None)
-    return fastjsonschema.compile(inlined)  # type: ignore[no-any-return]
+    return inlined  # type: ignore[no-any-return]
+
+
+def _schema_digest() -> str:
+    text = resources.files("workbench.core.suites").joinpath("suite.schema.json").read_bytes()
+    return hashlib.sha256(text).hexdigest()
+
+
+def render_schema_check() -> str:
+    """The source of ``workbench/core/suites/schema_check.py``: the suite schema compiled to
+    Python by fastjsonschema ahead of time, stamped with the schema's digest (docs/suites.md,
+    "Validation"). Compiling it at run time cost ~45 ms per process; the shipped module is
+    imported from its bytecode cache, or compiled in a few milliseconds without one. Regenerate
+    after editing ``suite.schema.json`` with ``write_schema_check()`` (a test fails until then)."""
+    import fastjsonschema
+
+    # the yes/no is all that is used: no copies of the schema in the exceptions (half the code)
+    code = fastjsonschema.compile_to_code(_fast_schema(), detailed_exceptions=False)
+    return (
+        "# Generated from suite.schema.json by workbench.core.suites.loader.render_schema_check():\n"
+        "# do not edit (see docs/suites.md, \"Validation\").\n"
+        "# ruff: noqa\n"
+        "# mypy: ignore-errors\n"
+        f"SCHEMA_SHA256 = {_schema_digest()!r}\n" + code
+    )
+
+
+def write_schema_check() -> Path:
+    """Regenerate ``schema_check.py`` next to this module (written atomically)."""
+    from workbench.core.yamlio import atomic_write
+
+    target = Path(__file__).with_name("schema_check.py")
+    atomic_write(target, render_schema_check())
+    return target
+
+
+@functools.cache
+def _fast_check() -> Callable[[Any], Any]:
+    """The quick yes/no for a valid suite (most of them): the shipped, pre-compiled validator
+    when it was generated from this schema, else one compiled now. The errors of an invalid
+    suite come from jsonschema, which lists them all with paths."""
+    try:
+        from workbench.core.suites import schema_check
+    except ImportError:  # pragma: no cover - the module ships with the package
+        schema_check = None  # type: ignore[assignment]
+    if schema_check is not None and getattr(schema_check, "SCHEMA_SHA256", None) == _schema_digest():
+        return schema_check.validate  # type: ignore[no-any-return]
+    import fastjsonschema
+
+    return fastjsonschema.compile(_fast_schema(), detailed_exceptions=False)  # type: ignore[no-any-return]
 
 
 def _schema_errors(data: Any, where: _Where) -> list[SuiteError]:
@@ -583,12 +703,36 @@ def is_gator_document(data: Any) -> bool:
     )
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while a suite is built.
+
+    Reading a suite allocates tens of thousands of small objects (YAML nodes and marks, then
+    the values) and no reference cycles, so every collection the allocations trigger finds
+    nothing; the full ones walk every object of the program too, and made reading a 1,000-case
+    suite up to twice as slow. The pause is bounded by the suite's size (MAX_SUITE_BYTES) and
+    the collector is resumed however the reading ends."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def load_suite(path: str | Path, text: str | None = None) -> Suite:
     """Read and check one suite file (ours, or a gator ``kind: Suite``)."""
+    with _collector_paused():
+        return _load_suite(path, text)
+
+
+def _load_suite(path: str | Path, text: str | None) -> Suite:
     file = Path(path).absolute()
     if text is None:
         text = _read_suite_text(file)
-    data, spans = parse_positions(text, str(file))
+    data, spans = _parse(text, str(file), record=False)
     where = _Where(file, spans)
     if is_gator_document(data):
         from workbench.core.suites.gator import gator_suite_from_data
@@ -611,13 +755,14 @@ def load_suite(path: str | Path, text: str | None = None) -> Suite:
     base = file.parent
     policies = {pid: _policy(pid, raw, base, where) for pid, raw in data["policies"].items()}
     cases: list[CaseSpec] = []
-    seen: dict[str, int] = {}
+    seen: dict[str, int] = {}  # case id -> its index
     for i, raw in enumerate(data["cases"]):
         if raw["id"] in seen:
+            first_line = where.line(["cases", seen[raw["id"]]])
             raise where.error(
-                ["cases", i, "id"], f"duplicate case id {raw['id']!r} (first at line {seen[raw['id']]})"
+                ["cases", i, "id"], f"duplicate case id {raw['id']!r} (first at line {first_line})"
             )
-        seen[raw["id"]] = where.line(["cases", i])
+        seen[raw["id"]] = i
         cases.append(_case(i, raw, base, where, policies))
     return Suite(
         path=file,

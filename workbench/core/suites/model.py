@@ -91,9 +91,11 @@ class PolicySpec:
     check_scope: bool = True
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(slots=True)
 class CaseSpec:
-    """One entry of ``cases``."""
+    """One entry of ``cases``. Read-only by convention: not ``frozen``, because a suite builds
+    thousands of them and a frozen dataclass costs four times as much to construct (see
+    docs/suites.md, "Performance")."""
 
     id: str
     policies: tuple[str, ...]
@@ -135,9 +137,10 @@ class Suite:
         return self.path.parent
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(slots=True)
 class CaseResult:
-    """The outcome of one case against one policy."""
+    """The outcome of one case against one policy. Read-only by convention (not ``frozen``, for
+    the same reason as :class:`CaseSpec`: one is made for every case of every run)."""
 
     suite: Path
     case_id: str

@@ -27,10 +27,10 @@ from typing import Any
 
 import jsonpatch
 
-from workbench.core.engines.base import CancelToken
+from workbench.core.engines.base import CancelToken, ValidationRequest
 from workbench.core.engines.response import PostProcessing
 from workbench.core.errors import InputError, WorkbenchError
-from workbench.core.scope import MatchRules, ScopeDecision, ScopeOutcome, check_scope, match_rules_of
+from workbench.core.scope import MatchRules, ScopeOutcome, check_scope, match_rules_of
 from workbench.core.session import PolicySource, RunConfig, Session, SourceKind, Verdict, open_session
 from workbench.core.suites.model import (
     CaseResult,
@@ -238,13 +238,22 @@ def _check_assertions(assertions: Sequence[tuple[str | int, str | None]], messag
     return ""
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(slots=True)
 class _Got:
     verdict: Verdict
     message: str
     response: dict[str, Any] | None = None
     policy_output: Any = None
-    elapsed_s: float = 0.0
+    scope: str = ""
+
+
+@dataclasses.dataclass(slots=True)
+class _Prepared:
+    """What a case's request gives before evaluation: a verdict already (out of scope, a scope
+    or request error), or the parsed request and the scope note."""
+
+    early: _Got | None
+    request: ValidationRequest | None = None
     scope: str = ""
 
 
@@ -369,6 +378,10 @@ class CaseRunner:
         #: id(spec) -> (spec, session key): the key needs a stat() of the module, once per spec
         self._keys: dict[int, tuple[PolicySpec, tuple[Any, ...]]] = {}
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        #: (id(request), id(opened)) -> the request, its scope decision and its parsed form: many
+        #: cases share one request file (the loader reads a file once and shares the value,
+        #: read-only), and both are pure functions of the request and the registration
+        self._prepared: dict[tuple[int, int], tuple[dict[str, Any], _Prepared]] = {}
 
     # -- sessions ------------------------------------------------------------------
     def _config(
@@ -465,16 +478,12 @@ class CaseRunner:
             match = MatchRules.from_mapping(spec.scope, "suite")
         elif match is None:
             match = match_rules_of(session)
-        snapshot = None
-        if config.cluster_snapshot is not None:
-            from workbench.core.engines.hostcaps.snapshot import ClusterSnapshot
-
-            snapshot = ClusterSnapshot.load(config.cluster_snapshot)
         settings = manifest_defaults if manifest_defaults is not None else dict(session.default_settings)
-        return _Opened(session, None, match, snapshot, settings, bool(session.raw))
+        return _Opened(session, None, match, session.snapshot, settings, bool(session.raw))
 
     def close(self) -> None:
         self._keys.clear()
+        self._prepared.clear()
         for opened in self._opened.values():
             if opened.session is not None:
                 try:
@@ -486,70 +495,79 @@ class CaseRunner:
             self._tmp.cleanup()
             self._tmp = None
 
+    def forget_requests(self) -> None:
+        """Drop the prepared requests of earlier runs (they keep those requests alive)."""
+        self._prepared.clear()
+
     # -- one job -------------------------------------------------------------------
     def _evaluate(self, opened: _Opened, case: CaseSpec, spec: PolicySpec) -> _Got:
-        started = time.perf_counter()
-        if opened.session is None:
+        session = opened.session
+        if session is None:
             assert opened.error is not None
             from workbench.core.session import classify
 
-            return _Got(classify(opened.error), str(opened.error), elapsed_s=time.perf_counter() - started)
-        session = opened.session
-        scope_note = ""
-        if spec.check_scope and not opened.raw:
-            try:
-                decision: ScopeDecision = check_scope(case.request, opened.match, snapshot=opened.snapshot)
-            except WorkbenchError as exc:
-                return _Got(Verdict.ERROR, f"scope: {exc}", elapsed_s=time.perf_counter() - started)
-            scope_note = decision.reason
-            if decision.outcome is ScopeOutcome.SKIPPED:
-                return _Got(
-                    Verdict.SKIPPED,
-                    decision.reason,
-                    elapsed_s=time.perf_counter() - started,
-                    scope=scope_note,
-                )
-            if decision.outcome is ScopeOutcome.ERROR:
-                return _Got(
-                    Verdict.ERROR, decision.reason, elapsed_s=time.perf_counter() - started, scope=scope_note
-                )
+            return _Got(classify(opened.error), str(opened.error))
+        key = (id(case.request), id(opened))
+        memo = self._prepared.get(key)
+        if memo is not None and memo[0] is case.request:
+            prepared = memo[1]
+        else:
+            prepared = self._prepare(opened, case.request, session, spec.check_scope)
+            self._prepared[key] = (case.request, prepared)
+        if prepared.early is not None:
+            return prepared.early
         if case.settings is not None:
             settings = case.settings
         elif spec.settings is not None:
             settings = spec.settings
         else:
             settings = opened.settings
-        try:
-            request = session.load_request(case.request)
-        except WorkbenchError as exc:
-            return _Got(Verdict.ERROR, str(exc), elapsed_s=time.perf_counter() - started, scope=scope_note)
-        evaluation = session.evaluate(request, settings)
+        assert prepared.request is not None
+        evaluation = session.evaluate(prepared.request, settings)
+        scope_note = prepared.scope
+        outcome = evaluation.outcome
+        if outcome is None:
+            return _Got(evaluation.verdict, evaluation.message, scope=scope_note)
         return _Got(
-            evaluation.verdict,
-            evaluation.message,
-            evaluation.response,
-            evaluation.outcome.policy_output if evaluation.outcome is not None else None,
-            evaluation.elapsed_s,
-            scope_note,
+            evaluation.verdict, evaluation.message, outcome.response.to_dict(), outcome.policy_output, scope_note
         )
+
+    @staticmethod
+    def _prepare(opened: _Opened, request: dict[str, Any], session: Session, check: bool) -> _Prepared:
+        """The scope decision and the parsed request, or the verdict that ends the case early."""
+        scope_note = ""
+        if check and not opened.raw:
+            try:
+                decision = check_scope(request, opened.match, snapshot=opened.snapshot, explain=False)
+            except WorkbenchError as exc:
+                return _Prepared(_Got(Verdict.ERROR, f"scope: {exc}"))
+            scope_note = decision.reason
+            if decision.outcome is ScopeOutcome.SKIPPED:
+                return _Prepared(_Got(Verdict.SKIPPED, scope_note, scope=scope_note))
+            if decision.outcome is ScopeOutcome.ERROR:
+                return _Prepared(_Got(Verdict.ERROR, scope_note, scope=scope_note))
+        try:
+            return _Prepared(None, session.load_request(request), scope_note)
+        except WorkbenchError as exc:
+            return _Prepared(_Got(Verdict.ERROR, str(exc), scope=scope_note))
 
     def run(self, job: Job) -> CaseResult:
         suite = self.suites[job.suite]
         case = suite.cases[job.case]
         spec = suite.policies[job.policy]
-        policy_label = job.policy
         if self.cancel.cancelled:
-            return cancelled_result(suite, case, policy_label)
+            return cancelled_result(suite, case, job.policy)
         opened = self._open(job.suite, spec, case.inventory)  # warm-up is not the case's time
         started = time.perf_counter()
         got = self._evaluate(opened, case, spec)
-        if self.cancel.cancelled and got.verdict is Verdict.ERROR and "cancel" in got.message.lower():
-            return cancelled_result(suite, case, policy_label)
+        if got.verdict is Verdict.ERROR and self.cancel.cancelled and "cancel" in got.message.lower():
+            return cancelled_result(suite, case, job.policy)
         passed, reason, extras = judge(case, got)
+        diff = extras.get("diff")
         return CaseResult(
             suite=suite.path,
             case_id=case.id,
-            policy_id=policy_label,
+            policy_id=job.policy,
             line=case.position.line,
             status=CaseStatus.PASSED if passed else CaseStatus.FAILED,
             expected=case.expect.value,
@@ -561,7 +579,7 @@ class CaseRunner:
             response=got.response,
             patch=extras.get("patch"),
             patched=extras.get("patched"),
-            diff=tuple(extras.get("diff") or ()),
+            diff=tuple(diff) if diff else (),
             scope=got.scope,
             violations=extras.get("violations"),
         )
@@ -604,6 +622,56 @@ def _failed_result(suite: Suite, case: CaseSpec, policy_id: str, why: str) -> Ca
 
 
 # -- worker processes --------------------------------------------------------------------
+#: what a worker sends back of a result: only what the caller cannot rebuild from the job (the
+#: suite path, ids, line, expectation and tags are the caller's own objects). Plain values only:
+#: unpickling a whole CaseResult (a Path, an enum, a dataclass) cost the caller ~30 us a case,
+#: serial work that held back the speed-up of a parallel run.
+_Packed = tuple[
+    str, str, str, str, float, "dict[str, Any] | None", Any, Any, tuple[str, ...], str, "tuple[str, ...] | None"
+]
+
+
+def _pack(result: CaseResult) -> _Packed:
+    return (
+        result.status.value,
+        result.got,
+        result.message,
+        result.reason,
+        result.elapsed_s,
+        result.response,
+        result.patch,
+        result.patched,
+        result.diff,
+        result.scope,
+        result.violations,
+    )
+
+
+def _unpack(suites: Sequence[Suite], job: Job, packed: _Packed) -> CaseResult:
+    suite = suites[job.suite]
+    case = suite.cases[job.case]
+    status, got, message, reason, elapsed, response, patch, patched, diff, scope, violations = packed
+    return CaseResult(
+        suite=suite.path,
+        case_id=case.id,
+        policy_id=job.policy,
+        line=case.position.line,
+        status=CaseStatus(status),
+        expected=case.expect.value,
+        got=got,
+        message=message,
+        reason=reason,
+        elapsed_s=elapsed,
+        tags=case.tags,
+        response=response,
+        patch=patch,
+        patched=patched,
+        diff=diff,
+        scope=scope,
+        violations=violations,
+    )
+
+
 def _start_method() -> str:
     """``fork`` while this process has no threads but Python's own (no wasmtime engine, no Qt yet:
     the CLI's case), which starts workers in milliseconds; ``spawn`` otherwise, because forking a
@@ -694,7 +762,7 @@ def _child_main(
             results.put(("claim", worker_id, start, end))
             batch = []
             for index in range(start, end):
-                batch.append((index, _safe_run(runner, suites, jobs[index])))
+                batch.append((index, _pack(_safe_run(runner, suites, jobs[index]))))
             results.put(("results", worker_id, batch))
     finally:
         stop.set()
@@ -743,6 +811,7 @@ def run_suites(
         own = runner is None
         local = runner if runner is not None else CaseRunner(suites, cancel=token, overrides=overrides)
         local.suites, local.overrides = suites, dict(overrides or {})
+        local.forget_requests()  # (a kept runner: the previous run's requests are not this run's)
         # a kept runner's sessions listen to its own token: forward this run's cancellation to it
         forward = None if local.cancel is token else token.on_cancel(local.cancel.cancel)
         try:
@@ -820,9 +889,9 @@ def _run_parallel(
             if kind == "claim":
                 claims[wid].update(range(message[2], message[3]))
             elif kind == "results":
-                for index, result in message[2]:
+                for index, packed in message[2]:
                     claims[wid].discard(index)
-                    record(index, result)
+                    record(index, _unpack(suites, job_list[index], packed))
             elif kind == "done":
                 finished.add(wid)
 
