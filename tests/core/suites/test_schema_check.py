@@ -27,7 +27,7 @@ def fresh_check() -> Iterator[None]:
 
 
 def test_the_shipped_check_was_generated_from_the_shipped_schema() -> None:
-    assert schema_check.SCHEMA_SHA256 == loader._schema_digest(), (
+    assert loader._schema_digest() == schema_check.SCHEMA_SHA256, (
         "suite.schema.json changed: regenerate workbench/core/suites/schema_check.py with "
         'python -c "from workbench.core.suites.loader import write_schema_check; write_schema_check()"'
     )
