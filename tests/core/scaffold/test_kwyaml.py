@@ -69,8 +69,11 @@ def test_empty_list_document() -> None:
 
 
 # NEL, LS and PS are line breaks to a YAML reader: libyaml (so kwctl) and PyYAML write them raw and they
-# read back as spaces; serde_yaml has the same loss, so they are left out of the round-trip property
-_text = st.text(alphabet=st.characters(blacklist_characters="\x85\u2028\u2029"), max_size=30)
+# read back as spaces; serde_yaml has the same loss, so they are left out of the round-trip property.
+# Lone surrogates are no Unicode text (a Rust string cannot hold one): libyaml refuses their escapes.
+_text = st.text(
+    alphabet=st.characters(blacklist_characters="\x85\u2028\u2029", blacklist_categories=("Cs",)), max_size=30
+)
 _scalars = st.one_of(_text, st.integers(-(10**6), 10**6), st.booleans(), st.none())
 _values = st.recursive(
     _scalars,

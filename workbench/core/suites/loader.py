@@ -163,24 +163,29 @@ class _NodeSpans:
     def __init__(self, root: yaml.Node | None, loader: Any) -> None:
         self.root = root
         self.loader = loader
+        self._found: dict[Path_, tuple[yaml.Node, yaml.Node | None]] = {}
 
     def _find(self, path: Path_) -> tuple[yaml.Node, yaml.Node | None] | None:
-        node, key = self.root, None
-        if node is None:
+        if not path:
+            return None if self.root is None else (self.root, None)
+        known = self._found.get(path)
+        if known is not None:
+            return known
+        above = self._find(path[:-1])  # the containers above: found once, remembered
+        if above is None:
             return None
-        for part in path:
-            if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
-                node, key = node.value[part], None
-            elif isinstance(node, yaml.MappingNode):
-                for key_node, value_node in node.value:  # flattened while building
-                    if isinstance(key_node, yaml.ScalarNode) and _key_value(self.loader, key_node) == part:
-                        node, key = value_node, key_node
-                        break
-                else:
-                    return None
-            else:
-                return None
-        return node, key
+        node, part = above[0], path[-1]
+        found: tuple[yaml.Node, yaml.Node | None] | None = None
+        if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+            found = (node.value[part], None)
+        elif isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:  # flattened while building
+                if isinstance(key_node, yaml.ScalarNode) and _key_value(self.loader, key_node) == part:
+                    found = (value_node, key_node)
+                    break
+        if found is not None and not isinstance(found[0], yaml.ScalarNode):
+            self._found[path] = found
+        return found
 
     def __contains__(self, path: object) -> bool:
         return isinstance(path, tuple) and self._find(path) is not None
