@@ -324,3 +324,65 @@ def test_the_fast_and_the_explaining_validators_agree(data: st.DataObject) -> No
     except fastjsonschema.JsonSchemaException:
         fast_ok = False
     assert fast_ok == _validator().is_valid(doc)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    value=st.one_of(
+        st.text(max_size=12),
+        st.sampled_from(["", "~", "null", "true", "False", "yes", "1", "-2.5", "0x1F", ".inf", "<<", "=", "2026-12-06"]),
+    ),
+    implicit=st.tuples(st.booleans(), st.booleans()),
+)
+def test_the_loaders_tag_resolution_is_pyyamls(value: str, implicit: tuple[bool, bool]) -> None:
+    from workbench.core.suites.loader import _Loader
+
+    loader = _Loader("")
+    try:
+        for kind in (yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode):
+            assert loader.resolve(kind, value, implicit) == yaml.resolver.BaseResolver.resolve(
+                loader, kind, value, implicit
+            )
+    finally:
+        loader.dispose()
+
+
+def test_anchors_aliases_and_merge_keys(tmp_path: Path) -> None:
+    text = f"""\
+policies:
+  labels: &labels
+    module: {DEMO}/policies/require-labels/policy.wasm
+    settings: &settings {{required_labels: [app]}}
+  again:
+    <<: *labels
+    settings: {{required_labels: [owner]}}
+cases:
+  - &base
+    id: one
+    policy: labels
+    request: {DEMO}/requests/pod-compliant.json
+    expect: allowed
+    tags: [a]
+  - <<: *base
+    id: two
+    policy: again
+  - {{!!merge <<: *base, id: three}}
+"""
+    suite = load_suite(write_suite(tmp_path, text))
+    assert suite.policies["again"].module == suite.policies["labels"].module
+    assert suite.policies["again"].settings == {"required_labels": ["owner"]}
+    assert [(c.id, c.policies, c.tags) for c in suite.cases] == [
+        ("one", ("labels",), ("a",)),
+        ("two", ("again",), ("a",)),
+        ("three", ("labels",), ("a",)),
+    ]
+    assert [c.position.line for c in suite.cases] == [9, 15, 18]
+
+
+def test_an_alias_bomb_is_built_once_per_node(tmp_path: Path) -> None:
+    # nine levels of ten aliases each: a billion leaves when expanded, a few dozen nodes when shared
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [{', '.join(f'*a{i - 1}' for _ in range(10))}]" for i in range(1, 10)]
+    text = "\n".join(lines) + "\npolicies: {p: {module: x.wasm}}\ncases: []\n"
+    with pytest.raises(SuiteError, match="a1"):  # unknown keys, found without expanding the aliases
+        load_suite(write_suite(tmp_path, text))

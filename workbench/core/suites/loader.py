@@ -59,6 +59,18 @@ _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoade
 class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
     """YAML 1.2 booleans (``yes``/``no`` stay strings, as in Kubernetes tooling); duplicate keys are errors."""
 
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        """PyYAML's tag resolution for a loader with implicit resolvers only (no path resolvers,
+        no catch-all ones; checked below), without building a list on each of the tens of
+        thousands of calls the parser makes for a large suite."""
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                for tag, regexp in self.yaml_implicit_resolvers.get(value[:1], ()):
+                    if regexp.match(value):
+                        return str(tag)
+            return str(self.DEFAULT_SCALAR_TAG)
+        return str(self.DEFAULT_SEQUENCE_TAG if kind is yaml.SequenceNode else self.DEFAULT_MAPPING_TAG)
+
 
 _Loader.yaml_implicit_resolvers = {
     key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
@@ -67,6 +79,8 @@ _Loader.yaml_implicit_resolvers = {
 _Loader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
+if _Loader.yaml_path_resolvers or None in _Loader.yaml_implicit_resolvers:  # what _Loader.resolve relies on
+    raise RuntimeError("this PyYAML has path or catch-all resolvers: _Loader.resolve would skip them")
 
 
 class Span(NamedTuple):
@@ -87,6 +101,7 @@ Path_ = tuple[str | int, ...]
 
 
 _STR_TAG = "tag:yaml.org,2002:str"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
 def _span(node: yaml.Node, key: yaml.Node | None) -> Span:
@@ -111,11 +126,15 @@ class _Builder:
     span is noted on the way (:func:`parse_positions`); without, positions are found later,
     only for the paths asked about (:class:`_NodeSpans`)."""
 
-    def __init__(self, loader: Any, *, record: bool) -> None:
+    def __init__(self, loader: Any, *, record: bool, text: str) -> None:
         self.loader = loader
         self.record = record
         self.spans: dict[Path_, Span] = {}
         self.built: dict[int, Any] = {}
+        # what a text without them cannot hold: aliases are written ``*name``; merge keys ``<<``
+        # or with an explicit tag naming ``merge`` (most suites have neither: no bookkeeping then)
+        self.aliases = "*" in text
+        self.merges = "<<" in text or "merge" in text
 
     def scalar(self, node: yaml.ScalarNode) -> Any:
         if node.tag == _STR_TAG:
@@ -126,31 +145,45 @@ class _Builder:
         record = self.record
         if record:
             self.spans[path] = _span(node, key)
-        if isinstance(node, yaml.ScalarNode):
-            return self.scalar(node)
-        known = self.built.get(id(node))
-        if known is not None:
-            return known
-        if isinstance(node, yaml.SequenceNode):
+        kind = type(node)  # the composer makes these three classes, never subclasses
+        if kind is yaml.ScalarNode:
+            return node.value if node.tag == _STR_TAG else self.loader.construct_object(node, deep=True)
+        if self.aliases:
+            known = self.built.get(id(node))
+            if known is not None:
+                return known
+        if kind is yaml.SequenceNode:
             items: list[Any] = []
-            self.built[id(node)] = items
+            if self.aliases:
+                self.built[id(node)] = items
             for i, item in enumerate(node.value):
                 items.append(self.build(item, (*path, i) if record else path, None))
             return items
-        if isinstance(node, yaml.MappingNode):
-            self.loader.flatten_mapping(node)  # merge keys (<<)
+        if kind is yaml.MappingNode:
+            merged = 0  # how many leading entries came from merge keys (<<)
+            if self.merges:
+                explicit = sum(1 for k, _ in node.value if k.tag != _MERGE_TAG)
+                self.loader.flatten_mapping(node)  # merged entries first, in PyYAML's order
+                merged = len(node.value) - explicit
             mapping: dict[Any, Any] = {}
-            self.built[id(node)] = mapping
-            for key_node, value_node in node.value:
-                name = self.scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
+            if self.aliases:
+                self.built[id(node)] = mapping
+            written: set[Any] = set()  # keys written in this mapping itself
+            for index, (key_node, value_node) in enumerate(node.value):
+                if type(key_node) is yaml.ScalarNode:
+                    name = key_node.value if key_node.tag == _STR_TAG else self.scalar(key_node)
+                else:
+                    name = None
                 if name is None or isinstance(name, (list, dict)):
                     raise yaml.constructor.ConstructorError(
                         None, None, "mapping keys must be scalars", key_node.start_mark
                     )
-                if name in mapping:
-                    raise yaml.constructor.ConstructorError(
-                        None, None, f"duplicate mapping key {name!r}", key_node.start_mark
-                    )
+                if index >= merged:  # a key written here overrides a merged one, not another written one
+                    if name in written:
+                        raise yaml.constructor.ConstructorError(
+                            None, None, f"duplicate mapping key {name!r}", key_node.start_mark
+                        )
+                    written.add(name)
                 mapping[name] = self.build(value_node, (*path, name) if record else path, key_node)
             return mapping
         raise yaml.constructor.ConstructorError(None, None, f"unexpected node {node.tag}", node.start_mark)
@@ -179,7 +212,7 @@ class _NodeSpans:
         if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
             found = (node.value[part], None)
         elif isinstance(node, yaml.MappingNode):
-            for key_node, value_node in node.value:  # flattened while building
+            for key_node, value_node in reversed(node.value):  # flattened while building: the last one won
                 if isinstance(key_node, yaml.ScalarNode) and _key_value(self.loader, key_node) == part:
                     found = (value_node, key_node)
                     break
@@ -211,7 +244,7 @@ def _parse(text: str, source: str, *, record: bool) -> tuple[Any, dict[Path_, Sp
             node = loader.get_single_node()
             if node is None:
                 return None, {}
-            builder = _Builder(loader, record=record)
+            builder = _Builder(loader, record=record, text=text)
             data = builder.build(node, (), None)
             spans: dict[Path_, Span] | _NodeSpans = builder.spans if record else _NodeSpans(node, loader)
         finally:

@@ -688,7 +688,8 @@ def _start_method() -> str:
     return "spawn"
 
 
-#: modules every worker needs; imported before forking so that children inherit them
+#: modules every worker needs; imported before forking so that children inherit them (and the
+#: parts of multiprocessing a parallel run uses: ~8 ms of imports, not to be paid after the fork)
 _PRELOAD = (
     "workbench.core.oci.reference",
     "workbench.core.engines.wapc",
@@ -696,6 +697,10 @@ _PRELOAD = (
     "workbench.core.engines.hostcaps",
     "workbench.core.inspect",
     "workbench.core.cache",
+    "multiprocessing.sharedctypes",
+    "multiprocessing.queues",
+    "multiprocessing.synchronize",
+    "multiprocessing.popen_fork",
 )
 
 
@@ -715,20 +720,26 @@ def _chunk_size(total: int, workers: int) -> int:
     return max(1, min(16, total // (workers * 16) or 1))
 
 
-def _claim(counter: Any, claimed: Any, worker_id: int, chunk: int, total: int) -> tuple[int, int] | None:
-    """Take the next chunk of job indexes (under the counter's lock, which also guards ``claimed``)."""
+def _claim(
+    counter: Any, claimed: Any, worker_id: int, chunk: int, total: int, workers: int = 1
+) -> tuple[int, int] | None:
+    """Take the next chunk of job indexes (under the counter's lock, which also guards ``claimed``).
+
+    Chunks shrink towards the end (at most half of each worker's share of what is left), so the
+    workers finish together instead of one waiting for another's last big chunk."""
     with counter.get_lock():
         start = counter.value
         if start >= total:
             return None
-        end = min(total, start + chunk)
+        size = max(1, min(chunk, (total - start) // (2 * workers)))
+        end = min(total, start + size)
         counter.value = end
         claimed[worker_id] += end - start
     return start, end
 
 
 def _child_main(
-    payload: tuple[list[Suite], dict[tuple[int, str], str], list[Job], int],
+    payload: tuple[list[Suite], dict[tuple[int, str], str], list[Job], int, int],
     counter: Any,
     claimed_counts: Any,
     results: Any,
@@ -736,7 +747,7 @@ def _child_main(
     worker_id: int,
 ) -> None:
     """Entry point of a worker process (spawned: imports, then runs claimed chunks)."""
-    suites, overrides, jobs, chunk = payload
+    suites, overrides, jobs, chunk, workers = payload
     token = CancelToken()
     stop = threading.Event()
 
@@ -754,7 +765,7 @@ def _child_main(
     worked = False
     try:
         while not token.cancelled:
-            claimed = _claim(counter, claimed_counts, worker_id, chunk, len(jobs))
+            claimed = _claim(counter, claimed_counts, worker_id, chunk, len(jobs), workers)
             if claimed is None:
                 break
             start, end = claimed
@@ -766,9 +777,9 @@ def _child_main(
             results.put(("results", worker_id, batch))
     finally:
         stop.set()
-        runner.close()
         if worked:  # a worker that claimed nothing never writes, so the caller may stop it at any time
             results.put(("done", worker_id))
+        runner.close()
         watcher.join(1.0)
 
 
@@ -864,7 +875,7 @@ def _run_parallel(
         cancel_flag.value = 1
 
     unregister = token.on_cancel(raise_flag)
-    payload = (suites, overrides, job_list, chunk)
+    payload = (suites, overrides, job_list, chunk, n_workers)
     children = [
         ctx.Process(
             target=_child_main,
@@ -876,6 +887,7 @@ def _run_parallel(
     ]
     claims: dict[int, set[int]] = {c: set() for c in range(1, n_workers)}
     finished: set[int] = set()
+    reported: set[int] = set()  # children that sent "done"
     runner = CaseRunner(suites, cancel=token, overrides=overrides)
 
     def drain(block: bool) -> None:
@@ -894,13 +906,14 @@ def _run_parallel(
                     record(index, _unpack(suites, job_list[index], packed))
             elif kind == "done":
                 finished.add(wid)
+                reported.add(wid)
 
     try:
         for child in children:
             child.start()
         # the caller works too (no start-up wait), in small chunks so it keeps draining results
         while not token.cancelled:
-            claimed = _claim(counter, claimed_counts, 0, chunk, total)
+            claimed = _claim(counter, claimed_counts, 0, chunk, total, n_workers)
             if claimed is None:
                 break
             for index in range(*claimed):
@@ -908,6 +921,8 @@ def _run_parallel(
                     break
                 record(index, _safe_run(runner, suites, job_list[index]))
             drain(block=False)
+        # the caller's sessions are not needed any more: close them while the children finish
+        runner.close()
         # children that never claimed a job (still starting up) are not needed any more
         with counter.get_lock():
             idle = (
@@ -953,8 +968,13 @@ def _run_parallel(
         unregister()
         raise_flag()  # normally every child is done; after an interruption this stops them
         runner.close()
-        for child in children:
+        for wid, child in enumerate(children, start=1):
             if child.pid is None:  # never started
+                continue
+            if wid in reported and not token.cancelled:
+                # it sent everything and is only exiting: not waited for (multiprocessing reaps
+                # finished children when the next one starts, and at exit)
+                child.join(0)
                 continue
             child.join(5.0)
             if child.is_alive():
