@@ -480,3 +480,25 @@ cases:
         assert {id(request) for request, _ in runner._prepared.values()} == {id(again.cases[0].request)}
     finally:
         runner.close()
+
+
+def test_spawned_workers_give_the_serial_results(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The window's case: a process with native threads starts its workers with ``spawn`` (the
+    suites and the result pipe travel to them pickled)."""
+    from workbench.core.suites import runner
+
+    monkeypatch.setattr(runner, "_start_method", lambda: "spawn")
+    suite = load_suite(_demo_suite(tmp_path, 12))
+    serial = run_suites([suite], workers=1)
+    here: list[int] = []
+    plain_run = runner.CaseRunner.run
+
+    def slow_run(self: runner.CaseRunner, job: runner.Job) -> Any:  # this process only: a spawned child imports afresh
+        here.append(job.case)
+        time.sleep(0.1)
+        return plain_run(self, job)
+
+    monkeypatch.setattr(runner.CaseRunner, "run", slow_run)
+    parallel = run_suites([suite], workers=2)
+    assert _comparable(parallel) == _comparable(serial)
+    assert 0 < len(here) < len(suite.cases)  # the spawned worker ran the others

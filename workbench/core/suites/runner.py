@@ -15,13 +15,13 @@ import copy
 import dataclasses
 import hashlib
 import multiprocessing
-import queue as queue_mod
 import re
 import sys
 import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
+from multiprocessing import connection as mp_connection
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -770,15 +770,16 @@ def _child_main(
                 break
             start, end = claimed
             worked = True
-            results.put(("claim", worker_id, start, end))
+            results.send(("claim", worker_id, start, end))
             batch = []
             for index in range(start, end):
                 batch.append((index, _pack(_safe_run(runner, suites, jobs[index]))))
-            results.put(("results", worker_id, batch))
+            results.send(("results", worker_id, batch))
     finally:
         stop.set()
         if worked:  # a worker that claimed nothing never writes, so the caller may stop it at any time
-            results.put(("done", worker_id))
+            results.send(("done", worker_id))
+        results.close()
         runner.close()
         watcher.join(1.0)
 
@@ -868,7 +869,9 @@ def _run_parallel(
     chunk = _chunk_size(total, n_workers)
     counter = ctx.Value("l", 0)
     claimed_counts = ctx.Array("l", n_workers, lock=False)  # guarded by the counter's lock
-    result_queue = ctx.Queue()
+    # one pipe per child: a single writer needs no lock, and the child writes from its own thread
+    # (a multiprocessing Queue pickles and writes in a feeder thread that competes for the GIL)
+    pipes = {wid: ctx.Pipe(duplex=False) for wid in range(1, n_workers)}
     cancel_flag = ctx.RawValue("b", 0)
 
     def raise_flag() -> None:
@@ -879,7 +882,7 @@ def _run_parallel(
     children = [
         ctx.Process(
             target=_child_main,
-            args=(payload, counter, claimed_counts, result_queue, cancel_flag, wid),
+            args=(payload, counter, claimed_counts, pipes[wid][1], cancel_flag, wid),
             name=f"suite-worker-{wid}",
             daemon=True,
         )
@@ -890,27 +893,42 @@ def _run_parallel(
     reported: set[int] = set()  # children that sent "done"
     runner = CaseRunner(suites, cancel=token, overrides=overrides)
 
+    readers = {pipes[wid][0]: wid for wid in pipes}
+    readers_by_id = {id(reader): reader for reader in readers}
+
+    def handle(message: tuple[Any, ...]) -> None:
+        kind, wid = message[0], message[1]
+        if kind == "claim":
+            claims[wid].update(range(message[2], message[3]))
+        elif kind == "results":
+            for index, packed in message[2]:
+                claims[wid].discard(index)
+                record(index, _unpack(suites, job_list[index], packed))
+        elif kind == "done":
+            finished.add(wid)
+            reported.add(wid)
+
     def drain(block: bool) -> None:
-        while True:
-            try:
-                message = result_queue.get(timeout=_POLL_S) if block else result_queue.get_nowait()
-            except queue_mod.Empty:
+        timeout = _POLL_S if block else 0.0
+        while readers:
+            ready = mp_connection.wait(list(readers), timeout)
+            if not ready:
                 return
-            block = False
-            kind, wid = message[0], message[1]
-            if kind == "claim":
-                claims[wid].update(range(message[2], message[3]))
-            elif kind == "results":
-                for index, packed in message[2]:
-                    claims[wid].discard(index)
-                    record(index, _unpack(suites, job_list[index], packed))
-            elif kind == "done":
-                finished.add(wid)
-                reported.add(wid)
+            timeout = 0.0
+            for conn in ready:
+                reader = readers_by_id[id(conn)]
+                try:
+                    message = reader.recv()
+                except (EOFError, OSError):  # the child is gone: its liveness check handles the rest
+                    readers.pop(reader, None)
+                    continue
+                handle(message)
 
     try:
         for child in children:
             child.start()
+        for _reader, writer in pipes.values():
+            writer.close()  # the children hold their ends: a pipe ends when its child does
         # the caller works too (no start-up wait), in small chunks so it keeps draining results
         while not token.cancelled:
             claimed = _claim(counter, claimed_counts, 0, chunk, total, n_workers)
@@ -980,8 +998,9 @@ def _run_parallel(
             if child.is_alive():
                 child.terminate()
                 child.join(2.0)
-        result_queue.close()
-        result_queue.join_thread()
+        for reader, writer in pipes.values():
+            reader.close()
+            writer.close()
 
 
 # -- impact analysis ---------------------------------------------------------------------
