@@ -502,3 +502,16 @@ def test_spawned_workers_give_the_serial_results(tmp_path: Path, monkeypatch: py
     parallel = run_suites([suite], workers=2)
     assert _comparable(parallel) == _comparable(serial)
     assert 0 < len(here) < len(suite.cases)  # the spawned worker ran the others
+
+
+def test_a_forked_run_leaves_the_collector_as_it_found_it(tmp_path: Path) -> None:
+    import gc
+
+    from workbench.core.suites import runner
+
+    if runner._start_method() != "fork":
+        pytest.skip("this process has native threads: workers are spawned, nothing is frozen")
+    suite = load_suite(_demo_suite(tmp_path, 4))
+    before = gc.get_freeze_count()
+    assert run_suites([suite], workers=2).workers == 2
+    assert gc.get_freeze_count() == before and gc.isenabled()

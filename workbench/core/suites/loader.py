@@ -223,6 +223,14 @@ class _NodeSpans:
     def __contains__(self, path: object) -> bool:
         return isinstance(path, tuple) and self._find(path) is not None
 
+    def key_line(self, path: Path_) -> int | None:
+        """``get(path).key_line`` without building the span (asked once for every case)."""
+        found = self._find(path)
+        if found is None:
+            return None
+        node, key = found
+        return int((key or node).start_mark.line) + 1
+
     def get(self, path: Path_) -> Span | None:
         found = self._find(path)
         return None if found is None else _span(*found)
@@ -286,6 +294,10 @@ class _Where:
 
     def line(self, path: Sequence[str | int]) -> int:
         p = tuple(path)
+        if isinstance(self.spans, _NodeSpans):
+            line = self.spans.key_line(p)
+            if line is not None:
+                return line
         span = self.spans.get(p)
         while span is None and p:
             p = p[:-1]
