@@ -505,13 +505,19 @@ def test_spawned_workers_give_the_serial_results(tmp_path: Path, monkeypatch: py
 
 
 def test_a_forked_run_leaves_the_collector_as_it_found_it(tmp_path: Path) -> None:
-    import gc
+    """In a fresh process (this one has wasmtime's threads, so its workers would be spawned)."""
+    import subprocess
+    import sys
 
-    from workbench.core.suites import runner
-
-    if runner._start_method() != "fork":
-        pytest.skip("this process has native threads: workers are spawned, nothing is frozen")
-    suite = load_suite(_demo_suite(tmp_path, 4))
-    before = gc.get_freeze_count()
-    assert run_suites([suite], workers=2).workers == 2
-    assert gc.get_freeze_count() == before and gc.isenabled()
+    path = _demo_suite(tmp_path, 4)
+    code = f"""
+import gc
+from workbench.core import load_suite, run_suites
+from workbench.core.suites import runner
+assert runner._start_method() == "fork"
+before = gc.get_freeze_count()
+run = run_suites([load_suite({str(path)!r})], workers=2)
+print(run.workers, before, gc.get_freeze_count(), gc.isenabled())
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert out.stdout.split() == ["2", "0", "0", "True"]

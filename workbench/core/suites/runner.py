@@ -314,6 +314,11 @@ def judge(case: CaseSpec, got: _Got) -> tuple[bool, str, dict[str, Any]]:
     return True, "", extras
 
 
+#: what each verdict is reported as (an enum looked up by value costs a microsecond a case)
+_GOT = {verdict: Expectation.of(verdict).value for verdict in Verdict}
+_STATUS = {status.value: status for status in CaseStatus}
+
+
 # -- one worker's sessions ---------------------------------------------------------------
 @dataclasses.dataclass
 class _Opened:
@@ -383,6 +388,8 @@ class CaseRunner:
         #: cases share one request file (the loader reads a file once and shares the value,
         #: read-only), and both are pure functions of the request and the registration
         self._prepared: dict[tuple[int, int], tuple[dict[str, Any], _Prepared]] = {}
+        #: (id(spec), suite index) -> (spec, its open session) for this run's jobs without inventory
+        self._by_spec: dict[tuple[int, int], tuple[PolicySpec, _Opened]] = {}
 
     # -- sessions ------------------------------------------------------------------
     def _config(
@@ -422,6 +429,18 @@ class CaseRunner:
         return path, key
 
     def _open(self, suite_index: int, spec: PolicySpec, inventory: tuple[dict[str, Any], ...]) -> _Opened:
+        if not inventory:  # the common case, asked for every job: one lookup
+            known = self._by_spec.get((id(spec), suite_index))
+            if known is not None and known[0] is spec:
+                return known[1]
+        opened = self._open_keyed(suite_index, spec, inventory)
+        if not inventory:
+            self._by_spec[(id(spec), suite_index)] = (spec, opened)
+        return opened
+
+    def _open_keyed(
+        self, suite_index: int, spec: PolicySpec, inventory: tuple[dict[str, Any], ...]
+    ) -> _Opened:
         inv_path, inv_key = (None, "") if not inventory else self._inventory_file(inventory)
         cached = self._keys.get(id(spec))
         if cached is None or cached[0] is not spec:
@@ -485,6 +504,7 @@ class CaseRunner:
     def close(self) -> None:
         self._keys.clear()
         self._prepared.clear()
+        self._by_spec.clear()
         for opened in self._opened.values():
             if opened.session is not None:
                 try:
@@ -497,8 +517,10 @@ class CaseRunner:
             self._tmp = None
 
     def forget_requests(self) -> None:
-        """Drop the prepared requests of earlier runs (they keep those requests alive)."""
+        """Drop what earlier runs remembered of their suites (their requests, which policy spec
+        went with which session); the sessions themselves stay open."""
         self._prepared.clear()
+        self._by_spec.clear()
 
     # -- one job -------------------------------------------------------------------
     def _evaluate(self, opened: _Opened, case: CaseSpec, spec: PolicySpec) -> _Got:
@@ -572,7 +594,7 @@ class CaseRunner:
             line=case.position.line,
             status=CaseStatus.PASSED if passed else CaseStatus.FAILED,
             expected=case.expect.value,
-            got=Expectation.of(got.verdict).value,
+            got=_GOT[got.verdict],
             message=got.message,
             reason=reason,
             elapsed_s=time.perf_counter() - started,
@@ -657,7 +679,7 @@ def _unpack(suites: Sequence[Suite], job: Job, packed: _Packed) -> CaseResult:
         case_id=case.id,
         policy_id=job.policy,
         line=case.position.line,
-        status=CaseStatus(status),
+        status=_STATUS[status],
         expected=case.expect.value,
         got=got,
         message=message,
