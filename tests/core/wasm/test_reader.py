@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 import wasmtime
@@ -157,3 +158,20 @@ def test_metadata_section_with_bad_json_names_the_section(small: bytes) -> None:
     data = bytes(wasmtime.wat2wasm("(module)")) + encode_custom_section("io.kubewarden.metadata", wrong_type)
     with pytest.raises(WorkbenchError, match="mutating"):
         PolicyModule.from_bytes(data)
+
+
+@pytest.mark.parametrize(
+    ("segment", "fragment"),
+    [
+        (b"\x00\x41\x80", "an i32.const in the offset of data segment 0"),  # offset cut short
+        (b"\x00\x41\x00\x0b\x05ab", "data segment 0 of 5 bytes runs past the end"),
+        (b"\x07", "unknown mode 7 of data segment 0"),
+        (b"\x00\x0b\xff\xff\xff\xff\xff", "the size of data segment 0 is longer than 5 bytes"),
+    ],
+)
+def test_a_bad_data_segment_is_named_in_the_error(segment: bytes, fragment: str) -> None:
+    memory = b"\x05\x03\x01\x00\x01"  # one memory, min 1 page
+    payload = b"\x01" + segment
+    data = b"\x00asm\x01\x00\x00\x00" + memory + b"\x0b" + encode_uleb(len(payload)) + payload
+    with pytest.raises(ModuleError, match=re.escape(fragment)):
+        parse_module(data)

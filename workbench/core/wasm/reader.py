@@ -166,6 +166,26 @@ class WasmInfo:
         return None
 
 
+class _Lazy:
+    """A label of what is being read, formatted only when an error message needs it."""
+
+    __slots__ = ("args", "template")
+
+    def __init__(self, template: str, *args: object) -> None:
+        self.template = template
+        self.args = args
+
+    def __str__(self) -> str:
+        return self.template.format(*(str(arg) for arg in self.args))
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+
+#: what a reading step names in its error message
+Label = str | _Lazy
+
+
 class _Cursor:
     __slots__ = ("data", "end", "pos")
 
@@ -177,21 +197,21 @@ class _Cursor:
     def fail(self, what: str) -> ModuleError:
         return ModuleError(f"invalid wasm module at byte {self.pos}: {what}")
 
-    def byte(self, what: str = "a byte") -> int:
+    def byte(self, what: Label = "a byte") -> int:
         if self.pos >= self.end:
             raise self.fail(f"unexpected end while reading {what}")
         value = self.data[self.pos]
         self.pos += 1
         return value
 
-    def take(self, count: int, what: str) -> bytes:
+    def take(self, count: int, what: Label) -> bytes:
         if count < 0 or self.pos + count > self.end:
             raise self.fail(f"{what} of {count} bytes runs past the end of its section")
         chunk = self.data[self.pos : self.pos + count]
         self.pos += count
         return bytes(chunk)
 
-    def uleb(self, bits: int = 32, what: str = "an unsigned LEB128 integer") -> int:
+    def uleb(self, bits: int = 32, what: Label = "an unsigned LEB128 integer") -> int:
         result = 0
         shift = 0
         max_bytes = (bits + 6) // 7
@@ -205,7 +225,7 @@ class _Cursor:
                 return result
         raise self.fail(f"{what} is longer than {max_bytes} bytes")
 
-    def sleb(self, bits: int, what: str = "a signed LEB128 integer") -> int:
+    def sleb(self, bits: int, what: Label = "a signed LEB128 integer") -> int:
         result = 0
         shift = 0
         max_bytes = (bits + 6) // 7
@@ -247,7 +267,7 @@ class _Cursor:
             raise self.fail(f"unknown value type 0x{code:02x} in {what}")
         return VALTYPES[code]
 
-    def const_expr(self, what: str) -> int | float | None:
+    def const_expr(self, what: Label) -> int | float | None:
         """Read an initialiser expression up to ``end`` (0x0B); return its value if it is a single const."""
         values: list[int | float | None] = []
         while True:
@@ -255,26 +275,26 @@ class _Cursor:
             if op == 0x0B:
                 break
             if op == 0x41:
-                values.append(self.sleb(32, f"an i32.const in {what}"))
+                values.append(self.sleb(32, _Lazy("an i32.const in {}", what)))
             elif op == 0x42:
-                values.append(self.sleb(64, f"an i64.const in {what}"))
+                values.append(self.sleb(64, _Lazy("an i64.const in {}", what)))
             elif op == 0x43:
-                values.append(struct.unpack("<f", self.take(4, f"an f32.const in {what}"))[0])
+                values.append(struct.unpack("<f", self.take(4, _Lazy("an f32.const in {}", what)))[0])
             elif op == 0x44:
-                values.append(struct.unpack("<d", self.take(8, f"an f64.const in {what}"))[0])
+                values.append(struct.unpack("<d", self.take(8, _Lazy("an f64.const in {}", what)))[0])
             elif op in (0x23, 0xD2):  # global.get / ref.func
-                self.uleb(32, f"an index in {what}")
+                self.uleb(32, _Lazy("an index in {}", what))
                 values.append(None)
             elif op == 0xD0:  # ref.null
-                self.byte(f"a reference type in {what}")
+                self.byte(_Lazy("a reference type in {}", what))
                 values.append(None)
             elif op in (0x6A, 0x6B, 0x6C, 0x7C, 0x7D, 0x7E):  # extended-const arithmetic
                 values.append(None)
             elif op == 0xFD:  # v128.const
-                sub = self.uleb(32, f"a SIMD opcode in {what}")
+                sub = self.uleb(32, _Lazy("a SIMD opcode in {}", what))
                 if sub != 12:
                     raise self.fail(f"unsupported SIMD opcode {sub} in {what}")
-                self.take(16, f"a v128.const in {what}")
+                self.take(16, _Lazy("a v128.const in {}", what))
                 values.append(None)
             else:
                 self.pos -= 1
@@ -341,22 +361,23 @@ def _read_exports(cur: _Cursor) -> list[Export]:
 
 
 def _read_data(cur: _Cursor) -> list[DataSegment]:
+    # (labels formatted only for an error: a module has hundreds of segments)
     segments: list[DataSegment] = []
     for i in range(cur.uleb(32, "the data segment count")):
-        mode = cur.uleb(32, f"the mode of data segment {i}")
+        mode = cur.uleb(32, _Lazy("the mode of data segment {}", i))
         if mode == 0:
-            cur.const_expr(f"the offset of data segment {i}")
+            cur.const_expr(_Lazy("the offset of data segment {}", i))
             active = True
         elif mode == 1:
             active = False
         elif mode == 2:
-            cur.uleb(32, f"the memory index of data segment {i}")
-            cur.const_expr(f"the offset of data segment {i}")
+            cur.uleb(32, _Lazy("the memory index of data segment {}", i))
+            cur.const_expr(_Lazy("the offset of data segment {}", i))
             active = True
         else:
             raise cur.fail(f"unknown mode {mode} of data segment {i}")
-        length = cur.uleb(32, f"the size of data segment {i}")
-        segments.append(DataSegment(active, cur.take(length, f"data segment {i}")))
+        length = cur.uleb(32, _Lazy("the size of data segment {}", i))
+        segments.append(DataSegment(active, cur.take(length, _Lazy("data segment {}", i))))
     return segments
 
 
