@@ -933,6 +933,8 @@ def _run_parallel(
 
     def drain(block: bool) -> None:
         timeout = _POLL_S if block else 0.0
+        if not readers and block:  # every pipe has ended: wait for the children's exits to show
+            time.sleep(_POLL_S)
         while readers:
             ready = mp_connection.wait(list(readers), timeout)
             if not ready:
