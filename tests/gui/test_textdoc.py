@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -63,3 +64,17 @@ def test_parse_never_raises(text: str) -> None:
             assert result.error.line >= 1 and result.error.column >= 1
         elif language == "json" and not result.empty:
             assert json.loads(text) == result.value
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column", "name"),
+    [
+        ("NaN", 1, 1, "NaN"),
+        ('{"a": [1, Infinity]}', 1, 11, "Infinity"),
+        ('{"x": "NaN \\" Infinity",\n "y": -Infinity}', 2, 7, "-Infinity"),
+    ],
+)
+def test_json_refuses_nan_and_infinity_where_they_are(text: str, line: int, column: int, name: str) -> None:
+    """Python's json reads them; JSON, and so a run of the policy, does not: the editor says where."""
+    result = textdoc.parse(text, "json")
+    assert result.error == textdoc.ParseError(line, column, f"{name} is not a JSON value")

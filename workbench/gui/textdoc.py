@@ -49,10 +49,15 @@ def parse(text: str, language: str) -> ParseResult:
     if not text.strip():
         return ParseResult(None, empty=True)
     if language == "json":
+        constants: list[str] = []
         try:
-            return ParseResult(json.loads(text))
+            value = json.loads(text, parse_constant=lambda name: constants.append(name))
         except json.JSONDecodeError as exc:
             return ParseResult(error=ParseError(exc.lineno, exc.colno, exc.msg))
+        if constants:  # Python reads NaN and Infinity; JSON (and a run of the policy) does not
+            line, column = _position(text, _constant_offset(text))
+            return ParseResult(error=ParseError(line, column, f"{constants[0]} is not a JSON value"))
+        return ParseResult(value)
     try:
         docs = list(yaml.safe_load_all(text))
     except yaml.MarkedYAMLError as exc:
@@ -67,6 +72,30 @@ def parse(text: str, language: str) -> ParseResult:
     if len(docs) > 1:
         return ParseResult(error=ParseError(1, 1, "expected a single YAML document, found several"))
     return ParseResult(docs[0])
+
+
+def _constant_offset(text: str) -> int:
+    """Where the first ``NaN`` / ``Infinity`` / ``-Infinity`` outside a string starts."""
+    in_string = escaped = False
+    for index, char in enumerate(text):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif text.startswith(("NaN", "Infinity", "-Infinity"), index):
+            return index
+    return 0
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of a character offset."""
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 def dump(value: Any, language: str) -> str:
