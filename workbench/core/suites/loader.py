@@ -220,9 +220,6 @@ class _NodeSpans:
             self._found[path] = found
         return found
 
-    def __contains__(self, path: object) -> bool:
-        return isinstance(path, tuple) and self._find(path) is not None
-
     def key_line(self, path: Path_) -> int | None:
         """``get(path).key_line`` without building the span (asked once for every case)."""
         found = self._find(path)

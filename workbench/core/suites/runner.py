@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable, Sequence
 from multiprocessing import connection as mp_connection
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 import jsonpatch
 
@@ -587,40 +587,78 @@ class CaseRunner:
             return cancelled_result(suite, case, job.policy)
         passed, reason, extras = judge(case, got)
         diff = extras.get("diff")
-        return CaseResult(
-            suite=suite.path,
-            case_id=case.id,
-            policy_id=job.policy,
-            line=case.position.line,
-            status=CaseStatus.PASSED if passed else CaseStatus.FAILED,
-            expected=case.expect.value,
-            got=_GOT[got.verdict],
-            message=got.message,
-            reason=reason,
-            elapsed_s=time.perf_counter() - started,
-            tags=case.tags,
-            response=got.response,
-            patch=extras.get("patch"),
-            patched=extras.get("patched"),
-            diff=tuple(diff) if diff else (),
-            scope=got.scope,
-            violations=extras.get("violations"),
+        return _result(
+            suite,
+            case,
+            job.policy,
+            (
+                (CaseStatus.PASSED if passed else CaseStatus.FAILED).value,
+                _GOT[got.verdict],
+                got.message,
+                reason,
+                time.perf_counter() - started,
+                got.response,
+                extras.get("patch"),
+                extras.get("patched"),
+                tuple(diff) if diff else (),
+                got.scope,
+                extras.get("violations"),
+            ),
         )
 
 
-def cancelled_result(suite: Suite, case: CaseSpec, policy_id: str) -> CaseResult:
+#: what a result holds besides the case's own facts (suite, ids, line, expectation, tags): all a
+#: worker sends back, as plain values — unpickling whole CaseResults (a Path, an enum, a dataclass)
+#: cost the caller ~30 us a case, serial work that held back the speed-up of a parallel run.
+#: (status, got, message, reason, elapsed_s, response, patch, patched, diff, scope, violations)
+_Outcome = tuple[
+    str, str, str, str, float, "dict[str, Any] | None", Any, Any, tuple[str, ...], str, "tuple[str, ...] | None"
+]
+
+
+def _result(suite: Suite, case: CaseSpec, policy_id: str, outcome: _Outcome) -> CaseResult:
+    """A case's result: its own facts, and what running it gave."""
+    status, got, message, reason, elapsed, response, patch, patched, diff, scope, violations = outcome
     return CaseResult(
         suite=suite.path,
         case_id=case.id,
         policy_id=policy_id,
         line=case.position.line,
-        status=CaseStatus.CANCELLED,
+        status=_STATUS[status],
         expected=case.expect.value,
-        got="",
-        message="",
-        reason="cancelled",
-        elapsed_s=0.0,
+        got=got,
+        message=message,
+        reason=reason,
+        elapsed_s=elapsed,
         tags=case.tags,
+        response=response,
+        patch=patch,
+        patched=patched,
+        diff=diff,
+        scope=scope,
+        violations=violations,
+    )
+
+
+def _outcome(result: CaseResult) -> _Outcome:
+    return (
+        result.status.value,
+        result.got,
+        result.message,
+        result.reason,
+        result.elapsed_s,
+        result.response,
+        result.patch,
+        result.patched,
+        result.diff,
+        result.scope,
+        result.violations,
+    )
+
+
+def cancelled_result(suite: Suite, case: CaseSpec, policy_id: str) -> CaseResult:
+    return _result(
+        suite, case, policy_id, (CaseStatus.CANCELLED.value, "", "", "cancelled", 0.0, None, None, None, (), "", None)
     )
 
 
@@ -645,56 +683,6 @@ def _failed_result(suite: Suite, case: CaseSpec, policy_id: str, why: str) -> Ca
 
 
 # -- worker processes --------------------------------------------------------------------
-#: what a worker sends back of a result: only what the caller cannot rebuild from the job (the
-#: suite path, ids, line, expectation and tags are the caller's own objects). Plain values only:
-#: unpickling a whole CaseResult (a Path, an enum, a dataclass) cost the caller ~30 us a case,
-#: serial work that held back the speed-up of a parallel run.
-_Packed = tuple[
-    str, str, str, str, float, "dict[str, Any] | None", Any, Any, tuple[str, ...], str, "tuple[str, ...] | None"
-]
-
-
-def _pack(result: CaseResult) -> _Packed:
-    return (
-        result.status.value,
-        result.got,
-        result.message,
-        result.reason,
-        result.elapsed_s,
-        result.response,
-        result.patch,
-        result.patched,
-        result.diff,
-        result.scope,
-        result.violations,
-    )
-
-
-def _unpack(suites: Sequence[Suite], job: Job, packed: _Packed) -> CaseResult:
-    suite = suites[job.suite]
-    case = suite.cases[job.case]
-    status, got, message, reason, elapsed, response, patch, patched, diff, scope, violations = packed
-    return CaseResult(
-        suite=suite.path,
-        case_id=case.id,
-        policy_id=job.policy,
-        line=case.position.line,
-        status=_STATUS[status],
-        expected=case.expect.value,
-        got=got,
-        message=message,
-        reason=reason,
-        elapsed_s=elapsed,
-        tags=case.tags,
-        response=response,
-        patch=patch,
-        patched=patched,
-        diff=diff,
-        scope=scope,
-        violations=violations,
-    )
-
-
 def _start_method() -> str:
     """``fork`` while this process has no threads but Python's own (no wasmtime engine, no Qt yet:
     the CLI's case), which starts workers in milliseconds; ``spawn`` otherwise, because forking a
@@ -721,7 +709,6 @@ _PRELOAD = (
     "workbench.core.inspect",
     "workbench.core.cache",
     "multiprocessing.sharedctypes",
-    "multiprocessing.queues",
     "multiprocessing.synchronize",
     "multiprocessing.popen_fork",
 )
@@ -796,7 +783,7 @@ def _child_main(
             results.send(("claim", worker_id, start, end))
             batch = []
             for index in range(start, end):
-                batch.append((index, _pack(_safe_run(runner, suites, jobs[index]))))
+                batch.append((index, _outcome(_safe_run(runner, suites, jobs[index]))))
             results.send(("results", worker_id, batch))
     finally:
         stop.set()
@@ -916,17 +903,18 @@ def _run_parallel(
     reported: set[int] = set()  # children that sent "done"
     runner = CaseRunner(suites, cancel=token, overrides=overrides)
 
-    readers = {pipes[wid][0]: wid for wid in pipes}
-    readers_by_id = {id(reader): reader for reader in readers}
+    readers = [reader for reader, _writer in pipes.values()]  # those still open
 
     def handle(message: tuple[Any, ...]) -> None:
         kind, wid = message[0], message[1]
         if kind == "claim":
             claims[wid].update(range(message[2], message[3]))
         elif kind == "results":
-            for index, packed in message[2]:
+            for index, outcome in message[2]:
                 claims[wid].discard(index)
-                record(index, _unpack(suites, job_list[index], packed))
+                job = job_list[index]
+                suite = suites[job.suite]
+                record(index, _result(suite, suite.cases[job.case], job.policy, outcome))
         elif kind == "done":
             finished.add(wid)
             reported.add(wid)
@@ -940,12 +928,12 @@ def _run_parallel(
             if not ready:
                 return
             timeout = 0.0
-            for conn in ready:
-                reader = readers_by_id[id(conn)]
+            for ready_one in ready:
+                reader = cast(mp_connection.Connection, ready_one)  # wait() returns what it was given
                 try:
                     message = reader.recv()
                 except (EOFError, OSError):  # the child is gone: its liveness check handles the rest
-                    readers.pop(reader, None)
+                    readers.remove(reader)
                     continue
                 handle(message)
 
