@@ -11,9 +11,11 @@ collected with or without ``../shared``. See docs/testing.md.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-from collections.abc import Iterable
+import time
+from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -114,3 +116,14 @@ def manifest_behaviour(name: str, index: int) -> tuple[dict[str, Any], dict[str,
                     f"{SHARED_FIXTURE_CASES.name}")
     behaviour: dict[str, Any] = behaviours[index]
     return module, behaviour
+
+
+@contextlib.contextmanager
+def timed(seconds: float) -> Iterator[None]:
+    """The block must finish (raise included) within ``seconds``."""
+    start = time.monotonic()
+    try:
+        yield
+    finally:
+        elapsed = time.monotonic() - start
+        assert elapsed < seconds, f"took {elapsed:.2f} s (limit {seconds} s)"

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import hashlib
 import http.server
 import json
 import socket
 import threading
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import requests
 from core.oci.wasmgen import METADATA, module
+from helpers import timed
 from oci.fixtures import FAST, make_client
 from oci.registry import Registry, free_port
 
@@ -40,15 +38,6 @@ ANNOTATED = module(metadata=METADATA, seed=b"client-tests")
 MB10 = 10 * 1024 * 1024
 
 
-@contextlib.contextmanager
-def _timed(seconds: float) -> Iterator[None]:
-    """The block must finish (raise included) within ``seconds``."""
-    start = time.monotonic()
-    try:
-        yield
-    finally:
-        elapsed = time.monotonic() - start
-        assert elapsed < seconds, f"took {elapsed:.2f} s (limit {seconds} s)"
 
 
 # ------------------------------------------------------------------ round trips
@@ -180,7 +169,7 @@ def test_pull_refuses_non_wasm_layers(plain_client: RegistryClient, plain_regist
 def test_wrong_password(auth_registry: Registry, tmp_path: Path) -> None:
     secret = "definitely-wrong-password"
     client = make_client(auth_registry, tmp_path, credentials=Credentials("alice", secret, "test"))
-    with client, _timed(5), pytest.raises(RegistryAuthError) as info:
+    with client, timed(5), pytest.raises(RegistryAuthError) as info:
         client.push(ANNOTATED, auth_registry.ref("policies/denied"))
     message = str(info.value)
     assert secret not in message
@@ -192,7 +181,7 @@ def test_no_credentials_on_an_auth_registry(
 ) -> None:
     auth_client.push(ANNOTATED, auth_registry.ref("policies/private"))
     anonymous = make_client(auth_registry, tmp_path)
-    with anonymous, _timed(5), pytest.raises(RegistryAuthError, match="requires authentication"):
+    with anonymous, timed(5), pytest.raises(RegistryAuthError, match="requires authentication"):
         anonymous.pull(auth_registry.ref("policies/private"))
 
 
@@ -215,18 +204,18 @@ def test_credentials_from_docker_config(auth_registry: Registry, tmp_path: Path)
 
 
 def test_missing_repository_and_unknown_tag(plain_client: RegistryClient, plain_registry: Registry) -> None:
-    with _timed(5), pytest.raises(RegistryNotFound, match="repository not found"):
+    with timed(5), pytest.raises(RegistryNotFound, match="repository not found"):
         plain_client.pull(plain_registry.ref("policies/never-pushed"))
     plain_client.push(ANNOTATED, plain_registry.ref("policies/known", "v1"))
-    with _timed(5), pytest.raises(RegistryNotFound, match="not found"):
+    with timed(5), pytest.raises(RegistryNotFound, match="not found"):
         plain_client.pull(plain_registry.ref("policies/known", "v9"))
-    with _timed(5), pytest.raises(RegistryNotFound):
+    with timed(5), pytest.raises(RegistryNotFound):
         plain_client.digest(plain_registry.ref("policies/known", "v9"))
 
 
 def test_tls_without_the_ca(tls_registry: Registry) -> None:
     client = RegistryClient(sources=Sources(), docker_config=DockerConfig(), options=FAST)
-    with client, _timed(5), pytest.raises(RegistryTLSError) as info:
+    with client, timed(5), pytest.raises(RegistryTLSError) as info:
         client.pull(tls_registry.ref("policies/x"))
     assert "source_authorities" in str(info.value)
 
@@ -246,7 +235,7 @@ def test_tls_insecure_source_falls_back_to_unverified(
 
 def test_plain_http_needs_insecure_sources(plain_registry: Registry) -> None:
     client = RegistryClient(sources=Sources(), docker_config=DockerConfig(), options=FAST)
-    with client, _timed(5), pytest.raises(RegistryTLSError, match="insecure_sources"):
+    with client, timed(5), pytest.raises(RegistryTLSError, match="insecure_sources"):
         client.pull(plain_registry.ref("policies/x"))
 
 
@@ -256,7 +245,7 @@ def test_registry_down(insecure: bool) -> None:
     host = f"127.0.0.1:{port}"
     sources = Sources(insecure_sources=frozenset({host}) if insecure else frozenset())
     client = RegistryClient(sources=sources, docker_config=DockerConfig(), options=FAST)
-    with client, _timed(5), pytest.raises(RegistryUnavailable) as info:
+    with client, timed(5), pytest.raises(RegistryUnavailable) as info:
         client.pull(f"{host}/policies/x:v1")
     assert host in str(info.value) or "127.0.0.1" in str(info.value)
 
@@ -270,7 +259,7 @@ def test_registry_that_never_answers_times_out() -> None:
     options = TransportOptions(connect_timeout=1.0, read_timeout=0.5, retries=1, backoff=0.05)
     client = RegistryClient(sources=Sources(), docker_config=DockerConfig(), options=options)
     try:
-        with client, _timed(5), pytest.raises(RegistryUnavailable, match="did not answer in time"):
+        with client, timed(5), pytest.raises(RegistryUnavailable, match="did not answer in time"):
             client.pull(f"{host}/policies/x:v1")
     finally:
         server.close()
@@ -317,7 +306,7 @@ def test_cancel_push_mid_transfer(plain_client: RegistryClient, plain_registry: 
         if done > total // 4:
             token.cancel()
 
-    with _timed(5), pytest.raises(OperationCancelled):
+    with timed(5), pytest.raises(OperationCancelled):
         plain_client.push(
             data, plain_registry.ref("policies/cancelled", "v1"), progress=progress, cancel=token
         )
@@ -337,7 +326,7 @@ def test_cancel_pull_mid_transfer(plain_client: RegistryClient, plain_registry: 
         if done > total // 4:
             token.cancel()
 
-    with _timed(5), pytest.raises(OperationCancelled):
+    with timed(5), pytest.raises(OperationCancelled):
         plain_client.pull(ref, progress=progress, cancel=token)
     token_before = CancelToken()
     token_before.cancel()
@@ -416,7 +405,7 @@ def test_server_errors_are_retried_a_bounded_number_of_times(tmp_path: Path) -> 
         sources=Sources(insecure_sources=frozenset({host})), docker_config=DockerConfig(), options=options
     )
     try:
-        with client, _timed(5), pytest.raises(RegistryUnavailable, match="HTTP 503"):
+        with client, timed(5), pytest.raises(RegistryUnavailable, match="HTTP 503"):
             client.pull(f"{host}/policies/x:v1")
     finally:
         server.shutdown()

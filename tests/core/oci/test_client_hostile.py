@@ -1,13 +1,12 @@
 """RegistryClient against a malicious registry on 127.0.0.1 (tests/oci/hostile_registry.py).
 
 Each test names the finding of issue 13 it covers. Every scripted answer is bounded in bytes
-and time; every client call here runs under :func:`_timed`.
+and time; every client call here runs under :func:`helpers.timed`.
 """
 
 from __future__ import annotations
 
 import base64
-import contextlib
 import hashlib
 import re
 import time
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from core.oci.wasmgen import METADATA, module
+from helpers import timed
 from oci.hostile_registry import (
     HostileServer,
     Request,
@@ -48,14 +48,6 @@ BASIC = "Basic " + base64.b64encode(b"alice:hostile-test-pw").decode()
 WASM = module(metadata=METADATA, seed=b"hostile")
 
 
-@contextlib.contextmanager
-def _timed(seconds: float) -> Iterator[None]:
-    start = time.monotonic()
-    try:
-        yield
-    finally:
-        elapsed = time.monotonic() - start
-        assert elapsed < seconds, f"took {elapsed:.2f} s (limit {seconds} s)"
 
 
 def _client(
@@ -92,9 +84,9 @@ def test_endless_manifest_is_cut_at_the_limit() -> None:
     with HostileServer() as server:
         server.add("GET", r"/v2/", ok_probe)
         server.add("GET", r"/v2/p/manifests/.*", _endless)
-        with _client(server) as client, _timed(10), pytest.raises(RegistryError, match="limit"):
+        with _client(server) as client, timed(10), pytest.raises(RegistryError, match="limit"):
             client.pull(f"{server.host}/p:v1")
-        with _client(server) as client, _timed(10), pytest.raises(RegistryError, match="limit"):
+        with _client(server) as client, timed(10), pytest.raises(RegistryError, match="limit"):
             client.manifest_bytes(f"{server.host}/p:v1")
     assert server.streamed and max(server.streamed) < 64 * 1024 * 1024
 
@@ -106,7 +98,7 @@ def test_declared_huge_manifest_is_refused_before_reading() -> None:
     with HostileServer() as server:
         server.add("GET", r"/v2/", ok_probe)
         server.add("GET", r"/v2/p/manifests/.*", huge)
-        with _client(server) as client, _timed(10), pytest.raises(RegistryError, match="over the"):
+        with _client(server) as client, timed(10), pytest.raises(RegistryError, match="over the"):
             client.pull(f"{server.host}/p:v1")
 
 
@@ -115,7 +107,7 @@ def test_endless_probe_body_is_never_read() -> None:
         server.add("GET", r"/v2/", _endless)
         server.add("GET", r"/v2/p/manifests/.*", serve_manifest(policy_manifest(WASM)))
         server.add("GET", r"/v2/p/blobs/.*", lambda r, m: r.send(200, WASM))
-        with _client(server) as client, _timed(10):
+        with _client(server) as client, timed(10):
             assert client.pull(f"{server.host}/p:v1") == WASM
         sent = server.wait_streamed()
     assert sent and max(sent) < 64 * 1024 * 1024  # the old client read 2 GiB of it
@@ -128,7 +120,7 @@ def test_endless_error_body_is_capped() -> None:
     with HostileServer() as server:
         server.add("GET", r"/v2/", ok_probe)
         server.add("*", r"/v2/p/.*", endless_404)
-        with _client(server) as client, _timed(10), pytest.raises(RegistryNotFound):
+        with _client(server) as client, timed(10), pytest.raises(RegistryNotFound):
             client.pull(f"{server.host}/p:v1")
 
 
@@ -141,7 +133,7 @@ def test_endless_token_reply_is_capped() -> None:
             lambda r, m: r.send(401, b"{}", {"WWW-Authenticate": f'Bearer realm="{server.url}/token"'}),
         )
         server.add("GET", r"/token.*", _endless)
-        with _client(server) as client, _timed(10), pytest.raises(RegistryError, match="limit"):
+        with _client(server) as client, timed(10), pytest.raises(RegistryError, match="limit"):
             client.pull(f"{server.host}/p:v1")
 
 
@@ -162,7 +154,7 @@ def test_trickled_blob_ends_at_the_deadline_without_retry() -> None:
         start = time.monotonic()
         with (
             _client(server, options=options) as client,
-            _timed(5),
+            timed(5),
             pytest.raises(RegistryUnavailable, match="did not finish within 2 s"),
         ):
             client.pull(f"{server.host}/p:v1")
@@ -178,7 +170,7 @@ def test_trickled_manifest_ends_at_the_manifest_deadline() -> None:
         server.add("GET", r"/v2/p/manifests/.*", _trickle)
         with (
             _client(server, options=options) as client,
-            _timed(4),
+            timed(4),
             pytest.raises(RegistryUnavailable, match=r"within 1\.5 s"),
         ):
             client.manifest_bytes(f"{server.host}/p:v1")
@@ -188,7 +180,7 @@ def test_a_server_that_never_answers_is_bounded_by_the_deadline() -> None:
     options = TransportOptions(connect_timeout=1.0, read_timeout=30.0, retries=3, manifest_deadline=1.0)
     with HostileServer() as server:
         server.add("GET", r"/v2/", never_answer(8))
-        with _client(server, options=options) as client, _timed(4), pytest.raises(RegistryUnavailable):
+        with _client(server, options=options) as client, timed(4), pytest.raises(RegistryUnavailable):
             client.digest(f"{server.host}/p:v1")
 
 
@@ -197,7 +189,7 @@ def test_closed_port_is_prompt_and_typed() -> None:
     client = RegistryClient(
         sources=Sources(insecure_sources=frozenset({host})), docker_config=DockerConfig(), options=OPTIONS
     )
-    with client, _timed(5), pytest.raises(RegistryUnavailable, match="cannot reach"):
+    with client, timed(5), pytest.raises(RegistryUnavailable, match="cannot reach"):
         client.head_manifest(f"{host}/p:v1")
 
 
@@ -209,7 +201,7 @@ def test_deeply_nested_manifest_is_a_registry_error() -> None:
     with HostileServer() as server:
         server.add("GET", r"/v2/", ok_probe)
         server.add("GET", r"/v2/p/manifests/.*", serve_manifest(deep))
-        with _client(server) as client, _timed(10), pytest.raises(RegistryError, match="nested too deeply"):
+        with _client(server) as client, timed(10), pytest.raises(RegistryError, match="nested too deeply"):
             client.pull(f"{server.host}/p:v1")
         with _client(server) as client:  # the raw bytes are still available, bounded
             raw, _media, digest = client.manifest_bytes(f"{server.host}/p:v1")
@@ -231,7 +223,7 @@ def test_malformed_token_replies_are_typed(reply: bytes) -> None:
             ),
         )
         server.add("GET", r"/token.*", lambda r, m: r.send(200, reply))
-        with _client(server) as client, _timed(10), pytest.raises(RegistryAuthError, match="token"):
+        with _client(server) as client, timed(10), pytest.raises(RegistryAuthError, match="token"):
             client.pull(f"{server.host}/p:v1")
 
 
@@ -250,7 +242,7 @@ def test_a_401_loop_is_bounded() -> None:
         server.add("GET", r"/token.*", lambda r, m: r.send_json(200, {"token": f"t{next(counter)}"}))
         with (
             _client(server, credentials=CREDS) as client,
-            _timed(10),
+            timed(10),
             pytest.raises(RegistryAuthError, match="refused the credentials"),
         ):
             client.pull(f"{server.host}/p:v1")
@@ -277,7 +269,7 @@ def test_push_never_sends_credentials_to_an_upload_host_of_another_origin() -> N
             request.send(201, b"", {"Docker-Content-Digest": digest_of(body)})
 
         server.add("PUT", r"/v2/p/manifests/.*", put_manifest)
-        with _client(server, credentials=CREDS) as client, _timed(10):
+        with _client(server, credentials=CREDS) as client, timed(10):
             result = client.push(WASM, f"{server.host}/p:v1")
         assert result.digest.startswith("sha256:")
         uploads = [r for r in storage.recorded if r.method == "PUT"]
@@ -291,7 +283,7 @@ def test_redirect_to_another_origin_drops_the_authorization() -> None:
         cdn.add("GET", r"/blob", lambda r, m: r.send(200, WASM, {"Content-Type": "application/octet-stream"}))
         _policy_routes(server)
         server.add("GET", r"/v2/p/blobs/.*", lambda r, m: r.send(307, b"", {"Location": f"{cdn.url}/blob"}))
-        with _client(server, credentials=CREDS) as client, _timed(10):
+        with _client(server, credentials=CREDS) as client, timed(10):
             assert client.pull(f"{server.host}/p:v1") == WASM
         assert [r.path for r in cdn.recorded] == ["/blob"]
         assert "Authorization" not in cdn.recorded[0].headers
@@ -316,7 +308,7 @@ def test_https_registry_cannot_send_credentials_to_a_plain_http_realm(tls_pair: 
         )
         with (
             _client(server, credentials=CREDS, ca=tls_pair[0]) as client,
-            _timed(10),
+            timed(10),
             pytest.raises(RegistryAuthError, match="plain-HTTP token realm"),
         ):
             client.pull(f"{server.host}/p:v1")
@@ -349,7 +341,7 @@ def test_https_realm_gets_basic_credentials_and_the_token_is_used(tls_pair: tupl
         )
         server.add("GET", r"/v2/p/manifests/.*", guarded(serve_manifest(policy_manifest(WASM))))
         server.add("GET", r"/v2/p/blobs/.*", guarded(lambda r, m: r.send(200, WASM)))
-        with _client(server, credentials=CREDS, ca=tls_pair[0]) as client, _timed(10):
+        with _client(server, credentials=CREDS, ca=tls_pair[0]) as client, timed(10):
             assert client.pull(f"{server.host}/p:v1") == WASM
         token_requests = [r for r in server.recorded if r.path.startswith("/token")]
         assert len(token_requests) == 1 and token_requests[0].headers["Authorization"] == BASIC
@@ -387,7 +379,7 @@ def test_planted_ca_bundle_is_not_trusted(tls_pair: tuple[Path, Path], tmp_path:
         with HostileServer(tls=tls_pair) as server:
             _policy_routes(server)
             server.add("GET", r"/v2/p/blobs/.*", lambda r, m: r.send(200, WASM))
-            with _client(server, ca=legit_cert) as client, _timed(10), pytest.raises(RegistryTLSError):
+            with _client(server, ca=legit_cert) as client, timed(10), pytest.raises(RegistryTLSError):
                 client.pull(f"{server.host}/p:v1")
     finally:
         planted.unlink(missing_ok=True)
@@ -407,7 +399,7 @@ def test_raw_blocks_against_a_scripted_registry() -> None:
             lambda r, m: r.send(200, b"", {"Docker-Content-Digest": digest_of(b"m")}),
         )
         server.add("GET", r"/v2/p/blobs/(sha256:[0-9a-f]+)", lambda r, m: r.send(200, blob))
-        with _client(server) as client, _timed(10):
+        with _client(server) as client, timed(10):
             assert client.head_manifest(f"{server.host}/p:missing") is None
             assert client.head_manifest(f"{server.host}/p:v1") == digest_of(b"m")
             assert client.blob_bytes(f"{server.host}/p", digest_of(blob), max_size=100) == blob
@@ -566,7 +558,7 @@ def test_an_upload_whose_answer_is_lost_is_not_sent_again() -> None:
         server.add("GET", r"/v2/", ok_probe)
         server.add("PUT", r"/v2/p/manifests/.*", hang_up)
         options = TransportOptions(connect_timeout=1.0, read_timeout=3.0, retries=3, backoff=0.01)
-        with _client(server, options=options) as client, _timed(10), pytest.raises(RegistryUnavailable):
+        with _client(server, options=options) as client, timed(10), pytest.raises(RegistryUnavailable):
             client.put_manifest(f"{server.host}/p:v1", b"{}", "application/vnd.oci.image.manifest.v1+json")
         assert len([r for r in server.recorded if r.method == "PUT"]) == 1
 
@@ -597,7 +589,7 @@ def test_tag_pages_are_followed_on_the_same_origin_only_and_bounded() -> None:
             ),
         )
         server.add("GET", r"/v2/bad/tags/list", lambda r, m: r.send_json(200, {"tags": [1, {"x": 2}]}))
-        with _client(server) as client, _timed(20):
+        with _client(server) as client, timed(20):
             assert client.tags(f"{server.host}/p:v1") == ["a", "b", "c"]
             with pytest.raises(RegistryError, match="another origin"):
                 client.tags(f"{server.host}/q:v1")

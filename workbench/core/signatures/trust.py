@@ -39,6 +39,13 @@ __all__ = [
 _MAX_TRUST_FILE = 4 * 1024 * 1024
 
 
+def _within(
+    when: datetime.datetime, start: datetime.datetime | None, end: datetime.datetime | None
+) -> bool:
+    """``start <= when <= end``, an open end when a bound is None."""
+    return (start is None or start <= when) and (end is None or when <= end)
+
+
 @dataclasses.dataclass(frozen=True)
 class CertificateAuthority:
     """A Fulcio CA: its certificate chain (intermediates and root) and validity window."""
@@ -49,9 +56,7 @@ class CertificateAuthority:
     valid_to: datetime.datetime | None = None
 
     def covers(self, when: datetime.datetime) -> bool:
-        return (self.valid_from is None or self.valid_from <= when) and (
-            self.valid_to is None or when <= self.valid_to
-        )
+        return _within(when, self.valid_from, self.valid_to)
 
     @property
     def roots(self) -> list[x509.Certificate]:
@@ -75,9 +80,7 @@ class TransparencyLog:
     valid_to: datetime.datetime | None = None
 
     def covers(self, when: datetime.datetime) -> bool:
-        return (self.valid_from is None or self.valid_from <= when) and (
-            self.valid_to is None or when <= self.valid_to
-        )
+        return _within(when, self.valid_from, self.valid_to)
 
 
 @dataclasses.dataclass(frozen=True)
